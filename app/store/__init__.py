@@ -1,0 +1,1 @@
+"""Persistence: one interface (``base.Store``), an SQLite and a PostgreSQL backend."""

@@ -1,0 +1,76 @@
+"""The one store interface, with two backends: ``sqlite`` (embedded default) and ``postgres`` (asyncpg).
+
+Like httpx's transports: the service talks only to :class:`Store`; each backend translates its
+driver's errors into :class:`StoreUnavailable` / flag errors at this boundary (``raise ... from``).
+Schema changes ship as versioned SQL files (``app/store/migrations/<backend>/NNNN_name.sql``) applied
+in order at ``open()``; the applied versions are recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from flags.persistence import FlagStore
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or refused the operation; ``/ready`` answers 503 with this message."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSpec:
+    module: str
+    query_name: str
+    spec: dict[str, Any]  # the validated spec as the client sent it (comparators.Spec.from_dict input)
+    updated_at: datetime
+    updated_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class MismatchSample:
+    """One mismatching pair as kept for ``GET /v1/mismatches``; values already redacted."""
+
+    module: str
+    query_name: str
+    fields: tuple[str, ...]  # the differing field labels (legacy-side names)
+    differences: list[dict[str, Any]]  # wire form of each difference (capped)
+    request_id: str | None
+    at: datetime
+    id: int | None = None
+
+
+class Store(FlagStore, Protocol):
+    async def open(self) -> None:
+        """Connect and apply pending migrations."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable when the database is not reachable."""
+        ...
+
+    def sync_age(self) -> float:
+        """Seconds since this replica's view of the flags was last confirmed current
+        (the last NOTIFY received or poll completed); 0 for the single-process SQLite store."""
+        ...
+
+    async def put_spec(self, spec: StoredSpec) -> None: ...
+
+    async def list_specs(self) -> list[StoredSpec]: ...
+
+    async def add_mismatches(self, samples: list[MismatchSample], keep_per_field: int) -> None:
+        """Store samples, keeping at most ``keep_per_field`` newest per (module, query_name, field)."""
+        ...
+
+    async def recent_mismatches(
+        self, module: str | None, query_name: str | None, field: str | None, limit: int
+    ) -> list[MismatchSample]:
+        """Newest first."""
+        ...
+
+    async def claim_once(self, key: str) -> bool:
+        """True the first time ``key`` is claimed, False after (idempotent webhook deliveries)."""
+        ...
