@@ -1,0 +1,408 @@
+"""The embedded store: one SQLite file in WAL mode, for a single service process.
+
+sqlite3 blocks, so every statement runs on one dedicated thread that owns the connection; the event
+loop only awaits it. One thread also serialises the writes, which is all SQLite allows anyway, and
+each flag write (version check, flag row, history entry) is one ``BEGIN IMMEDIATE`` transaction.
+Driver errors become :class:`StoreUnavailable` naming the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from app.store.base import MismatchSample, StoredSpec, StoreUnavailable
+from app.store.codec import dump_json, flag_from_row, load_json, parse_time, time_text
+from app.store.contract import check_write, sample_fields
+from app.store.events import notify_listeners
+from app.store.migrate import Migration, MigrationError, load_migrations
+from flags.errors import VersionConflict
+from flags.model import Flag, FlagChange, Source
+from flags.persistence import FlagListener
+
+T = TypeVar("T")
+
+DEFAULT_FILENAME = "shadowdiff.sqlite3"
+_FLAG_COLUMNS = "module, state, sample_rate, auto_rollback, version, updated_at, updated_by"
+_HISTORY_COLUMNS = "id, module, action, actor, source, reason, at, before, after, decision"
+_SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at"
+
+
+def split_statements(sql: str) -> Iterator[str]:
+    """The statements of a migration file, trigger bodies included (``sqlite3.complete_statement``)."""
+    buffer: list[str] = []
+    for line in sql.splitlines(keepends=True):
+        buffer.append(line)
+        text = "".join(buffer)
+        if sqlite3.complete_statement(text):
+            yield text.strip()
+            buffer = []
+    rest = [ln for ln in buffer if ln.strip() and not ln.strip().startswith("--")]
+    if rest:
+        raise MigrationError(f"migration ends with an unterminated statement: {''.join(rest)[:200]!r}")
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE``: take the write lock up front, so the version check cannot go stale."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _flag(row: tuple[Any, ...]) -> Flag:
+    module, state, rate, auto, version, updated_at, updated_by = row
+    return flag_from_row(module, state, rate, auto, version, parse_time(updated_at), updated_by)
+
+
+def _change(row: tuple[Any, ...]) -> FlagChange:
+    id_, module, action, actor, source, reason, at, before, after, decision = row
+    return FlagChange(
+        module=module,
+        action=action,
+        actor=actor,
+        source=Source(source),
+        reason=reason,
+        at=parse_time(at),
+        before=load_json(before),
+        after=load_json(after),
+        decision=load_json(decision),
+        id=id_,
+    )
+
+
+def _sample(row: tuple[Any, ...]) -> MismatchSample:
+    id_, module, query_name, fields, differences, request_id, at = row
+    return MismatchSample(
+        module=module,
+        query_name=query_name,
+        fields=tuple(load_json(fields)),
+        differences=load_json(differences),
+        request_id=request_id,
+        at=parse_time(at),
+        id=id_,
+    )
+
+
+class SQLiteStore:
+    """The ``Store`` on a local SQLite file; ``sync_age()`` is 0 since no other replica writes it."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = Path(path)
+        self._executor: ThreadPoolExecutor | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._listeners: list[FlagListener] = []
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self._path)!r})"
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def _fail(self, err: BaseException) -> StoreUnavailable:
+        return StoreUnavailable(f"SQLite store {self._path}: {err}")
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        executor = self._executor
+        if executor is None:
+            raise StoreUnavailable(f"SQLite store {self._path} is not open (call open() first)")
+        return await asyncio.get_running_loop().run_in_executor(executor, self._call, work)
+
+    def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._conn
+        if conn is None:
+            raise StoreUnavailable(f"SQLite store {self._path} is not open (call open() first)")
+        try:
+            return work(conn)
+        except sqlite3.Error as err:
+            raise self._fail(err) from err
+
+    def _connect(self) -> None:
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self._path, isolation_level=None)
+        except (OSError, sqlite3.Error) as err:
+            raise self._fail(err) from err
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate(conn, load_migrations("sqlite"))
+        except sqlite3.Error as err:
+            conn.close()
+            raise self._fail(err) from err
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> None:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        for migration in migrations:
+            with _transaction(conn):
+                done = conn.execute(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
+                ).fetchone()
+                if done:
+                    continue
+                for statement in split_statements(migration.sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, time_text(datetime.now(UTC))),
+                )
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._executor is not None:
+            return
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shadowdiff-sqlite")
+        try:
+            await asyncio.get_running_loop().run_in_executor(executor, self._connect)
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        self._executor = executor
+
+    async def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+
+        def close_conn() -> None:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                conn.close()
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(executor, close_conn)
+        finally:
+            executor.shutdown(wait=False)
+
+    async def ping(self) -> None:
+        await self._run(lambda conn: conn.execute("SELECT 1").fetchone())
+
+    def sync_age(self) -> float:
+        return 0.0
+
+    # -- flags ------------------------------------------------------------------------------------
+
+    async def get_flag(self, module: str) -> Flag | None:
+        def work(conn: sqlite3.Connection) -> Flag | None:
+            row = conn.execute(f"SELECT {_FLAG_COLUMNS} FROM flags WHERE module = ?", (module,)).fetchone()
+            return None if row is None else _flag(row)
+
+        return await self._run(work)
+
+    async def list_flags(self) -> list[Flag]:
+        def work(conn: sqlite3.Connection) -> list[Flag]:
+            return [_flag(r) for r in conn.execute(f"SELECT {_FLAG_COLUMNS} FROM flags ORDER BY module")]
+
+        return await self._run(work)
+
+    async def save_flag(self, flag: Flag, change: FlagChange, expected_version: int) -> Flag:
+        check_write(flag, change, expected_version)
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                row = conn.execute("SELECT version FROM flags WHERE module = ?", (flag.module,)).fetchone()
+                actual = 0 if row is None else int(row[0])
+                if actual != expected_version:
+                    raise VersionConflict(flag.module, expected_version, actual)
+                conn.execute(
+                    f"INSERT INTO flags ({_FLAG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (module) DO UPDATE SET state = excluded.state,"
+                    " sample_rate = excluded.sample_rate, auto_rollback = excluded.auto_rollback,"
+                    " version = excluded.version, updated_at = excluded.updated_at,"
+                    " updated_by = excluded.updated_by",
+                    (
+                        flag.module,
+                        flag.state.value,
+                        flag.sample_rate,
+                        flag.auto_rollback.value,
+                        flag.version,
+                        time_text(flag.updated_at),
+                        flag.updated_by,
+                    ),
+                )
+                self._insert_change(conn, change)
+
+        await self._run(work)
+        await notify_listeners(self._listeners, flag.module)
+        return flag
+
+    @staticmethod
+    def _insert_change(conn: sqlite3.Connection, change: FlagChange) -> int:
+        cursor = conn.execute(
+            "INSERT INTO flag_history (module, action, actor, source, reason, at, before, after, decision)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                change.module,
+                change.action,
+                change.actor,
+                change.source.value,
+                change.reason,
+                time_text(change.at),
+                None if change.before is None else dump_json(change.before),
+                None if change.after is None else dump_json(change.after),
+                None if change.decision is None else dump_json(change.decision),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def append_history(self, change: FlagChange) -> FlagChange:
+        def work(conn: sqlite3.Connection) -> FlagChange:
+            with _transaction(conn):
+                id_ = self._insert_change(conn, change)
+            row = conn.execute(f"SELECT {_HISTORY_COLUMNS} FROM flag_history WHERE id = ?", (id_,)).fetchone()
+            return _change(row)
+
+        return await self._run(work)
+
+    async def history(self, module: str, limit: int = 100) -> list[FlagChange]:
+        def work(conn: sqlite3.Connection) -> list[FlagChange]:
+            rows = conn.execute(
+                f"SELECT {_HISTORY_COLUMNS} FROM flag_history WHERE module = ? ORDER BY id DESC LIMIT ?",
+                (module, max(limit, 0)),
+            )
+            return [_change(r) for r in rows]
+
+        return await self._run(work)
+
+    async def subscribe(self, listener: FlagListener) -> None:
+        self._listeners.append(listener)
+
+    # -- specs ------------------------------------------------------------------------------------
+
+    async def put_spec(self, spec: StoredSpec) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO specs (module, query_name, spec, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (module, query_name) DO UPDATE SET spec = excluded.spec,"
+                " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                (
+                    spec.module,
+                    spec.query_name,
+                    dump_json(spec.spec),
+                    time_text(spec.updated_at),
+                    spec.updated_by,
+                ),
+            )
+
+        await self._run(work)
+
+    async def list_specs(self) -> list[StoredSpec]:
+        def work(conn: sqlite3.Connection) -> list[StoredSpec]:
+            rows = conn.execute(
+                "SELECT module, query_name, spec, updated_at, updated_by FROM specs"
+                " ORDER BY module, query_name"
+            )
+            return [StoredSpec(m, q, load_json(s), parse_time(at), by) for m, q, s, at, by in rows]
+
+        return await self._run(work)
+
+    # -- mismatch samples -------------------------------------------------------------------------
+
+    async def add_mismatches(self, samples: list[MismatchSample], keep_per_field: int) -> None:
+        if not samples:
+            return
+        keep = max(keep_per_field, 0)
+
+        def work(conn: sqlite3.Connection) -> None:
+            keys: set[tuple[str, str, str]] = set()
+            with _transaction(conn):
+                for sample in samples:
+                    fields = sample_fields(sample)
+                    at = time_text(sample.at)
+                    cursor = conn.execute(
+                        f"INSERT INTO mismatch_samples ({_SAMPLE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                        (
+                            sample.module,
+                            sample.query_name,
+                            dump_json(list(sample.fields)),
+                            dump_json(sample.differences),
+                            sample.request_id,
+                            at,
+                        ),
+                    )
+                    conn.executemany(
+                        "INSERT INTO mismatch_fields (sample_id, module, query_name, field, at)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        [(cursor.lastrowid, sample.module, sample.query_name, f, at) for f in fields],
+                    )
+                    keys.update((sample.module, sample.query_name, f) for f in fields)
+                dropped: set[int] = set()
+                for module, query_name, field in sorted(keys):
+                    rows = conn.execute(
+                        "DELETE FROM mismatch_fields WHERE module = ? AND query_name = ? AND field = ?"
+                        " AND sample_id IN (SELECT sample_id FROM mismatch_fields"
+                        "  WHERE module = ? AND query_name = ? AND field = ?"
+                        "  ORDER BY at DESC, sample_id DESC LIMIT -1 OFFSET ?)"
+                        " RETURNING sample_id",
+                        (module, query_name, field, module, query_name, field, keep),
+                    ).fetchall()
+                    dropped.update(r[0] for r in rows)
+                conn.executemany(
+                    "DELETE FROM mismatch_samples WHERE id = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM mismatch_fields WHERE sample_id = ?)",
+                    [(i, i) for i in sorted(dropped)],
+                )
+
+        await self._run(work)
+
+    async def recent_mismatches(
+        self, module: str | None, query_name: str | None, field: str | None, limit: int
+    ) -> list[MismatchSample]:
+        where: list[str] = []
+        args: list[Any] = []
+        if module is not None:
+            where.append("module = ?")
+            args.append(module)
+        if query_name is not None:
+            where.append("query_name = ?")
+            args.append(query_name)
+        if field is not None:
+            where.append("EXISTS (SELECT 1 FROM mismatch_fields f WHERE f.sample_id = s.id AND f.field = ?)")
+            args.append(field)
+        sql = f"SELECT {_SAMPLE_COLUMNS} FROM mismatch_samples s"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY at DESC, id DESC LIMIT ?"
+        args.append(max(limit, 0))
+
+        def work(conn: sqlite3.Connection) -> list[MismatchSample]:
+            return [_sample(r) for r in conn.execute(sql, args)]
+
+        return await self._run(work)
+
+    # -- webhook idempotency ----------------------------------------------------------------------
+
+    async def claim_once(self, key: str) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO claimed_keys (key, claimed_at) VALUES (?, ?)",
+                (key, time_text(datetime.now(UTC))),
+            )
+            return cursor.rowcount == 1
+
+        return await self._run(work)

@@ -1,0 +1,94 @@
+"""One opened store per test, on a temp SQLite file and on a fresh PostgreSQL database.
+
+``reopen()`` makes another store on the same file/database (a restart, or a second replica);
+``raw()`` runs SQL straight against the database, for what the Store interface does not show
+(applied migrations, the append-only trigger). Every store is closed at teardown.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from app.store import SQLiteStore, Store
+from tests.pg import fresh_database
+
+BACKENDS = ["sqlite"]
+
+
+@dataclass
+class Backend:
+    name: str
+    make: Callable[[], Store]
+    raw: Callable[[str], Awaitable[list[tuple[Any, ...]]]]
+    opened: list[Store] = field(default_factory=list)
+
+    async def reopen(self) -> Store:
+        store = self.make()
+        await store.open()
+        self.opened.append(store)
+        return store
+
+
+def sqlite_raw(path: Path) -> Callable[[str], Awaitable[list[tuple[Any, ...]]]]:
+    async def raw(sql: str) -> list[tuple[Any, ...]]:
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            return [tuple(r) for r in conn.execute(sql).fetchall()]
+        finally:
+            conn.close()
+
+    return raw
+
+
+def postgres_raw(dsn: str) -> Callable[[str], Awaitable[list[tuple[Any, ...]]]]:
+    async def raw(sql: str) -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            return [tuple(r) for r in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    return raw
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=BACKENDS)
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(backend, file path or DSN); the PostgreSQL database is dropped after the test."""
+    if request.param == "sqlite":
+        yield "sqlite", str(tmp_path / "store.sqlite3")
+    else:
+        with fresh_database() as dsn:
+            yield "postgres", dsn
+
+
+def make_backend(name: str, where: str, poll_seconds: float = 0.2) -> Backend:
+    if name == "sqlite":
+        return Backend(name, lambda: SQLiteStore(Path(where)), sqlite_raw(Path(where)))
+    raise NotImplementedError(name)
+
+
+@pytest.fixture
+async def backend(location: tuple[str, str]) -> AsyncIterator[Backend]:
+    made = make_backend(*location)
+    try:
+        yield made
+    finally:
+        for store in reversed(made.opened):
+            await store.close()
+
+
+@pytest.fixture
+async def store(backend: Backend) -> Store:
+    return await backend.reopen()
