@@ -142,8 +142,8 @@ class Trip:
     def figures(self) -> dict[str, object]:
         """The measured part of the decision record (the service adds links to samples)."""
         return {
-            "rule": "guard",
-            "condition": self.rule.describe(),
+            "trigger": "guard",
+            "rule": self.rule.describe(),
             "measured_rate": self.counts.rate,
             "threshold": self.rule.threshold,
             "comparisons": self.counts.comparisons,

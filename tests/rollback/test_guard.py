@@ -72,8 +72,8 @@ def test_trip_carries_the_measured_figures() -> None:
     assert trip is not None
     assert (trip.module, trip.counts, trip.flag_version) == ("auth", WindowCounts(10, 2), 3)
     assert trip.figures() == {
-        "rule": "guard",
-        "condition": "mismatch rate > 0.1 over 60s with at least 10 comparisons",
+        "trigger": "guard",
+        "rule": "mismatch rate > 0.1 over 60s with at least 10 comparisons",
         "measured_rate": 0.2,
         "threshold": 0.1,
         "comparisons": 10,
