@@ -1,0 +1,165 @@
+"""The slow path: name every difference of a pair the fast path found unequal.
+
+It walks matched rows field by field, recursing into nested objects and arrays (nested arrays of
+objects are matched like rows, arrays of scalars by position), and asks the same equality rules as
+the fast path at the leaves, so the two can never disagree about a value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from comparators.equal import Ignores, values_equal
+from comparators.fields import child_ignores, field_plan
+from comparators.match import key_values, match_rows
+from comparators.normalize import json_of_text, number_of_text
+from comparators.report import (
+    MISSING,
+    ORDER_FIELD,
+    RESULT_FIELD,
+    ROW_FIELD,
+    Difference,
+    Kind,
+    index_label,
+    join,
+    key_label,
+)
+from comparators.spec import Spec
+
+
+def diff_result(legacy: Any, orm: Any, spec: Spec) -> list[Difference]:
+    """Differences between two whole results (rows, one object, a scalar or null)."""
+    if type(legacy) is list and type(orm) is list:
+        return _diff_rows(legacy, orm, spec, "", None, spec.ignore_paths or None, top=True)
+    if type(legacy) is dict and type(orm) is dict:
+        return _diff_object(legacy, orm, spec, "", None, spec.ignore_paths or None)
+    if values_equal(legacy, orm, spec, spec.ignore_paths or None):
+        return []
+    return [Difference(RESULT_FIELD, _kind(legacy, orm, spec), "", legacy, orm)]
+
+
+def _diff_value(a: Any, b: Any, spec: Spec, path: str, field: str, ignores: Ignores) -> list[Difference]:
+    kind_a, kind_b = type(a), type(b)
+    if kind_a is dict and kind_b is dict:
+        return _diff_object(a, b, spec, path, field, ignores)
+    if kind_a is list and kind_b is list:
+        return _diff_array(a, b, spec, path, field, ignores)
+    if values_equal(a, b, spec, ignores):
+        return []
+    if not spec.strict_types and (kind_a is str or kind_b is str):
+        # JSON text on one side or both: report inside it, at the nested path.
+        parsed_a = json_of_text(a) if kind_a is str else a
+        parsed_b = json_of_text(b) if kind_b is str else b
+        if type(parsed_a) in (dict, list) and type(parsed_a) is type(parsed_b):
+            return _diff_value(parsed_a, parsed_b, spec, path, field, ignores)
+    return [Difference(field, _kind(a, b, spec), path, a, b)]
+
+
+def _diff_object(
+    a: dict[str, Any], b: dict[str, Any], spec: Spec, path: str, field: str | None, ignores: Ignores
+) -> list[Difference]:
+    plan = field_plan(tuple(a), tuple(b), spec.rename, spec.ignore_names)
+    out: list[Difference] = []
+    for entry in plan.entries:
+        below = child_ignores(ignores, entry) if ignores else None
+        if ignores and below is None:
+            continue
+        label = field if field is not None else entry.label
+        where = join(path, entry.label)
+        if entry.orm is None:
+            out.append(Difference(label, Kind.MISSING, where, a[entry.legacy or ""], MISSING))
+        elif entry.legacy is None:
+            out.append(Difference(label, Kind.MISSING, where, MISSING, b[entry.orm]))
+        else:
+            out.extend(_diff_value(a[entry.legacy], b[entry.orm], spec, where, label, below or None))
+    return out
+
+
+def _diff_array(
+    a: list[Any], b: list[Any], spec: Spec, path: str, field: str, ignores: Ignores
+) -> list[Difference]:
+    if (a or b) and all(type(v) is dict for v in a) and all(type(v) is dict for v in b):
+        return _diff_rows(a, b, spec, path, field, ignores, top=False)
+    out: list[Difference] = []
+    for index in range(max(len(a), len(b))):
+        where = f"{path}{index_label(index)}"
+        if index >= len(b):
+            out.append(Difference(field, Kind.MISSING, where, a[index], MISSING))
+        elif index >= len(a):
+            out.append(Difference(field, Kind.MISSING, where, MISSING, b[index]))
+        else:
+            out.extend(_diff_value(a[index], b[index], spec, where, field, ignores))
+    return out
+
+
+def _diff_rows(
+    a: list[Any], b: list[Any], spec: Spec, path: str, field: str | None, ignores: Ignores, *, top: bool
+) -> list[Difference]:
+    """Rows (top level) or nested arrays of objects: match, then diff each pair and name the leftovers."""
+    matching = match_rows(a, b, spec, ignores, key=spec.key if top else None, equal=values_equal)
+    row_field = ROW_FIELD if field is None else field
+
+    def label(row: Any, index: int, legacy_side: bool) -> str:
+        if matching.key is None:
+            return index_label(index)
+        names = spec.key if top and spec.key else _id_name(row, legacy_side)
+        return key_label(names, key_values(row, matching.key, spec, legacy_side=legacy_side))
+
+    out: list[Difference] = []
+    for i, j in matching.pairs:
+        where = f"{path}{label(a[i], i, True)}"
+        if type(a[i]) is dict and type(b[j]) is dict:
+            out.extend(_diff_object(a[i], b[j], spec, where, field, ignores))
+        else:
+            out.extend(_diff_value(a[i], b[j], spec, where, row_field, ignores))
+    for i in matching.legacy_only:
+        out.append(Difference(row_field, Kind.MISSING_ROW, f"{path}{label(a[i], i, True)}", a[i], MISSING))
+    for j in matching.orm_only:
+        out.append(Difference(row_field, Kind.EXTRA_ROW, f"{path}{label(b[j], j, False)}", MISSING, b[j]))
+    if top and spec.ordered:
+        out.extend(_order(matching.pairs, a, label, path))
+    return out
+
+
+def _order(pairs: tuple[tuple[int, int], ...], rows: list[Any], label: Any, path: str) -> list[Difference]:
+    """One ``order`` difference at the first matched row whose place among the matched rows moved."""
+    orm_rank = {j: rank for rank, j in enumerate(sorted(j for _, j in pairs))}
+    for rank, (i, j) in enumerate(pairs):
+        if orm_rank[j] != rank:
+            return [Difference(ORDER_FIELD, Kind.ORDER, f"{path}{label(rows[i], i, True)}", i, j)]
+    return []
+
+
+def _id_name(row: Any, legacy_side: bool) -> tuple[str, ...]:
+    if type(row) is dict:
+        for name in row:
+            if name.replace("_", "").lower() == "id":
+                return (name,)
+    return ("id",)
+
+
+def _kind(a: Any, b: Any, spec: Spec) -> Kind:
+    """``type`` when the two values are of different JSON kinds even after the rules read text
+    (null counts as a kind of its own), else ``changed``."""
+    return Kind.CHANGED if _json_kind(a, spec) == _json_kind(b, spec) else Kind.TYPE
+
+
+def _json_kind(value: Any, spec: Spec) -> str:
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "bool"
+    if kind is int or kind is float:
+        return "number"
+    if kind is dict:
+        return "object"
+    if kind is list:
+        return "array"
+    if kind is str and not spec.strict_types:
+        if number_of_text(value) is not None:
+            return "number"
+        parsed = json_of_text(value)
+        if parsed is not None:
+            return "object" if type(parsed) is dict else "array"
+    return "string"

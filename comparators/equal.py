@@ -1,0 +1,217 @@
+"""The fast path: is the pair equal under the rules? Answers without building any report.
+
+Unequal pairs are rare, so this is where the time goes. It is ordered so that the common case costs
+almost nothing: values that are already equal (``==`` on the same type: this is also what keeps
+``True`` from equalling ``1``) are never normalized, a string is classified only when the two sides
+differ, and the cheapest rule that can decide is asked first. Object key pairings come from the
+memoized :func:`comparators.fields.field_plan`, so rows of one query share one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from comparators import match
+from comparators.fields import FieldPlan, child_ignores, field_plan
+from comparators.normalize import (
+    duration_of,
+    instant_of,
+    instants_equal,
+    json_of_text,
+    looks_like_duration,
+    looks_like_instant,
+    number_of_text,
+    numbers_equal,
+    uuids_equal,
+)
+from comparators.spec import Spec
+
+Ignores = frozenset[tuple[str, ...]] | None
+_NUMBER_START = frozenset("-0123456789")
+
+
+def values_equal(legacy: Any, orm: Any, spec: Spec, ignores: Ignores = None) -> bool:
+    """Whether two JSON values are equal under the rules. ``ignores``: ``ignore`` paths still open here."""
+    kind = type(legacy)
+    if kind is type(orm):
+        if kind is dict:
+            return objects_equal(legacy, orm, spec, ignores)
+        if kind is list:
+            return arrays_equal(legacy, orm, spec, ignores)
+        if legacy == orm:
+            return True
+        if kind is str:
+            return not spec.strict_types and texts_equal(legacy, orm, spec, ignores)
+        if kind is float:
+            return numbers_equal(legacy, orm, spec.float_tolerance)
+        return False
+    return mixed_equal(legacy, orm, spec, ignores)
+
+
+def objects_equal(
+    legacy: dict[str, Any],
+    orm: dict[str, Any],
+    spec: Spec,
+    ignores: Ignores = None,
+    plan: FieldPlan | None = None,
+) -> bool:
+    if plan is None:
+        plan = field_plan(tuple(legacy), tuple(orm), spec.rename, spec.ignore_names)
+    if not plan.complete:
+        return False
+    if ignores:
+        return _objects_equal_ignoring(legacy, orm, spec, ignores, plan)
+    for legacy_key, orm_key in plan.matched:
+        a = legacy[legacy_key]
+        b = orm[orm_key]
+        kind = type(a)
+        if kind is type(b):
+            if kind is str:
+                if a == b or (not spec.strict_types and texts_equal(a, b, spec, None)):
+                    continue
+                return False
+            if kind is dict:
+                if objects_equal(a, b, spec):
+                    continue
+                return False
+            if kind is list:
+                if arrays_equal(a, b, spec, None):
+                    continue
+                return False
+            if a == b or (kind is float and numbers_equal(a, b, spec.float_tolerance)):
+                continue
+            return False
+        if not mixed_equal(a, b, spec, None):
+            return False
+    return True
+
+
+def _objects_equal_ignoring(
+    legacy: dict[str, Any],
+    orm: dict[str, Any],
+    spec: Spec,
+    ignores: frozenset[tuple[str, ...]],
+    plan: FieldPlan,
+) -> bool:
+    for entry in plan.entries:
+        below = child_ignores(ignores, entry)
+        if below is None:
+            continue
+        assert entry.legacy is not None and entry.orm is not None  # plan.complete
+        if not values_equal(legacy[entry.legacy], orm[entry.orm], spec, below):
+            return False
+    return True
+
+
+def arrays_equal(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> bool:
+    """Nested arrays: of objects, matched like rows (order does not count); of anything else, by position."""
+    if len(legacy) != len(orm):
+        return False
+    if rows_in_order(legacy, orm, spec, ignores):
+        return True
+    if not (legacy and _all_objects(legacy) and _all_objects(orm)):
+        return False
+    return rows_equal_unordered(legacy, orm, spec, ignores, key=None)
+
+
+def rows_equal(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> bool:
+    """Top-level rows: equal as a multiset (or, with ``spec.ordered``, position by position)."""
+    if len(legacy) != len(orm):
+        return False
+    if rows_in_order(legacy, orm, spec, ignores):
+        return True
+    if spec.ordered:
+        return False
+    return rows_equal_unordered(legacy, orm, spec, ignores, key=spec.key)
+
+
+def rows_in_order(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> bool:
+    """Position by position, reusing one key pairing while consecutive rows share their key sets."""
+    last_keys: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    plan: FieldPlan | None = None
+    for a, b in zip(legacy, orm, strict=True):
+        if type(a) is dict and type(b) is dict:
+            keys = (tuple(a), tuple(b))
+            if keys != last_keys:
+                last_keys = keys
+                plan = field_plan(keys[0], keys[1], spec.rename, spec.ignore_names)
+            if not objects_equal(a, b, spec, ignores, plan):
+                return False
+        elif not values_equal(a, b, spec, ignores):
+            return False
+    return True
+
+
+def rows_equal_unordered(
+    legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores, key: tuple[str, ...] | None
+) -> bool:
+    matching = match.match_rows(legacy, orm, spec, ignores, key=key, equal=values_equal)
+    if matching.legacy_only or matching.orm_only:
+        return False
+    return all(values_equal(legacy[i], orm[j], spec, ignores) for i, j in matching.pairs)
+
+
+def _all_objects(values: list[Any]) -> bool:
+    return all(type(v) is dict for v in values)
+
+
+def texts_equal(legacy: str, orm: str, spec: Spec, ignores: Ignores) -> bool:
+    """Two different strings: equal only if some rule reads both as the same value.
+
+    The first character and the length pick the one rule that can apply, so most strings are
+    classified by at most one regular expression per side.
+    """
+    first = legacy[:1]
+    if first in _NUMBER_START and first:
+        number = number_of_text(legacy)
+        if number is not None:
+            other = number_of_text(orm)
+            return other is not None and numbers_equal(number, other, spec.float_tolerance)
+        if looks_like_instant(legacy):
+            if not looks_like_instant(orm):
+                return False
+            a = instant_of(legacy, spec.naive_tz)
+            b = instant_of(orm, spec.naive_tz)
+            if a is not None and b is not None:
+                return instants_equal(a, b, spec.time_precision)
+            return False
+    if len(legacy) == 36 and len(orm) == 36 and legacy[8] == "-" and uuids_equal(legacy, orm):
+        return True
+    if looks_like_duration(legacy) and looks_like_duration(orm):
+        length = duration_of(legacy)
+        if length is not None:
+            return length == duration_of(orm)
+    parsed = json_of_text(legacy)
+    if parsed is not None:
+        other_parsed = json_of_text(orm)
+        return other_parsed is not None and values_equal(parsed, other_parsed, spec, ignores)
+    return False
+
+
+def mixed_equal(legacy: Any, orm: Any, spec: Spec, ignores: Ignores) -> bool:
+    """Values of different Python types: numbers across int/float, and text that holds a number or JSON."""
+    legacy_kind, orm_kind = type(legacy), type(orm)
+    if legacy_kind is bool or orm_kind is bool or legacy is None or orm is None:
+        return False
+    if legacy_kind is str:
+        return not spec.strict_types and _text_vs_value(legacy, orm, spec, ignores, text_is_legacy=True)
+    if orm_kind is str:
+        return not spec.strict_types and _text_vs_value(orm, legacy, spec, ignores, text_is_legacy=False)
+    if legacy_kind in (int, float) and orm_kind in (int, float):
+        return numbers_equal(legacy, orm, spec.float_tolerance)
+    return False
+
+
+def _text_vs_value(text: str, other: Any, spec: Spec, ignores: Ignores, *, text_is_legacy: bool) -> bool:
+    kind = type(other)
+    if kind is int or kind is float:
+        number = number_of_text(text)
+        return number is not None and numbers_equal(number, other, spec.float_tolerance)
+    if kind is dict or kind is list:
+        parsed = json_of_text(text)
+        if parsed is None:
+            return False
+        if text_is_legacy:
+            return values_equal(parsed, other, spec, ignores)
+        return values_equal(other, parsed, spec, ignores)
+    return False

@@ -1,0 +1,196 @@
+"""Row matching: sort the rows of both sides into pairs and one-side-only rows before any field is compared.
+
+Like data-diff's ``diff_sets``, this is a pure function of the two row lists. Rows are matched by
+the spec's key, else by ``id`` when the rows of both sides each carry a unique one, else as a
+multiset: identical rows pair off first, then rows equal under the rules, then the rest by the most
+fields in common (ties by position). Key values are read by the same rules as any value, so
+``1007`` and ``"1007"`` address the same row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Final
+
+from comparators.fields import field_plan
+from comparators.normalize import canonical_name, canonical_value
+from comparators.report import MISSING
+from comparators.spec import Spec
+
+Equal = Callable[[Any, Any, Spec, frozenset[tuple[str, ...]] | None], bool]
+
+MAX_SCORED_PAIRS: Final = 250_000
+"""Past this many (legacy, ORM) candidate pairs, leftover rows are not scored field by field
+(quadratic) but paired by position: a result that different is reported either way."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowMatching:
+    pairs: tuple[tuple[int, int], ...]
+    """(legacy index, ORM index), in legacy order."""
+    legacy_only: tuple[int, ...]
+    orm_only: tuple[int, ...]
+    key: tuple[str, ...] | None
+    """The key the rows were matched by (spec key or ``("id",)``), None for a multiset."""
+
+
+def match_rows(
+    legacy: list[Any],
+    orm: list[Any],
+    spec: Spec,
+    ignores: frozenset[tuple[str, ...]] | None,
+    *,
+    key: tuple[str, ...] | None,
+    equal: Equal,
+) -> RowMatching:
+    """Pair the rows of both sides. ``key``: the spec key (top level only); else ``id`` if unique."""
+    if key is None and legacy and orm:
+        key = _unique_id_key(legacy, orm, spec)
+    if key is not None:
+        return _match_by_key(legacy, orm, spec, key)
+    return _match_multiset(legacy, orm, spec, ignores, equal)
+
+
+def key_values(row: Any, key: tuple[str, ...], spec: Spec, *, legacy_side: bool) -> tuple[Any, ...]:
+    """The raw values of the key fields of one row (:data:`MISSING` where the row lacks one)."""
+    if type(row) is not dict:
+        return tuple(MISSING for _ in key)
+    renames = spec.rename_map if not legacy_side else {}
+    out = []
+    for name in key:
+        actual = _find_key(tuple(row), canonical_name(renames.get(name, name)))
+        out.append(row[actual] if actual is not None else MISSING)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _find_key(keys: tuple[str, ...], wanted: str) -> str | None:
+    exact = [k for k in keys if k == wanted]
+    if exact:
+        return exact[0]
+    found = [k for k in keys if canonical_name(k) == wanted]
+    return found[0] if len(found) == 1 else None
+
+
+def _key_of(row: Any, key: tuple[str, ...], spec: Spec, *, legacy_side: bool) -> Hashable:
+    values = key_values(row, key, spec, legacy_side=legacy_side)
+    return tuple(
+        "__missing__"
+        if v is MISSING
+        else canonical_value(v, strict=spec.strict_types, naive_tz=spec.naive_tz)
+        for v in values
+    )
+
+
+def _unique_id_key(legacy: list[Any], orm: list[Any], spec: Spec) -> tuple[str, ...] | None:
+    for rows, legacy_side in ((legacy, True), (orm, False)):
+        seen: set[Hashable] = set()
+        for row in rows:
+            if type(row) is not dict:
+                return None
+            value = _key_of(row, ("id",), spec, legacy_side=legacy_side)
+            if value == ("__missing__",) or value in seen:
+                return None
+            seen.add(value)
+    return ("id",)
+
+
+def _match_by_key(legacy: list[Any], orm: list[Any], spec: Spec, key: tuple[str, ...]) -> RowMatching:
+    groups: dict[Hashable, list[int]] = {}
+    for j, row in enumerate(orm):
+        groups.setdefault(_key_of(row, key, spec, legacy_side=False), []).append(j)
+    pairs: list[tuple[int, int]] = []
+    legacy_only: list[int] = []
+    for i, row in enumerate(legacy):
+        group = groups.get(_key_of(row, key, spec, legacy_side=True))
+        if group:
+            pairs.append((i, group.pop(0)))
+        else:
+            legacy_only.append(i)
+    orm_only = sorted(j for group in groups.values() for j in group)
+    return RowMatching(tuple(pairs), tuple(legacy_only), tuple(orm_only), key)
+
+
+def _match_multiset(
+    legacy: list[Any],
+    orm: list[Any],
+    spec: Spec,
+    ignores: frozenset[tuple[str, ...]] | None,
+    equal: Equal,
+) -> RowMatching:
+    renames = spec.rename_map
+
+    def form(row: Any, rename: dict[str, str] | None) -> Hashable:
+        return canonical_value(
+            row, strict=spec.strict_types, naive_tz=spec.naive_tz, rename=rename, ignore=spec.ignore_names
+        )
+
+    # 1. identical rows (same canonical form) pair off first.
+    groups: dict[Hashable, list[int]] = {}
+    for j, row in enumerate(orm):
+        groups.setdefault(form(row, None), []).append(j)
+    pairs: list[tuple[int, int]] = []
+    left: list[int] = []
+    for i, row in enumerate(legacy):
+        group = groups.get(form(row, renames))
+        if group:
+            pairs.append((i, group.pop(0)))
+        else:
+            left.append(i)
+    right = sorted(j for group in groups.values() for j in group)
+
+    # 2. rows equal under the rules but not in canonical form (float tolerance, coarser precision).
+    if left and right and len(left) * len(right) <= MAX_SCORED_PAIRS:
+        still: list[int] = []
+        for i in left:
+            for pos, j in enumerate(right):
+                if equal(legacy[i], orm[j], spec, ignores):
+                    pairs.append((i, j))
+                    del right[pos]
+                    break
+            else:
+                still.append(i)
+        left = still
+
+    # 3. the rest by the most fields in common, ties by position.
+    if left and right:
+        scored = _pair_by_common_fields(legacy, orm, left, right, spec, equal)
+        pairs.extend(scored)
+        paired_left = {i for i, _ in scored}
+        paired_right = {j for _, j in scored}
+        left = [i for i in left if i not in paired_left]
+        right = [j for j in right if j not in paired_right]
+    pairs.sort()
+    return RowMatching(tuple(pairs), tuple(left), tuple(right), None)
+
+
+def _pair_by_common_fields(
+    legacy: list[Any], orm: list[Any], left: list[int], right: list[int], spec: Spec, equal: Equal
+) -> list[tuple[int, int]]:
+    if len(left) * len(right) > MAX_SCORED_PAIRS:
+        return [(i, j) for i, j in zip(left, right, strict=False)]
+    scores: list[tuple[int, int, int]] = []
+    for i in left:
+        a = legacy[i]
+        if type(a) is not dict:
+            continue
+        for j in right:
+            b = orm[j]
+            if type(b) is not dict:
+                continue
+            plan = field_plan(tuple(a), tuple(b), spec.rename, spec.ignore_names)
+            common = sum(1 for ka, kb in plan.matched if equal(a[ka], b[kb], spec, None))
+            if common:
+                scores.append((-common, i, j))
+    scores.sort()
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for _, i, j in scores:
+        if i not in used_left and j not in used_right:
+            used_left.add(i)
+            used_right.add(j)
+            pairs.append((i, j))
+    return pairs

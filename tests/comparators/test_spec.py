@@ -1,0 +1,93 @@
+"""Spec validation: every bad option is refused with a SpecError that names it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from comparators import Spec, SpecError
+
+
+@pytest.mark.parametrize(
+    ("raw", "option"),
+    [
+        ({"keys": ["id"]}, "keys"),
+        ({"key": 1}, "key"),
+        ({"key": []}, "key"),
+        ({"key": [""]}, "key"),
+        ({"key": ["id", 2]}, "key"),
+        ({"ordered": "yes"}, "ordered"),
+        ({"ordered": 1}, "ordered"),
+        ({"ignore": "email"}, "ignore"),
+        ({"ignore": ["a..b"]}, "ignore"),
+        ({"rename": ["a", "b"]}, "rename"),
+        ({"rename": {"a": 1}}, "rename"),
+        ({"float_tolerance": "1e-9"}, "float_tolerance"),
+        ({"float_tolerance": -1}, "float_tolerance"),
+        ({"float_tolerance": 1}, "float_tolerance"),
+        ({"float_tolerance": True}, "float_tolerance"),
+        ({"float_tolerance": float("nan")}, "float_tolerance"),
+        ({"time_precision": 10}, "time_precision"),
+        ({"time_precision": "minutes"}, "time_precision"),
+        ({"time_precision": 1.5}, "time_precision"),
+        ({"naive_time_zone": "Mars/Olympus"}, "naive_time_zone"),
+        ({"naive_time_zone": "+25:00"}, "naive_time_zone"),
+        ({"naive_time_zone": 2}, "naive_time_zone"),
+        ({"strict_types": "false"}, "strict_types"),
+    ],
+)
+def test_bad_option_is_named(raw: dict[str, Any], option: str) -> None:
+    with pytest.raises(SpecError) as err:
+        Spec.from_dict(raw)
+    assert err.value.option == option
+    assert repr(option) in str(err.value)
+
+
+def test_spec_must_be_an_object() -> None:
+    with pytest.raises(SpecError, match="must be an object"):
+        Spec.from_dict(["id"])  # type: ignore[arg-type]
+
+
+def test_spec_error_is_a_value_error() -> None:
+    assert issubclass(SpecError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, Spec()),
+        ({}, Spec()),
+        ({"key": "id"}, Spec(key=("id",))),
+        ({"key": ["tenant", "id"], "ordered": True}, Spec(key=("tenant", "id"), ordered=True)),
+        ({"rename": {"name": "title"}}, Spec(rename=(("name", "title"),))),
+        ({"time_precision": "ms"}, Spec(time_precision=3)),
+        ({"time_precision": 0}, Spec(time_precision=0)),
+        ({"float_tolerance": 0}, Spec(float_tolerance=0)),
+        ({"naive_time_zone": "Europe/Paris"}, Spec(naive_time_zone="Europe/Paris")),
+        ({"ordered": None, "key": None}, Spec()),
+    ],
+)
+def test_valid_specs(raw: dict[str, Any] | None, expected: Spec) -> None:
+    assert Spec.from_dict(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"key": ["id"], "ordered": True, "ignore": ["updated_at", "settings.token"]},
+        {"rename": {"name": "title"}, "float_tolerance": 1e-6, "time_precision": 3},
+        {"naive_time_zone": "+02:00", "strict_types": True},
+        {},
+    ],
+)
+def test_to_dict_round_trips(raw: dict[str, Any]) -> None:
+    spec = Spec.from_dict(raw)
+    assert Spec.from_dict(spec.to_dict()) == spec
+
+
+def test_specs_are_hashable_values() -> None:
+    a = Spec.from_dict({"key": ["id"], "ignore": ["x"]})
+    b = Spec.from_dict({"ignore": ["x"], "key": "id"})
+    assert a == b
+    assert len({a, b}) == 1
