@@ -1,0 +1,673 @@
+// The fixture pairs: one query read the legacy way (raw SQL through `pg`) and the Prisma way, with the
+// outcome the engine must report. Cases with a `plantedBug` carry a real porting mistake in the ORM code;
+// their expected differences are worked out from the seed rows (seed.ts), never from either reader's output.
+import type pg from "pg";
+
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { CUSTOMERS, ORDERS, type NotifyPrefs } from "./seed.ts";
+
+export type Spec = { key?: string[]; ordered?: boolean } | null;
+export type ExpectedDifference = { field: string; kind: string; path: string };
+export type Expected = { equal: boolean; differences: ExpectedDifference[] };
+
+export type Readers = { legacy: pg.Pool; prisma: PrismaClient };
+
+export type Case = {
+  id: string;
+  module: string;
+  queryName: string;
+  description: string;
+  plantedBug: string | null;
+  spec: Spec;
+  legacy(r: Readers): Promise<unknown>;
+  orm(r: Readers): Promise<unknown>;
+  expected(): Expected;
+};
+
+// ---- how the engine names things (SPEC section 2; the path grammar is the engine's report format) ----
+const ROW = "__row__";
+const ORDER = "__order__";
+const row = (key: string, value: string | number): string => `[${key}=${value}]`;
+const at = (base: string, ...names: string[]): string => [base, ...names].filter(Boolean).join(".");
+const EQUAL: Expected = { equal: true, differences: [] };
+const differs = (differences: ExpectedDifference[]): Expected => ({ equal: false, differences });
+/** A value that changed; a value against null is a difference of kind `changed` too. */
+const changed = (field: string, path: string): ExpectedDifference => ({ field, kind: "changed", path });
+
+const live = CUSTOMERS.filter((c) => c.deletedAt === null);
+
+async function rows(db: pg.Pool, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  return (await db.query(sql, params)).rows;
+}
+
+const DEFAULT_NOTIFY: Required<NotifyPrefs> = { email: true, sms: false, digest: "weekly" };
+
+const ORDER_COLUMNS_JSON = `json_build_object(
+    'id', o.id::text, 'status', o.status, 'total', o.total, 'discount_rate', o.discount_rate,
+    'weight_kg', o.weight_kg, 'item_counts', o.item_counts, 'line_prices', o.line_prices,
+    'shipping', o.shipping, 'placed_at', o.placed_at, 'ship_by', o.ship_by,
+    'tracking_code', o.tracking_code) ORDER BY o.placed_at, o.id`;
+
+const ORDER_SELECT = {
+  id: true, status: true, total: true, discountRate: true, weightKg: true, itemCounts: true,
+  linePrices: true, shipping: true, placedAt: true, shipBy: true, trackingCode: true,
+} as const;
+
+function customerWithOrdersLegacy(extraWhere: string) {
+  return async ({ legacy }: Readers) =>
+    (
+      await rows(
+        legacy,
+        `SELECT c.id, c.full_name, c.email, c.lifetime_value,
+                COALESCE((SELECT json_agg(${ORDER_COLUMNS_JSON})
+                            FROM orders o WHERE o.customer_id = c.id ${extraWhere}), '[]') AS orders
+           FROM customers c WHERE c.id = $1`,
+        [1],
+      )
+    )[0] ?? null;
+}
+
+function mergedPreferences(prefs: Record<string, unknown>, notifyFirst: boolean): Record<string, unknown> {
+  const notify = (prefs.notify ?? {}) as NotifyPrefs;
+  return { ...prefs, notify: notifyFirst ? { ...notify, ...DEFAULT_NOTIFY } : { ...DEFAULT_NOTIFY, ...notify } };
+}
+
+async function notificationSettingsOrm({ prisma }: Readers, buggy: boolean) {
+  const found = await prisma.customer.findMany({
+    where: { deletedAt: null },
+    select: { id: true, preferences: true },
+    orderBy: { id: "asc" },
+  });
+  return found.map((c) => ({ ...c, preferences: mergedPreferences(c.preferences as Record<string, unknown>, buggy) }));
+}
+
+async function referrersOrm({ prisma }: Readers, wrongDirection: boolean) {
+  if (wrongDirection) {
+    const found = await prisma.customer.findMany({
+      where: { deletedAt: null },
+      select: { id: true, fullName: true, referrals: { select: { fullName: true }, orderBy: { id: "asc" }, take: 1 } },
+      orderBy: { id: "asc" },
+    });
+    return found.map(({ referrals, ...c }) => ({ ...c, referrerName: referrals[0]?.fullName ?? null }));
+  }
+  const found = await prisma.customer.findMany({
+    where: { deletedAt: null },
+    select: { id: true, fullName: true, referredBy: { select: { fullName: true } } },
+    orderBy: { id: "asc" },
+  });
+  return found.map(({ referredBy, ...c }) => ({ ...c, referrerName: referredBy?.fullName ?? null }));
+}
+
+const ordersForCustomerLegacy = async ({ legacy }: Readers) =>
+  rows(legacy, "SELECT * FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC, id DESC", [3]);
+
+/** Average of two-decimal amounts, exact: does it need more than two decimals? */
+function averageNeedsRounding(totals: string[]): boolean {
+  const cents = totals.reduce((sum, t) => sum + BigInt(t.replace(".", "")), 0n);
+  return cents % BigInt(totals.length) !== 0n;
+}
+
+/** The first row, in legacy order, whose place among the rows differs on the ORM side. */
+function firstMoved(legacyOrder: string[], ormOrder: string[]): string {
+  const moved = legacyOrder.find((id, rank) => ormOrder.indexOf(id) !== rank);
+  if (moved === undefined) {
+    throw new Error("the wrong-order case needs rows in a different order");
+  }
+  return moved;
+}
+
+async function withTimeZone<T>(tz: string, body: () => Promise<T>): Promise<T> {
+  const previous = process.env.TZ;
+  process.env.TZ = tz;
+  try {
+    return await body();
+  } finally {
+    process.env.TZ = previous;
+  }
+}
+
+export const CASES: Case[] = [
+  {
+    id: "getCustomerById",
+    module: "customers",
+    queryName: "getCustomerById",
+    description: "One customer, every column type set: SELECT * vs findUnique.",
+    plantedBug: null,
+    spec: null,
+    legacy: async ({ legacy }) => (await rows(legacy, "SELECT * FROM customers WHERE id = $1", [3]))[0] ?? null,
+    orm: ({ prisma }) => prisma.customer.findUnique({ where: { id: 3 } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "getCustomerById__nulls",
+    module: "customers",
+    queryName: "getCustomerById",
+    description: "A customer whose nullable columns are NULL, empty array and empty jsonb.",
+    plantedBug: null,
+    spec: null,
+    legacy: async ({ legacy }) => (await rows(legacy, "SELECT * FROM customers WHERE id = $1", [2]))[0] ?? null,
+    orm: ({ prisma }) => prisma.customer.findUnique({ where: { id: 2 } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "findCustomerByEmail__not_found",
+    module: "customers",
+    queryName: "findCustomerByEmail",
+    description: "No such customer: both sides answer null.",
+    plantedBug: null,
+    spec: null,
+    legacy: async ({ legacy }) =>
+      (await rows(legacy, "SELECT * FROM customers WHERE email = $1", ["nobody@example.com"]))[0] ?? null,
+    orm: ({ prisma }) => prisma.customer.findFirst({ where: { email: "nobody@example.com" } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "countActiveCustomers",
+    module: "customers",
+    queryName: "countActiveCustomers",
+    description: "A scalar: count(*) is int8, so pg answers a string; Prisma's count() a number.",
+    plantedBug: null,
+    spec: null,
+    legacy: async ({ legacy }) =>
+      (await rows(legacy, "SELECT count(*) AS count FROM customers WHERE is_active AND deleted_at IS NULL"))[0].count,
+    orm: ({ prisma }) => prisma.customer.count({ where: { isActive: true, deletedAt: null } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listActiveCustomers",
+    module: "customers",
+    queryName: "listActiveCustomers",
+    description: "All columns of every active customer, ordered by id.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT * FROM customers WHERE is_active AND deleted_at IS NULL ORDER BY id"),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({ where: { isActive: true, deletedAt: null }, orderBy: { id: "asc" } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listActiveCustomers__forgotten_filter",
+    module: "customers",
+    queryName: "listActiveCustomers",
+    description: "All columns of every active customer, ordered by id.",
+    plantedBug: "The Prisma port forgot the soft-delete filter (deletedAt: null): deleted customers come back.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT * FROM customers WHERE is_active AND deleted_at IS NULL ORDER BY id"),
+    orm: ({ prisma }) => prisma.customer.findMany({ where: { isActive: true }, orderBy: { id: "asc" } }),
+    expected: () =>
+      differs(
+        CUSTOMERS.filter((c) => c.isActive && c.deletedAt !== null).map((c) => ({
+          field: ROW,
+          kind: "extra_row",
+          path: row("id", c.id),
+        })),
+      ),
+  },
+  {
+    id: "searchCustomersByName__case_sensitive",
+    module: "customers",
+    queryName: "searchCustomersByName",
+    description: "Name search for 'john'.",
+    plantedBug: "Prisma's `contains` is case-sensitive on PostgreSQL unless mode: 'insensitive'; the legacy SQL used ILIKE.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        "SELECT id, full_name, email FROM customers WHERE full_name ILIKE '%' || $1 || '%' ORDER BY id",
+        ["john"],
+      ),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({
+        where: { fullName: { contains: "john" } },
+        select: { id: true, fullName: true, email: true },
+        orderBy: { id: "asc" },
+      }),
+    expected: () =>
+      differs(
+        CUSTOMERS.filter((c) => /john/i.test(c.fullName) && !c.fullName.includes("john")).map((c) => ({
+          field: ROW,
+          kind: "missing_row",
+          path: row("id", c.id),
+        })),
+      ),
+  },
+  {
+    id: "searchCustomers__unordered",
+    module: "customers",
+    queryName: "searchCustomers",
+    description: "Legacy SQL without ORDER BY (heap order) vs Prisma ordered by name; no spec sent, rows pair by id.",
+    plantedBug: null,
+    spec: null,
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT id, external_id, full_name, tags, rating FROM customers WHERE $1 = ANY (tags)", ["vip"]),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({
+        where: { tags: { has: "vip" } },
+        select: { id: true, externalId: true, fullName: true, tags: true, rating: true },
+        orderBy: { fullName: "desc" },
+      }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "tagCounts",
+    module: "customers",
+    queryName: "tagCounts",
+    description: "Rows without an id: legacy unnest + GROUP BY (count as int8 string) vs tags counted in JS after findMany.",
+    plantedBug: null,
+    spec: null,
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT tag, count(*) AS customer_count
+           FROM customers, unnest(tags) AS tag WHERE deleted_at IS NULL GROUP BY tag`,
+      ),
+    orm: async ({ prisma }) => {
+      const found = await prisma.customer.findMany({ where: { deletedAt: null }, select: { tags: true } });
+      const counts = new Map<string, number>();
+      for (const { tags } of found) {
+        for (const tag of tags) {
+          counts.set(tag, (counts.get(tag) ?? 0) + 1);
+        }
+      }
+      return [...counts].map(([tag, customerCount]) => ({ tag, customerCount }));
+    },
+    expected: () => EQUAL,
+  },
+  {
+    id: "getCustomerPreferences__json_text",
+    module: "customers",
+    queryName: "getCustomerPreferences",
+    description: "The legacy handler passes jsonb through as text (preferences::text); Prisma parses Json.",
+    plantedBug: null,
+    spec: { key: ["id"] },
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT id, external_id, preferences::text AS preferences FROM customers ORDER BY id"),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({ select: { id: true, externalId: true, preferences: true }, orderBy: { id: "asc" } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "getNotificationSettings",
+    module: "customers",
+    queryName: "getNotificationSettings",
+    description: "Preferences with the default notification settings filled in (jsonb || in SQL, spread in JS).",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT id, jsonb_set(preferences, '{notify}', $1::jsonb || COALESCE(preferences -> 'notify', '{}'))
+                  AS preferences
+           FROM customers WHERE deleted_at IS NULL ORDER BY id`,
+        [JSON.stringify(DEFAULT_NOTIFY)],
+      ),
+    orm: (r) => notificationSettingsOrm(r, false),
+    expected: () => EQUAL,
+  },
+  {
+    id: "getNotificationSettings__jsonb_merge",
+    module: "customers",
+    queryName: "getNotificationSettings",
+    description: "Preferences with the default notification settings filled in (jsonb || in SQL, spread in JS).",
+    plantedBug:
+      "The Prisma port spreads the defaults after the customer's own settings ({...notify, ...DEFAULTS}): " +
+      "every explicit choice that differs from a default is overwritten.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT id, jsonb_set(preferences, '{notify}', $1::jsonb || COALESCE(preferences -> 'notify', '{}'))
+                  AS preferences
+           FROM customers WHERE deleted_at IS NULL ORDER BY id`,
+        [JSON.stringify(DEFAULT_NOTIFY)],
+      ),
+    orm: (r) => notificationSettingsOrm(r, true),
+    expected: () =>
+      differs(
+        live.flatMap((c) => {
+          const own = c.preferences.notify ?? {};
+          return (Object.keys(DEFAULT_NOTIFY) as (keyof NotifyPrefs)[])
+            .filter((k) => k in own && own[k] !== DEFAULT_NOTIFY[k])
+            .map((k) => changed("preferences", at(row("id", c.id), "preferences", "notify", k)));
+        }),
+      ),
+  },
+  {
+    id: "getCustomerContact__empty_string_vs_null",
+    module: "customers",
+    queryName: "getCustomerContact",
+    description: "Contact details of live customers.",
+    plantedBug: "The legacy SQL answered COALESCE(phone, '') and the clients rely on ''; the Prisma port returns null.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        "SELECT id, full_name, email, COALESCE(phone, '') AS phone FROM customers WHERE deleted_at IS NULL ORDER BY id",
+      ),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({
+        where: { deletedAt: null },
+        select: { id: true, fullName: true, email: true, phone: true },
+        orderBy: { id: "asc" },
+      }),
+    expected: () =>
+      differs(live.filter((c) => c.phone === null).map((c) => changed("phone", at(row("id", c.id), "phone")))),
+  },
+  {
+    id: "getLoyaltyBalances__bigint_to_number",
+    module: "customers",
+    queryName: "getLoyaltyBalances",
+    description: "Loyalty points (int8) of live customers.",
+    plantedBug:
+      "To get past 'Do not know how to serialize a BigInt' the Prisma port returns Number(loyaltyPoints), " +
+      "which rounds values above 2^53.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT id, loyalty_points FROM customers WHERE deleted_at IS NULL ORDER BY id"),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.customer.findMany({
+          where: { deletedAt: null },
+          select: { id: true, loyaltyPoints: true },
+          orderBy: { id: "asc" },
+        })
+      ).map((c) => ({ ...c, loyaltyPoints: Number(c.loyaltyPoints) })),
+    expected: () =>
+      differs(
+        live
+          .filter((c) => BigInt(Number(c.loyaltyPoints)) !== BigInt(c.loyaltyPoints))
+          .map((c) => changed("loyalty_points", at(row("id", c.id), "loyalty_points"))),
+      ),
+  },
+  {
+    id: "listCustomerLastSeen__timezone_shift",
+    module: "customers",
+    queryName: "listCustomerLastSeen",
+    description: "Last-seen time (timestamp without time zone) of live customers.",
+    plantedBug:
+      "The legacy service runs with TZ=Europe/Berlin, so pg reads `timestamp` columns as Berlin wall time; " +
+      "Prisma reads them as UTC: every value served by the ORM is shifted by one or two hours.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      withTimeZone("Europe/Berlin", () =>
+        rows(
+          legacy,
+          "SELECT id, full_name, created_at, last_seen_local FROM customers WHERE deleted_at IS NULL ORDER BY id",
+        ),
+      ),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({
+        where: { deletedAt: null },
+        select: { id: true, fullName: true, createdAt: true, lastSeenLocal: true },
+        orderBy: { id: "asc" },
+      }),
+    expected: () =>
+      differs(
+        live
+          .filter((c) => c.lastSeenLocal !== null)
+          .map((c) => changed("last_seen_local", at(row("id", c.id), "last_seen_local"))),
+      ),
+  },
+  {
+    id: "listCustomersWithReferrer",
+    module: "customers",
+    queryName: "listCustomersWithReferrer",
+    description: "Live customers with the name of whoever referred them (self-join).",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT c.id, c.full_name, r.full_name AS referrer_name
+           FROM customers c LEFT JOIN customers r ON r.id = c.referred_by_id
+          WHERE c.deleted_at IS NULL ORDER BY c.id`,
+      ),
+    orm: (r) => referrersOrm(r, false),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listCustomersWithReferrer__wrong_join",
+    module: "customers",
+    queryName: "listCustomersWithReferrer",
+    description: "Live customers with the name of whoever referred them (self-join).",
+    plantedBug:
+      "The Prisma port follows the self-relation the wrong way: it takes the first of the customer's " +
+      "`referrals` (people they referred) instead of `referredBy`.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT c.id, c.full_name, r.full_name AS referrer_name
+           FROM customers c LEFT JOIN customers r ON r.id = c.referred_by_id
+          WHERE c.deleted_at IS NULL ORDER BY c.id`,
+      ),
+    orm: (r) => referrersOrm(r, true),
+    expected: () =>
+      differs(
+        live
+          .filter((c) => {
+            const referrer = CUSTOMERS.find((x) => x.id === c.referredById)?.fullName ?? null;
+            const firstReferral =
+              CUSTOMERS.filter((x) => x.referredById === c.id).sort((a, b) => a.id - b.id)[0]?.fullName ?? null;
+            return referrer !== firstReferral;
+          })
+          .map((c) => changed("referrer_name", at(row("id", c.id), "referrer_name"))),
+      ),
+  },
+  {
+    id: "getCustomerWithOrders",
+    module: "customers",
+    queryName: "getCustomerWithOrders",
+    description:
+      "A customer with their non-cancelled orders nested: json_agg(json_build_object(...)) in SQL (numeric as " +
+      "JSON numbers, timestamptz as +02:00 text with microseconds, dates as text) vs a Prisma include.",
+    plantedBug: null,
+    spec: null,
+    legacy: customerWithOrdersLegacy("AND o.status <> 'cancelled'"),
+    orm: ({ prisma }) =>
+      prisma.customer.findUnique({
+        where: { id: 1 },
+        select: {
+          id: true, fullName: true, email: true, lifetimeValue: true,
+          orders: { where: { status: { not: "cancelled" } }, select: ORDER_SELECT, orderBy: [{ placedAt: "asc" }, { id: "asc" }] },
+        },
+      }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "getCustomerWithOrders__includes_cancelled",
+    module: "customers",
+    queryName: "getCustomerWithOrders",
+    description: "A customer with their non-cancelled orders nested.",
+    plantedBug: "The Prisma include lost its `where: { status: { not: 'cancelled' } }`: cancelled orders appear nested.",
+    spec: null,
+    legacy: customerWithOrdersLegacy("AND o.status <> 'cancelled'"),
+    orm: ({ prisma }) =>
+      prisma.customer.findUnique({
+        where: { id: 1 },
+        select: {
+          id: true, fullName: true, email: true, lifetimeValue: true,
+          orders: { select: ORDER_SELECT, orderBy: [{ placedAt: "asc" }, { id: "asc" }] },
+        },
+      }),
+    expected: () =>
+      differs(
+        ORDERS.filter((o) => o.customerId === 1 && o.status === "cancelled").map((o) => ({
+          field: "orders",
+          kind: "extra_row",
+          path: `orders${row("id", o.id)}`,
+        })),
+      ),
+  },
+  {
+    id: "getOrderById",
+    module: "orders",
+    queryName: "getOrderById",
+    description: "One order with an int8 id above 2^53, numeric, numeric[], int[], float8, enum, jsonb, date.",
+    plantedBug: null,
+    spec: null,
+    legacy: async ({ legacy }) => (await rows(legacy, "SELECT * FROM orders WHERE id = $1", [ORDERS[3].id]))[0] ?? null,
+    orm: ({ prisma }) => prisma.order.findUnique({ where: { id: BigInt(ORDERS[3].id) } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrdersWithCustomer",
+    module: "orders",
+    queryName: "listOrdersWithCustomer",
+    description: "Open orders joined to their customer, newest first: JOIN vs include mapped to the same DTO.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT o.*, c.full_name AS customer_name, c.email AS customer_email
+           FROM orders o JOIN customers c ON c.id = o.customer_id
+          WHERE o.status IN ('paid', 'shipped') ORDER BY o.placed_at DESC, o.id DESC`,
+      ),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.order.findMany({
+          where: { status: { in: ["paid", "shipped"] } },
+          include: { customer: { select: { fullName: true, email: true } } },
+          orderBy: [{ placedAt: "desc" }, { id: "desc" }],
+        })
+      ).map(({ customer, ...o }) => ({ ...o, customerName: customer.fullName, customerEmail: customer.email })),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrdersByIds__unordered",
+    module: "orders",
+    queryName: "listOrdersByIds",
+    description: "Orders of some customers, no ORDER BY in SQL, Prisma sorted by total; no spec: rows pair by int8 id.",
+    plantedBug: null,
+    spec: null,
+    legacy: ({ legacy }) => rows(legacy, "SELECT * FROM orders WHERE customer_id = ANY ($1)", [[3, 5, 10]]),
+    orm: ({ prisma }) =>
+      prisma.order.findMany({ where: { customerId: { in: [3, 5, 10] } }, orderBy: { total: "desc" } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrdersForCustomer",
+    module: "orders",
+    queryName: "listOrdersForCustomer",
+    description: "A customer's orders, newest first.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ordersForCustomerLegacy,
+    orm: ({ prisma }) =>
+      prisma.order.findMany({ where: { customerId: 3 }, orderBy: [{ placedAt: "desc" }, { id: "desc" }] }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrdersForCustomer__wrong_order",
+    module: "orders",
+    queryName: "listOrdersForCustomer",
+    description: "A customer's orders, newest first.",
+    plantedBug: "The Prisma port sorts placedAt ascending (the default) instead of descending.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ordersForCustomerLegacy,
+    orm: ({ prisma }) =>
+      prisma.order.findMany({ where: { customerId: 3 }, orderBy: [{ placedAt: "asc" }, { id: "asc" }] }),
+    expected: () => {
+      // All seed timestamps are written in UTC ("+00"), so their text sorts as the instants do.
+      const ids = ORDERS.filter((o) => o.customerId === 3)
+        .sort((a, b) => a.placedAt.localeCompare(b.placedAt) || Number(BigInt(a.id) - BigInt(b.id)))
+        .map((o) => o.id);
+      return differs([{ field: ORDER, kind: "order", path: row("id", firstMoved([...ids].reverse(), ids)) }]);
+    },
+  },
+  {
+    id: "listOpenOrders__missing_column",
+    module: "orders",
+    queryName: "listOpenOrders",
+    description: "Open orders for the shipping screen.",
+    plantedBug: "The Prisma `select` leaves out trackingCode: every row lacks the field (null or not).",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT id, customer_id, status, ship_by, tracking_code, shipping
+           FROM orders WHERE status IN ('paid', 'shipped') ORDER BY ship_by, id`,
+      ),
+    orm: ({ prisma }) =>
+      prisma.order.findMany({
+        where: { status: { in: ["paid", "shipped"] } },
+        select: { id: true, customerId: true, status: true, shipBy: true, shipping: true },
+        orderBy: [{ shipBy: "asc" }, { id: "asc" }],
+      }),
+    expected: () =>
+      differs(
+        ORDERS.filter((o) => o.status === "paid" || o.status === "shipped").map((o) => ({
+          field: "tracking_code",
+          kind: "missing",
+          path: at(row("id", o.id), "tracking_code"),
+        })),
+      ),
+  },
+  {
+    id: "orderStatsByStatus",
+    module: "orders",
+    queryName: "orderStatsByStatus",
+    description: "GROUP BY with count (int8 string), sum (numeric string), avg float8, max timestamptz, min date vs groupBy.",
+    plantedBug: null,
+    spec: { key: ["status"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT status, count(*) AS order_count, sum(total) AS revenue, avg(weight_kg) AS avg_weight_kg,
+                max(placed_at) AS last_placed_at, min(ship_by) AS first_ship_by
+           FROM orders GROUP BY status ORDER BY status`,
+      ),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.order.groupBy({
+          by: ["status"],
+          _count: { _all: true },
+          _sum: { total: true },
+          _avg: { weightKg: true },
+          _max: { placedAt: true },
+          _min: { shipBy: true },
+          orderBy: { status: "asc" },
+        })
+      ).map((g) => ({
+        status: g.status,
+        orderCount: g._count._all,
+        revenue: g._sum.total,
+        avgWeightKg: g._avg.weightKg,
+        lastPlacedAt: g._max.placedAt,
+        firstShipBy: g._min.shipBy,
+      })),
+    expected: () => EQUAL,
+  },
+  {
+    id: "avgOrderValueByCustomer__rounding",
+    module: "orders",
+    queryName: "avgOrderValueByCustomer",
+    description: "Average order value per customer, to the cent.",
+    plantedBug: "The legacy SQL rounds round(avg(total), 2); the Prisma groupBy returns _avg.total unrounded.",
+    spec: { key: ["customer_id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT customer_id, count(*) AS order_count, round(avg(total), 2) AS avg_order_value
+           FROM orders GROUP BY customer_id ORDER BY customer_id`,
+      ),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.order.groupBy({
+          by: ["customerId"],
+          _count: { _all: true },
+          _avg: { total: true },
+          orderBy: { customerId: "asc" },
+        })
+      ).map((g) => ({ customerId: g.customerId, orderCount: g._count._all, avgOrderValue: g._avg.total })),
+    expected: () =>
+      differs(
+        [...new Set(ORDERS.map((o) => o.customerId))]
+          .filter((id) => averageNeedsRounding(ORDERS.filter((o) => o.customerId === id).map((o) => o.total)))
+          .map((id) => changed("avg_order_value", at(row("customer_id", id), "avg_order_value"))),
+      ),
+  },
+];
