@@ -1,0 +1,73 @@
+"""Bearer tokens with roles, compared in constant time.
+
+With no tokens configured the service only listens on loopback (``Settings`` refuses anything else) and
+every caller on that loopback gets every role. ``operator`` implies ``read``: whoever may change a flag
+may look at it first (the ETag they need comes from a GET).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from app.errors import Forbidden, Unauthenticated
+from app.settings import Role, Settings, TokenConfig, is_loopback
+
+IMPLIED: dict[Role, frozenset[Role]] = {
+    Role.OPERATOR: frozenset({Role.OPERATOR, Role.READ}),
+    Role.INGEST: frozenset({Role.INGEST}),
+    Role.READ: frozenset({Role.READ}),
+}
+
+LOCAL_ACTOR = "local"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    name: str
+    roles: frozenset[Role]
+
+
+class Authenticator:
+    def __init__(self, settings: Settings) -> None:
+        self._tokens: tuple[tuple[bytes, Principal], ...] = tuple(
+            (t.token.get_secret_value().encode(), _principal(t)) for t in settings.tokens
+        )
+        self._everyone = Principal(LOCAL_ACTOR, frozenset(Role))
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._tokens)
+
+    def authenticate(self, authorization: str | None, client_host: str | None) -> Principal:
+        if not self._tokens:
+            if client_host is not None and not is_loopback(client_host) and client_host != "testclient":
+                raise Forbidden("no tokens are configured, so only loopback callers are served")
+            return self._everyone
+        if not authorization:
+            raise Unauthenticated("missing bearer token: send 'Authorization: Bearer <token>'")
+        scheme, _, presented = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not presented.strip():
+            raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+        candidate = presented.strip().encode()
+        found: Principal | None = None
+        for secret, principal in self._tokens:  # no early exit: the time taken does not reveal which
+            if hmac.compare_digest(secret, candidate):
+                found = principal
+        if found is None:
+            raise Unauthenticated("unknown bearer token")
+        return found
+
+    @staticmethod
+    def authorize(principal: Principal, allowed: frozenset[Role]) -> Principal:
+        if principal.roles & allowed:
+            return principal
+        names = " or ".join(sorted(r.value for r in allowed))
+        raise Forbidden(f"token {principal.name!r} lacks the role this endpoint needs ({names})")
+
+
+def _principal(token: TokenConfig) -> Principal:
+    roles: set[Role] = set()
+    for role in token.roles:
+        roles |= IMPLIED[role]
+    return Principal(token.name, frozenset(roles))

@@ -1,0 +1,48 @@
+"""Annotated dependencies shared by the routers: the app's services and the caller's roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, cast
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.auth import Principal
+from app.services import Services
+from app.settings import Role
+from app.validation import NAME_PATTERN
+
+_bearer = HTTPBearer(auto_error=False, description="A token from SHADOWDIFF_TOKENS")
+
+
+def get_services(request: Request) -> Services:
+    return cast(Services, request.app.state.services)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def require(*roles: Role) -> Callable[..., Principal]:
+    allowed = frozenset(roles)
+
+    def dependency(
+        request: Request,
+        services: ServicesDep,
+        _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        client = request.client.host if request.client else None
+        principal = services.auth.authenticate(request.headers.get("authorization"), client)
+        return services.auth.authorize(principal, allowed)
+
+    return dependency
+
+
+Reader = Annotated[Principal, Depends(require(Role.READ))]
+Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
+Ingester = Annotated[Principal, Depends(require(Role.INGEST))]
+AnyRole = Annotated[Principal, Depends(require(Role.READ, Role.INGEST, Role.OPERATOR))]
+
+ModuleName = Annotated[str, Path(pattern=NAME_PATTERN, description="module name")]
+QueryName = Annotated[str, Path(pattern=NAME_PATTERN, description="query name")]
+OptionalName = Annotated[str | None, Query(pattern=NAME_PATTERN)]

@@ -1,0 +1,191 @@
+"""Every error the API can answer with, and the one table that maps each to HTTP.
+
+Domain errors come from the core (``flags.errors``, ``comparators.SpecError``) and the store
+(``StoreUnavailable``); the service adds its own for the request edge::
+
+    ServiceError
+    ├── Unauthenticated      no or unknown bearer token                          (401)
+    ├── Forbidden            the token lacks the role the endpoint needs         (403)
+    ├── NotFound             nothing at that name                                (404)
+    ├── PreconditionFailed   If-Match names a version that is not current        (412)
+    ├── BodyTooLarge         body over SHADOWDIFF_MAX_BODY_BYTES                 (413)
+    └── InvalidInput         malformed JSON, wrong types, bad names, too deep    (400/422)
+        ├── MalformedJson                                                        (400)
+        └── InvalidPayload                                                       (422)
+
+``ERROR_TABLE`` is looked up along the exception's MRO; a test walks every domain error class and
+fails if one has no entry of its own, so a new error type cannot silently become a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from app.store.base import StoreUnavailable
+from comparators import SpecError
+from flags.errors import FlagError, InvalidFlag, InvalidTransition, UnknownModule, VersionConflict
+
+log = logging.getLogger("shadowdiff.errors")
+
+
+class ServiceError(Exception):
+    """Base of the errors raised at the HTTP edge; ``str(err)`` says what to fix."""
+
+
+class Unauthenticated(ServiceError):
+    pass
+
+
+class Forbidden(ServiceError):
+    pass
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class PreconditionFailed(ServiceError):
+    pass
+
+
+class BodyTooLarge(ServiceError, HTTPException):
+    """Also an HTTPException so FastAPI's own body parsing re-raises it instead of answering 400."""
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        got = f"{size} bytes" if size is not None else "more than that"
+        message = (
+            f"request body is {got}; the limit is {limit} bytes (SHADOWDIFF_MAX_BODY_BYTES): "
+            "split the batch or send fewer rows"
+        )
+        HTTPException.__init__(self, status_code=413, detail=message)
+        Exception.__init__(self, message)
+
+    def __str__(self) -> str:
+        return str(self.detail)
+
+
+class InvalidInput(ServiceError):
+    pass
+
+
+class MalformedJson(InvalidInput):
+    pass
+
+
+class InvalidPayload(InvalidInput):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    status: int
+    code: str
+
+
+ERROR_TABLE: dict[type[Exception], Mapping] = {
+    # flags.errors
+    FlagError: Mapping(400, "flag_error"),
+    InvalidFlag: Mapping(422, "invalid_flag"),
+    UnknownModule: Mapping(404, "unknown_module"),
+    VersionConflict: Mapping(409, "version_conflict"),
+    InvalidTransition: Mapping(409, "invalid_transition"),
+    # comparators
+    SpecError: Mapping(422, "invalid_spec"),
+    # store
+    StoreUnavailable: Mapping(503, "store_unavailable"),
+    # the HTTP edge
+    ServiceError: Mapping(400, "bad_request"),
+    Unauthenticated: Mapping(401, "unauthenticated"),
+    Forbidden: Mapping(403, "forbidden"),
+    NotFound: Mapping(404, "not_found"),
+    PreconditionFailed: Mapping(412, "precondition_failed"),
+    BodyTooLarge: Mapping(413, "body_too_large"),
+    InvalidInput: Mapping(422, "invalid_input"),
+    MalformedJson: Mapping(400, "malformed_json"),
+    InvalidPayload: Mapping(422, "invalid_payload"),
+}
+
+DOMAIN_ROOTS: tuple[type[Exception], ...] = (FlagError, SpecError, StoreUnavailable, ServiceError)
+
+
+def mapping_for(exc: BaseException) -> Mapping | None:
+    for cls in type(exc).__mro__:
+        found = ERROR_TABLE.get(cls)
+        if found is not None:
+            return found
+    return None
+
+
+def error_body(code: str, message: str, **extra: Any) -> bytes:
+    return orjson.dumps({"error": code, "message": message, **extra})
+
+
+def json_response(status: int, body: bytes, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def to_response(exc: Exception) -> Response:
+    found = mapping_for(exc)
+    if found is None:  # pragma: no cover - the mapping test keeps this unreachable for domain errors
+        log.exception("unmapped error", exc_info=exc)
+        return json_response(500, error_body("internal", "internal error; see the service log"))
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+    extra: dict[str, Any] = {}
+    if isinstance(exc, VersionConflict):
+        extra = {"expected_version": exc.expected, "current_version": exc.actual}
+    return json_response(found.status, error_body(found.code, str(exc), **extra), headers)
+
+
+def describe_validation(errors: Sequence[Any]) -> str:
+    """One line per problem, naming where it is: ``body.state: Input should be 'legacy', ...``."""
+    parts = []
+    for err in errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "json_invalid":
+            ctx = err.get("ctx", {}).get("error", "")
+            msg = f"malformed JSON ({ctx})" if ctx else "malformed JSON"
+            loc = "body"
+        parts.append(f"{loc}: {msg}")
+    return "; ".join(parts) or "invalid request"
+
+
+def install(app: FastAPI, extra: Iterable[type[Exception]] = ()) -> None:
+    """Register one handler per table entry plus FastAPI's own request errors."""
+
+    async def domain_handler(request: Request, exc: Exception) -> Response:
+        return to_response(exc)
+
+    for cls in (*ERROR_TABLE, *extra):
+        app.add_exception_handler(cls, domain_handler)
+
+    async def validation_handler(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = exc.errors()
+        code = "malformed_json" if any(e.get("type") == "json_invalid" for e in errors) else "invalid_request"
+        status = 400 if code == "malformed_json" else 422
+        return json_response(status, error_body(code, describe_validation(errors)))
+
+    async def http_handler(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if isinstance(exc, BodyTooLarge):
+            return to_response(exc)
+        message = str(exc.detail)
+        if exc.status_code == 404:
+            message = f"no endpoint at {request.url.path}; see /docs or /openapi.json"
+        elif exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return json_response(exc.status_code, error_body(code, message), dict(exc.headers or {}))
+
+    app.add_exception_handler(RequestValidationError, validation_handler)
+    app.add_exception_handler(HTTPException, http_handler)

@@ -1,0 +1,129 @@
+"""Every flag write goes through here: the API, the ingest path, the Alertmanager webhook and the guard.
+
+Each operation saves through the store (which checks the version and appends the history entry in one
+transaction), then puts the new flag into this replica's view at once, so the next pair already sees
+it without waiting for the change notification.
+
+Used by the rollback code as::
+
+    flag = await services.flags.rollback(module, actor="guard", source=Source.GUARD,
+                                         reason="...", decision={...})
+
+``rollback`` raises ``UnknownModule`` or ``InvalidTransition`` (module not in ``orm``), and increments
+``shadow_rollbacks_total{module, actor=source}`` only when the flag actually moved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from app.flag_view import FlagView
+from app.metrics import Metrics
+from app.store.base import Store
+from flags.errors import UnknownModule, VersionConflict
+from flags.model import Flag, FlagChange, FlagUpdate, Source, apply_update, new_flag, rollback
+
+
+class FlagService:
+    def __init__(self, store: Store, view: FlagView, metrics: Metrics) -> None:
+        self.store = store
+        self.view = view
+        self.metrics = metrics
+        self._registering: dict[str, asyncio.Future[Flag]] = {}
+
+    @property
+    def default_rate(self) -> float:
+        return self.view.default_rate
+
+    async def get(self, module: str) -> Flag:
+        flag = await self.store.get_flag(module)
+        if flag is None:
+            raise UnknownModule(module)
+        self.view.put(flag)
+        return flag
+
+    async def update(
+        self, module: str, update: FlagUpdate, actor: str, source: Source = Source.API
+    ) -> tuple[Flag, bool]:
+        """Apply ``update`` (creating the module when it does not exist); returns (flag, created).
+
+        ``update.expected_version`` is checked against the stored version; without one the change
+        applies to the version read here, and a concurrent writer still makes it fail with 409.
+        """
+        current = await self.store.get_flag(module)
+        created = current is None
+        base = current if current is not None else new_flag(module, actor)
+        if update.expected_version is not None and update.expected_version != base.version:
+            raise VersionConflict(module, update.expected_version, base.version)
+        flag, change = apply_update(base, update, actor, source)
+        saved = await self.store.save_flag(flag, change, base.version)
+        self.view.put(saved)
+        return saved, created
+
+    async def rollback(
+        self,
+        module: str,
+        actor: str,
+        source: Source,
+        reason: str,
+        decision: dict[str, Any] | None = None,
+    ) -> Flag:
+        current = await self.get(module)
+        flag, change = rollback(current, actor, source, reason, decision)
+        saved = await self.store.save_flag(flag, change, current.version)
+        self.view.put(saved)
+        self.metrics.rollbacks.labels(module, source.value).inc()
+        return saved
+
+    async def record(self, change: FlagChange) -> FlagChange:
+        """A history entry without a flag change (``notify`` mode's decision record)."""
+        return await self.store.append_history(change)
+
+    async def history(self, module: str, limit: int = 100) -> list[FlagChange]:
+        await self.get(module)
+        return await self.store.history(module, limit)
+
+    async def ensure(self, module: str, actor: str) -> Flag:
+        """The flag of a module seen in a pair, registering it in ``shadow`` the first time.
+
+        Concurrent first pairs of one module share one registration; when another replica registered
+        it first, its flag is used.
+        """
+        flag = self.view.get(module)
+        if flag is not None:
+            return flag
+        pending = self._registering.get(module)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Flag] = asyncio.get_running_loop().create_future()
+        self._registering[module] = future
+        try:
+            flag = await self._register(module, actor)
+            future.set_result(flag)
+            return flag
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here, so an unawaited future does not warn
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            del self._registering[module]
+
+    async def _register(self, module: str, actor: str) -> Flag:
+        existing = await self.store.get_flag(module)
+        if existing is None:
+            fresh = new_flag(module, actor)
+            flag, change = apply_update(
+                fresh, FlagUpdate(reason="first pair received for this module"), actor, Source.INGEST
+            )
+            try:
+                existing = await self.store.save_flag(flag, change, 0)
+            except VersionConflict:
+                existing = await self.store.get_flag(module)
+                if existing is None:  # pragma: no cover - a conflict means it exists
+                    raise
+        self.view.put(existing)
+        return existing

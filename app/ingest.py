@@ -1,0 +1,241 @@
+"""The hot path: one posted pair in, an outcome out, metrics and mismatch samples on the side.
+
+Per pair: validate by hand; find the module's flag in the in-memory view (registering a module seen
+for the first time in ``shadow``); count queries, latencies and errors for every accepted pair; then
+decide the outcome in this order:
+
+1. either side reports ``error`` -> ``error`` (counted in that side's error counter, never diffed);
+2. the module's state does not compare (``legacy``, ``migrated``) -> ``skipped`` / ``module_off``;
+3. the sampling hash says no -> ``skipped`` / ``not_sampled``;
+4. ``comparators.compare`` with the inline spec, else the stored one -> ``match`` / ``mismatch``.
+
+Mismatches count one ``shadow_mismatch_total`` per differing field, answer with at most
+``max_differences`` redacted differences and hand a sample to the background writer. Every observer
+(the rollback guard) is called with (module, query_name, outcome) after every accepted pair.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from app.errors import InvalidPayload, ServiceError, mapping_for
+from app.flag_service import FlagService
+from app.metrics import Metrics, QueryMetrics
+from app.mismatch_writer import MismatchWriter
+from app.redact import Redactor
+from app.spec_cache import SpecCache
+from app.store.base import MismatchSample, StoreUnavailable
+from app.validation import check_name, check_number
+from comparators import Spec, SpecError, compare
+from flags.errors import FlagError
+from flags.model import now
+from flags.sampling import is_sampled
+
+log = logging.getLogger("shadowdiff.ingest")
+
+Observer = Callable[[str, str, str], None]
+"""Called synchronously after every accepted pair with (module, query_name, outcome); must be O(1)
+and must not raise (schedule any slow work). ``outcome`` is match, mismatch, error or skipped."""
+
+PAIR_KEYS = frozenset({"module", "query_name", "request_id", "legacy", "orm", "spec"})
+SIDE_KEYS = frozenset({"result", "latency_ms", "error"})
+MAX_REQUEST_ID = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    result: Any
+    latency_ms: float | None
+    error_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    module: str
+    query_name: str
+    request_id: str | None
+    legacy: Side
+    orm: Side
+    spec: dict[str, Any] | None
+
+
+def parse_pair(item: Any, where: str = "") -> Pair:
+    if not isinstance(item, dict):
+        raise InvalidPayload(f"{where or 'the body'} must be a JSON object describing one pair")
+    unknown = item.keys() - PAIR_KEYS
+    if unknown:
+        raise InvalidPayload(
+            f"{where}unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
+            f"a pair has {', '.join(sorted(PAIR_KEYS))}"
+        )
+    module = check_name(item.get("module"), f"{where}module")
+    query_name = check_name(item.get("query_name"), f"{where}query_name")
+    request_id = item.get("request_id")
+    if request_id is not None and (not isinstance(request_id, str) or len(request_id) > MAX_REQUEST_ID):
+        raise InvalidPayload(f"{where}request_id must be a string of at most {MAX_REQUEST_ID} characters")
+    spec = item.get("spec")
+    if spec is not None and not isinstance(spec, dict):
+        raise InvalidPayload(f"{where}spec must be an object of comparison options or null")
+    return Pair(
+        module,
+        query_name,
+        request_id,
+        _side(item.get("legacy"), f"{where}legacy"),
+        _side(item.get("orm"), f"{where}orm"),
+        spec,
+    )
+
+
+def _side(value: Any, where: str) -> Side:
+    if not isinstance(value, dict):
+        raise InvalidPayload(f"{where} must be an object {{result, latency_ms, error}}")
+    unknown = value.keys() - SIDE_KEYS
+    if unknown:
+        raise InvalidPayload(f"{where} has unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    latency = value.get("latency_ms")
+    if latency is not None:
+        latency = check_number(latency, f"{where}.latency_ms")
+    error = value.get("error")
+    error_type: str | None = None
+    if error is not None:
+        if not isinstance(error, dict):
+            raise InvalidPayload(f"{where}.error must be an object {{type, message}} or null")
+        error_type = check_name(error.get("type"), f"{where}.error.type")
+        message = error.get("message")
+        if message is not None and not isinstance(message, str):
+            raise InvalidPayload(f"{where}.error.message must be a string")
+    elif "result" not in value:
+        raise InvalidPayload(f"{where}.result is missing (send null for an empty result)")
+    return Side(value.get("result"), latency, error_type)
+
+
+class Ingestor:
+    def __init__(
+        self,
+        flags: FlagService,
+        specs: SpecCache,
+        metrics: Metrics,
+        redactor: Redactor,
+        writer: MismatchWriter,
+        observers: list[Observer],
+        max_differences: int,
+        store_values: bool,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.flags = flags
+        self.specs = specs
+        self.metrics = metrics
+        self.redactor = redactor
+        self.writer = writer
+        self.observers = observers
+        self.max_differences = max_differences
+        self.store_values = store_values
+        self.rng = rng or random.Random()
+
+    async def single(self, data: Any, actor: str) -> dict[str, Any]:
+        return await self.process(parse_pair(data), actor)
+
+    async def batch(self, data: Any, actor: str, max_batch: int) -> dict[str, Any]:
+        if not isinstance(data, dict) or set(data) != {"pairs"} or not isinstance(data["pairs"], list):
+            raise InvalidPayload('a batch is an object {"pairs": [pair, ...]} and nothing else')
+        items = data["pairs"]
+        if len(items) > max_batch:
+            raise InvalidPayload(
+                f"the batch has {len(items)} pairs; the limit is {max_batch} (SHADOWDIFF_MAX_BATCH)"
+            )
+        results: list[dict[str, Any]] = []
+        rejected = 0
+        for index, item in enumerate(items):
+            try:
+                results.append(await self.process(parse_pair(item, f"pairs[{index}]."), actor))
+            except (ServiceError, FlagError, SpecError, StoreUnavailable) as exc:
+                rejected += 1
+                found = mapping_for(exc)
+                code = found.code if found else "invalid_payload"
+                results.append({"index": index, "error": code, "message": str(exc)})
+        return {"accepted": len(items) - rejected, "rejected": rejected, "results": results}
+
+    async def process(self, pair: Pair, actor: str) -> dict[str, Any]:
+        spec = self._spec(pair)  # before anything else: a bad inline spec rejects the pair
+        flag = self.flags.view.get(pair.module)
+        if flag is None:
+            flag = await self.flags.ensure(pair.module, actor)
+        q = self.metrics.for_query(pair.module, pair.query_name)
+        q.sql_queries.inc()
+        q.prisma_queries.inc()
+        if pair.legacy.latency_ms is not None:
+            q.sql_latency.observe(pair.legacy.latency_ms)
+        if pair.orm.latency_ms is not None:
+            q.prisma_latency.observe(pair.orm.latency_ms)
+
+        if pair.legacy.error_type is not None or pair.orm.error_type is not None:
+            if pair.legacy.error_type is not None:
+                self.metrics.count_error("sql", q, pair.legacy.error_type)
+            if pair.orm.error_type is not None:
+                self.metrics.count_error("prisma", q, pair.orm.error_type)
+            reason = (
+                "both_error"
+                if pair.legacy.error_type and pair.orm.error_type
+                else ("legacy_error" if pair.legacy.error_type else "orm_error")
+            )
+            return self._done(q, pair, "error", reason)
+        if not flag.state.compares:
+            return self._done(q, pair, "skipped", "module_off")
+        if not is_sampled(
+            pair.module, pair.request_id, flag.effective_rate(self.flags.default_rate), self.rng
+        ):
+            return self._done(q, pair, "skipped", "not_sampled")
+
+        try:
+            comparison = compare(pair.legacy.result, pair.orm.result, spec)
+        except Exception:  # a comparator bug must not turn a client's pair into a 500
+            log.exception("compare failed for %s/%s", pair.module, pair.query_name)
+            return self._done(q, pair, "error", "compare_failed")
+        if comparison.equal:
+            return self._done(q, pair, "match", None)
+        return self._mismatch(q, pair, comparison.differences)
+
+    def _spec(self, pair: Pair) -> Spec | None:
+        if pair.spec is not None:
+            return self.specs.inline(pair.spec)
+        return self.specs.stored(pair.module, pair.query_name)
+
+    def _mismatch(self, q: QueryMetrics, pair: Pair, differences: tuple[Any, ...]) -> dict[str, Any]:
+        fields: dict[str, None] = {}
+        for diff in differences:
+            fields.setdefault(diff.field, None)
+        for field in fields:
+            self.metrics.count_mismatch_field(q, field)
+        shown = [self.redactor.difference(d.to_wire()) for d in differences[: self.max_differences]]
+        stored = shown if self.store_values else [_without_values(d) for d in shown]
+        self.writer.offer(
+            MismatchSample(pair.module, pair.query_name, tuple(fields), stored, pair.request_id, now())
+        )
+        answer = self._done(q, pair, "mismatch", None)
+        answer["differences"] = shown
+        answer["difference_count"] = len(differences)
+        answer["truncated"] = len(differences) > len(shown)
+        return answer
+
+    def _done(self, q: QueryMetrics, pair: Pair, outcome: str, reason: str | None) -> dict[str, Any]:
+        q.outcome[outcome].inc()
+        for observer in self.observers:
+            try:
+                observer(pair.module, pair.query_name, outcome)
+            except Exception:
+                log.exception("pair observer %r failed", observer)
+        return {"outcome": outcome, "reason": reason, "differences": []}
+
+
+def _without_values(diff: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in diff.items() if k not in ("legacy", "orm")}
+
+
+def dumps(value: Any) -> bytes:
+    return orjson.dumps(value)

@@ -1,0 +1,88 @@
+"""The app factory: settings, store and metrics registry come in as arguments, nothing is global.
+
+``create_app(settings)`` builds every service object at once (so hooks such as ``services.observers``
+can be wired before start) and opens the store in ``lifespan``: migrations, the flag view, the
+change subscription, the specs file and the background writer. A store passed in is owned by the app
+from then on: it is opened at start and closed at shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from app import errors
+from app.middleware import BodyLimit, HttpMetrics
+from app.routes import config, flags, health, metrics, mismatches, pairs, specs
+from app.services import Services
+from app.settings import Settings
+from app.spec_cache import read_specs_file
+from app.store import create_store
+from app.store.base import Store, StoredSpec
+from flags.model import now
+
+log = logging.getLogger("shadowdiff")
+
+SPECS_FILE_ACTOR = "specs-file"
+
+
+def create_app(
+    settings: Settings, store: Store | None = None, registry: CollectorRegistry | None = None
+) -> FastAPI:
+    store = store or create_store(settings.database_url, settings.data_dir, settings.flag_poll_seconds)
+    services = Services.build(settings, store, registry or CollectorRegistry(auto_describe=True))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await start(services)
+        try:
+            yield
+        finally:
+            await stop(services)
+
+    app = FastAPI(
+        title="shadowdiff",
+        summary="Diffs legacy-SQL and ORM results of the same query; holds per-module migration flags.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    errors.install(app)
+    for router in (
+        pairs.router,
+        flags.router,
+        config.router,
+        specs.router,
+        mismatches.router,
+        health.router,
+        metrics.router,
+    ):
+        app.include_router(router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HttpMetrics, metrics=services.metrics)
+    return app
+
+
+async def start(services: Services) -> None:
+    settings, store = services.settings, services.store
+    await store.open()
+    await store.subscribe(lambda module: services.view.refresh(store, module))
+    await services.view.load(store)
+    if settings.specs_file is not None:
+        for module, query_name, spec in read_specs_file(settings.specs_file):
+            await store.put_spec(StoredSpec(module, query_name, spec, now(), SPECS_FILE_ACTOR))
+    await services.specs.load(store)
+    services.writer.start()
+    log.info(
+        "shadowdiff ready: %d modules, %d stored specs", len(services.view.all()), len(services.specs.all())
+    )
+
+
+async def stop(services: Services) -> None:
+    await services.stop_background()
+    await services.writer.close()
+    await services.store.close()

@@ -1,0 +1,213 @@
+"""The metrics contract of SPEC section 5, on the app's own registry (never the global one).
+
+Counters and histograms are pushed on the ingest path through per-(module, queryName) handles cached
+here, so a pair costs a dict lookup instead of a ``labels()`` call per metric. Gauges that only mirror
+flag state (``migration_progress_total``, ``feature_flag_enabled``, the sample rates, the sync age) are
+produced by :class:`FlagCollector` at scrape time from the in-memory flag view.
+
+Label sets are capped: past ``max_query_names`` query names of a module, ``max_fields`` fields of a
+query or ``max_error_types`` error types of a module, new values are reported as ``__other__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from app.flag_view import FlagView
+from flags.model import FlagState
+
+OTHER = "__other__"
+LATENCY_BUCKETS_MS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+OUTCOMES = ("match", "mismatch", "error", "skipped")
+
+
+class LabelCap:
+    """Keeps at most ``limit`` distinct values per scope; later newcomers become ``__other__``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._seen: dict[object, set[str]] = {}
+
+    def fold(self, scope: object, value: str) -> str:
+        seen = self._seen.get(scope)
+        if seen is None:
+            seen = self._seen[scope] = set()
+        if value in seen:
+            return value
+        if len(seen) >= self.limit:
+            return OTHER
+        seen.add(value)
+        return value
+
+
+@dataclass(slots=True)
+class QueryMetrics:
+    """The label children of one (module, queryName), resolved once."""
+
+    module: str
+    query_name: str  # already folded
+    outcome: dict[str, Counter]
+    sql_queries: Counter
+    prisma_queries: Counter
+    sql_latency: Histogram
+    prisma_latency: Histogram
+
+
+class Metrics:
+    def __init__(
+        self,
+        registry: CollectorRegistry,
+        max_query_names: int = 500,
+        max_fields: int = 200,
+        max_error_types: int = 50,
+    ) -> None:
+        self.registry = registry
+        self.mismatch = Counter(
+            "shadow_mismatch_total",
+            "Differing fields of mismatching pairs (one per field per pair).",
+            ["module", "queryName", "field"],
+            registry=registry,
+        )
+        self.comparisons = Counter(
+            "shadow_comparisons_total",
+            "Pairs by outcome: the denominator of every rate.",
+            ["module", "queryName", "outcome"],
+            registry=registry,
+        )
+        self.queries = Counter(
+            "db_query_total",
+            "Queries reported, by the path that ran them (sql = legacy, prisma = the ORM).",
+            ["source", "module", "queryName"],
+            registry=registry,
+        )
+        self.sql_errors = Counter(
+            "db_sql_errors_total",
+            "Legacy SQL path errors.",
+            ["module", "queryName", "errorType"],
+            registry=registry,
+        )
+        self.prisma_errors = Counter(
+            "db_prisma_errors_total",
+            "ORM path errors.",
+            ["module", "queryName", "errorType"],
+            registry=registry,
+        )
+        self.sql_latency = Histogram(
+            "db_sql_latency_ms",
+            "Legacy SQL latency in milliseconds as reported by the client.",
+            ["module", "queryName"],
+            buckets=LATENCY_BUCKETS_MS,
+            registry=registry,
+        )
+        self.prisma_latency = Histogram(
+            "db_prisma_latency_ms",
+            "ORM latency in milliseconds as reported by the client.",
+            ["module", "queryName"],
+            buckets=LATENCY_BUCKETS_MS,
+            registry=registry,
+        )
+        self.rollbacks = Counter(
+            "shadow_rollbacks_total",
+            "Rollbacks orm -> shadow, by who did them (api, alertmanager, guard).",
+            ["module", "actor"],
+            registry=registry,
+        )
+        self.http_requests = Counter(
+            "http_requests_total",
+            "Requests to this service by route template.",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        self.http_duration = Histogram(
+            "http_request_duration_seconds",
+            "Time to answer a request, by route template.",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        self.samples_dropped = Counter(
+            "shadowdiff_mismatch_samples_dropped_total",
+            "Mismatch samples not stored because the background writer's queue was full or the store failed.",
+            registry=registry,
+        )
+        self._query_cap = LabelCap(max_query_names)
+        self._field_cap = LabelCap(max_fields)
+        self._error_cap = LabelCap(max_error_types)
+        self._handles: dict[tuple[str, str], QueryMetrics] = {}
+
+    def for_query(self, module: str, query_name: str) -> QueryMetrics:
+        handle = self._handles.get((module, query_name))
+        if handle is not None:
+            return handle
+        folded = self._query_cap.fold(module, query_name)
+        handle = self._handles.get((module, folded))
+        if handle is None:
+            handle = QueryMetrics(
+                module,
+                folded,
+                {o: self.comparisons.labels(module, folded, o) for o in OUTCOMES},
+                self.queries.labels("sql", module, folded),
+                self.queries.labels("prisma", module, folded),
+                self.sql_latency.labels(module, folded),
+                self.prisma_latency.labels(module, folded),
+            )
+            self._handles[(module, folded)] = handle
+        if folded == query_name:
+            self._handles[(module, query_name)] = handle
+        return handle
+
+    def count_mismatch_field(self, q: QueryMetrics, field: str) -> None:
+        self.mismatch.labels(
+            q.module, q.query_name, self._field_cap.fold((q.module, q.query_name), field)
+        ).inc()
+
+    def count_error(self, side: str, q: QueryMetrics, error_type: str) -> None:
+        counter = self.sql_errors if side == "sql" else self.prisma_errors
+        counter.labels(q.module, q.query_name, self._error_cap.fold(q.module, error_type)).inc()
+
+
+class FlagCollector(Collector):
+    """Flag-derived gauges computed at scrape time from the in-memory view."""
+
+    def __init__(self, view: FlagView, sync_age: Callable[[], float]) -> None:
+        self._view = view
+        self._sync_age = sync_age
+
+    def collect(self) -> Iterator[Metric]:
+        flags = self._view.all()
+        progress = GaugeMetricFamily(
+            "migration_progress_total",
+            "Migration state per module, one-hot over legacy/shadow/orm/migrated.",
+            labels=["module", "status"],
+        )
+        enabled = GaugeMetricFamily(
+            "feature_flag_enabled",
+            "1 when the ORM path serves the module (orm or migrated).",
+            labels=["flag"],
+        )
+        module_rate = GaugeMetricFamily(
+            "shadow_module_sample_rate", "Effective sample rate per module.", labels=["module"]
+        )
+        for flag in flags:
+            for state in FlagState:
+                progress.add_metric([flag.module, state.value], 1.0 if flag.state is state else 0.0)
+            enabled.add_metric([flag.module], 1.0 if flag.state.orm_serves else 0.0)
+            module_rate.add_metric([flag.module], flag.effective_rate(self._view.default_rate))
+        yield progress
+        yield enabled
+        yield GaugeMetricFamily(
+            "shadow_sample_rate", "Global default sample rate.", value=self._view.default_rate
+        )
+        yield module_rate
+        yield GaugeMetricFamily(
+            "shadow_flags_sync_age_seconds",
+            "Seconds since this replica's view of the flags was last confirmed current.",
+            value=self._sync_age(),
+        )
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())

@@ -1,0 +1,66 @@
+"""Masks result values under sensitive field names before they are stored or returned.
+
+A pattern matches a field name when it occurs in it ignoring case, ``_`` and ``-``: ``api_key`` masks
+``apiKey``, ``X-Api-Key`` and ``user_api_key``. Over-masking (``card`` in ``discarded``) is the safe
+side of that trade. A difference is masked when its field or any key on its path matches; values that
+are objects are masked key by key, however deep.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MASK = "***"
+_KEY_IN_PATH = re.compile(r"[A-Za-z0-9_\-$]+")
+
+
+def _squash(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+class Redactor:
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        squashed = sorted({_squash(p) for p in patterns if _squash(p)})
+        self._regex = re.compile("|".join(re.escape(p) for p in squashed)) if squashed else None
+        self._cache: dict[str, bool] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return self._regex is not None
+
+    def sensitive(self, name: str) -> bool:
+        hit = self._cache.get(name)
+        if hit is None:
+            hit = self._regex is not None and self._regex.search(_squash(name)) is not None
+            if len(self._cache) < 10_000:
+                self._cache[name] = hit
+        return hit
+
+    def value(self, value: Any) -> Any:
+        """Mask the values of sensitive keys inside ``value`` (a copy; the input is not changed)."""
+        if self._regex is None:
+            return value
+        if isinstance(value, dict):
+            return {k: (MASK if self.sensitive(k) else self.value(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        return value
+
+    def difference(self, diff: dict[str, Any]) -> dict[str, Any]:
+        """A wire-form difference ``{field, kind, path, legacy, orm}`` with its values masked."""
+        if self._regex is None:
+            return diff
+        path = str(diff.get("path") or "")
+        if self.sensitive(str(diff.get("field") or "")) or any(
+            self.sensitive(k) for k in _KEY_IN_PATH.findall(path)
+        ):
+            out = dict(diff)
+            for side in ("legacy", "orm"):
+                if out.get(side) is not None:
+                    out[side] = MASK
+            return out
+        legacy, orm = diff.get("legacy"), diff.get("orm")
+        if isinstance(legacy, dict | list) or isinstance(orm, dict | list):
+            return {**diff, "legacy": self.value(legacy), "orm": self.value(orm)}
+        return diff

@@ -1,0 +1,130 @@
+"""Flags: read, change with optimistic concurrency, history, rollback.
+
+A change names the version it was based on either as ``If-Match: "<version>"`` (the ETag of the GET)
+or as ``version`` in the body; a stale one answers 412 (If-Match) or 409 (body). Without either, the
+change applies to the current version.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+
+from app.deps import ModuleName, Operator, Reader, ServicesDep
+from app.errors import PreconditionFailed
+from app.routes.schemas import ERRORS
+from flags.errors import VersionConflict
+from flags.model import AutoRollback, Flag, FlagState, FlagUpdate, Source
+
+router = APIRouter(tags=["flags"])
+
+
+class FlagPut(BaseModel):
+    """Fields left out keep their value; ``sample_rate: null`` returns to the global default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: FlagState | None = None
+    sample_rate: Annotated[StrictFloat | StrictInt, Field(ge=0, le=1)] | None = None
+    auto_rollback: bool | Literal["notify"] | None = None
+    reason: str = Field(min_length=1, max_length=2000, pattern=r"\S")
+    version: int | None = Field(None, ge=0, description="the version this change is based on")
+
+
+class RollbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000, pattern=r"\S")
+
+
+def etag(flag: Flag) -> str:
+    return f'"{flag.version}"'
+
+
+def parse_if_match(value: str) -> int | None:
+    """``"3"``, ``W/"3"`` or ``*`` (any version: None)."""
+    text = value.strip()
+    if text == "*":
+        return None
+    text = text.removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise PreconditionFailed(
+            f"If-Match {value!r} is not an ETag of this API; use the ETag header of GET /v1/flags/<module>"
+        )
+    return int(text)
+
+
+def _flag_response(flag: Flag, default_rate: float, status: int = 200) -> JSONResponse:
+    return JSONResponse(flag.to_wire(default_rate), status_code=status, headers={"ETag": etag(flag)})
+
+
+@router.get("/v1/flags", summary="Every module's flag", responses=ERRORS)
+async def list_flags(_: Reader, services: ServicesDep) -> dict[str, Any]:
+    flags = await services.store.list_flags()
+    for flag in flags:
+        services.view.put(flag)
+    rate = services.flags.default_rate
+    return {"default_sample_rate": rate, "flags": [f.to_wire(rate) for f in flags]}
+
+
+@router.get("/v1/flags/{module}", summary="One module's flag (ETag = version)", responses=ERRORS)
+async def get_flag(module: ModuleName, _: Reader, services: ServicesDep) -> JSONResponse:
+    return _flag_response(await services.flags.get(module), services.flags.default_rate)
+
+
+@router.put(
+    "/v1/flags/{module}",
+    summary="Change (or create) a module's flag",
+    responses={201: {"description": "created"}, **ERRORS},
+)
+async def put_flag(
+    module: ModuleName,
+    body: FlagPut,
+    principal: Operator,
+    services: ServicesDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    expected = body.version
+    if if_match is not None:
+        expected = parse_if_match(if_match)
+    update = FlagUpdate(
+        reason=body.reason,
+        state=body.state,
+        sample_rate=None if body.sample_rate is None else float(body.sample_rate),
+        clear_sample_rate="sample_rate" in body.model_fields_set and body.sample_rate is None,
+        auto_rollback=None if body.auto_rollback is None else AutoRollback.parse(body.auto_rollback),
+        expected_version=expected,
+    )
+    try:
+        flag, created = await services.flags.update(module, update, principal.name, Source.API)
+    except VersionConflict as exc:
+        if if_match is not None:
+            raise PreconditionFailed(str(exc)) from exc
+        raise
+    return _flag_response(flag, services.flags.default_rate, 201 if created else 200)
+
+
+@router.get("/v1/flags/{module}/history", summary="Audit trail, newest first", responses=ERRORS)
+async def flag_history(
+    module: ModuleName,
+    _: Reader,
+    services: ServicesDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    changes = await services.flags.history(module, limit)
+    return {"module": module, "history": [c.to_wire() for c in changes]}
+
+
+@router.post(
+    "/v1/flags/{module}/rollback",
+    summary="Move a module whose ORM path serves (orm) back to shadow",
+    responses=ERRORS,
+)
+async def rollback_flag(
+    module: ModuleName, body: RollbackIn, principal: Operator, services: ServicesDep
+) -> JSONResponse:
+    flag = await services.flags.rollback(module, principal.name, Source.API, body.reason)
+    return _flag_response(flag, services.flags.default_rate)

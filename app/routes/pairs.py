@@ -1,0 +1,60 @@
+"""``POST /v1/pairs`` and ``/v1/pairs/batch``: the body is read once and parsed with orjson."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.deps import Ingester, ServicesDep
+from app.routes.schemas import ERRORS, PAIR, RESULT, body, json_response
+from app.validation import parse_json
+
+router = APIRouter(tags=["pairs"])
+
+BATCH_IN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["pairs"],
+    "properties": {"pairs": {"type": "array", "items": PAIR}},
+}
+BATCH_OUT = {
+    "type": "object",
+    "required": ["accepted", "rejected", "results"],
+    "properties": {
+        "accepted": {"type": "integer"},
+        "rejected": {"type": "integer"},
+        "results": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def _accepted(payload: object) -> Response:
+    return Response(orjson.dumps(payload), status_code=202, media_type="application/json")
+
+
+@router.post(
+    "/v1/pairs",
+    status_code=202,
+    summary="Post one legacy/ORM result pair",
+    openapi_extra=body(PAIR),
+    responses={202: json_response("the outcome", RESULT), **ERRORS},
+    response_class=Response,
+)
+async def post_pair(request: Request, principal: Ingester, services: ServicesDep) -> Response:
+    data = parse_json(await request.body(), services.settings.max_depth)
+    return _accepted(await services.ingestor.single(data, principal.name))
+
+
+@router.post(
+    "/v1/pairs/batch",
+    status_code=202,
+    summary="Post many pairs; each gets its own result or error",
+    openapi_extra=body(BATCH_IN),
+    responses={202: json_response("one result per pair, in order", BATCH_OUT), **ERRORS},
+    response_class=Response,
+)
+async def post_batch(request: Request, principal: Ingester, services: ServicesDep) -> Response:
+    data = parse_json(await request.body(), services.settings.max_depth)
+    result = await services.ingestor.batch(data, principal.name, services.settings.max_batch)
+    return _accepted(result)

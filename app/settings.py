@@ -1,0 +1,164 @@
+"""Every setting of the service, read from the environment by one pydantic-settings object.
+
+Built by ``python -m app`` (or by a test with its own values) and handed to ``create_app``: nothing reads
+the environment at import time. Validators refuse values that would be unsafe or meaningless at start
+rather than failing later on the first request: a non-loopback bind without tokens, rates outside 0..1,
+duplicate token names or values, limits below 1.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_REDACT = (
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "private_key",
+    "ssn",
+    "card",
+    "cvv",
+    "iban",
+    "authorization",
+    "cookie",
+)
+
+
+class Role(enum.StrEnum):
+    INGEST = "ingest"
+    OPERATOR = "operator"
+    READ = "read"
+
+
+class TokenConfig(BaseModel):
+    """One bearer token; ``name`` is the actor written into the flag history."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")
+    token: SecretStr
+    roles: frozenset[Role] = Field(min_length=1)
+
+    @field_validator("token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if len(secret) < 8 or secret != secret.strip():
+            raise ValueError("a token needs at least 8 characters and no surrounding whitespace")
+        return value
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHADOWDIFF_", frozen=True, extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    data_dir: Path = Path("./data")
+    database_url: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "database_url"))
+    tokens: tuple[TokenConfig, ...] = ()
+    default_sample_rate: float = Field(1.0, ge=0.0, le=1.0)
+    specs_file: Path | None = None
+    store_values: bool = True
+    redact: Annotated[tuple[str, ...], NoDecode] = DEFAULT_REDACT
+    flag_poll_seconds: float = Field(1.0, gt=0.0, le=300.0)
+    guard_enabled: bool = True
+    guard_window_seconds: float = Field(300.0, gt=0.0)
+    guard_threshold: float = Field(0.001, ge=0.0, le=1.0)
+    guard_min_comparisons: int = Field(100, ge=1)
+
+    # Limits of the ingest path; the defaults fit the reference deployment.
+    max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
+    max_depth: int = Field(64, ge=2, le=1000)
+    max_batch: int = Field(1000, ge=1)
+    max_differences: int = Field(50, ge=1)
+    # Metric label caps: past them, new queryName / field / errorType values fold into "__other__".
+    max_query_names: int = Field(500, ge=1)
+    max_fields: int = Field(200, ge=1)
+    max_error_types: int = Field(50, ge=1)
+    # Mismatch samples: the background writer's queue, batch size and retention per module/query/field.
+    mismatch_queue: int = Field(10_000, ge=1)
+    mismatch_batch: int = Field(200, ge=1)
+    mismatch_keep: int = Field(20, ge=1)
+    log_level: str = "info"
+
+    @field_validator("tokens", mode="before")
+    @classmethod
+    def _tokens_json(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                return ()
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(
+                    f'SHADOWDIFF_TOKENS must be a JSON list of {{"name", "token", "roles"}}: {exc}'
+                ) from exc
+        return value
+
+    @field_validator("redact", mode="before")
+    @classmethod
+    def _redact_list(cls, value: Any) -> Any:
+        """Accept a JSON list or a comma-separated string; an empty string turns redaction off."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        return value
+
+    @field_validator("redact")
+    @classmethod
+    def _redact_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            if not pattern or len(pattern) > 128:
+                raise ValueError(f"redaction pattern {pattern!r} must be 1 to 128 characters")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError(
+                "DATABASE_URL must be a postgresql:// URL (unset it for the embedded SQLite store)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _safe(self) -> Settings:
+        names = [t.name for t in self.tokens]
+        if len(set(names)) != len(names):
+            raise ValueError("SHADOWDIFF_TOKENS: token names must be unique (they name the actor in history)")
+        secrets = [t.token.get_secret_value() for t in self.tokens]
+        if len(set(secrets)) != len(secrets):
+            raise ValueError("SHADOWDIFF_TOKENS: two entries share one token value")
+        if not self.tokens and not is_loopback(self.host):
+            raise ValueError(
+                f"refusing to listen on {self.host!r} without SHADOWDIFF_TOKENS: with no tokens every "
+                "caller gets every role, which is only safe on a loopback address (127.0.0.1, ::1)"
+            )
+        return self
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.tokens)

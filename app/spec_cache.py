@@ -1,0 +1,84 @@
+"""Comparison specs as parsed ``comparators.Spec`` objects, so no pair parses a spec twice.
+
+Stored specs (``PUT /v1/specs``, the YAML file) are kept by (module, query_name); inline specs sent
+with a pair are parsed once per distinct content and kept in a bounded cache, since clients send the
+same few specs over and over.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+from app.errors import InvalidPayload
+from app.store.base import Store, StoredSpec
+from comparators import Spec, SpecError
+
+
+class SpecCache:
+    def __init__(self, inline_limit: int = 1024) -> None:
+        self._stored: dict[tuple[str, str], Spec] = {}
+        self._raw: dict[tuple[str, str], StoredSpec] = {}
+        self._inline: OrderedDict[bytes, Spec] = OrderedDict()
+        self._inline_limit = inline_limit
+
+    def stored(self, module: str, query_name: str) -> Spec | None:
+        return self._stored.get((module, query_name))
+
+    def put(self, stored: StoredSpec) -> Spec:
+        spec = Spec.from_dict(stored.spec)
+        self._stored[(stored.module, stored.query_name)] = spec
+        self._raw[(stored.module, stored.query_name)] = stored
+        return spec
+
+    def all(self) -> list[StoredSpec]:
+        return [self._raw[k] for k in sorted(self._raw)]
+
+    async def load(self, store: Store) -> None:
+        for stored in await store.list_specs():
+            try:
+                self.put(stored)
+            except SpecError:  # written by a newer version? keep serving the others
+                continue
+
+    def inline(self, raw: dict[str, Any]) -> Spec:
+        key = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+        spec = self._inline.get(key)
+        if spec is None:
+            spec = Spec.from_dict(raw)
+            self._inline[key] = spec
+            if len(self._inline) > self._inline_limit:
+                self._inline.popitem(last=False)
+        return spec
+
+
+def read_specs_file(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    """The YAML file of stored specs: ``{module: {query_name: {spec options}}}``.
+
+    Every spec is validated here, so a typo stops the service at start with the file and entry named.
+    """
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise InvalidPayload(f"cannot read specs file {path}: {exc}") from exc
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise InvalidPayload(f"specs file {path}: expected a mapping of module -> query_name -> spec")
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    for module, queries in data.items():
+        if not isinstance(queries, dict):
+            raise InvalidPayload(f"specs file {path}: {module!r} must map query names to specs")
+        for query_name, spec in queries.items():
+            if spec is not None and not isinstance(spec, dict):
+                raise InvalidPayload(f"specs file {path}: {module}.{query_name} must be a mapping of options")
+            try:
+                Spec.from_dict(spec)
+            except SpecError as exc:
+                raise InvalidPayload(f"specs file {path}: {module}.{query_name}: {exc}") from exc
+            out.append((str(module), str(query_name), dict(spec or {})))
+    return out
