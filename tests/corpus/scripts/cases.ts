@@ -3,7 +3,7 @@
 // their expected differences are worked out from the seed rows (seed.ts), never from either reader's output.
 import type pg from "pg";
 
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import { CUSTOMERS, ORDERS, type NotifyPrefs } from "./seed.ts";
 
 export type Spec = { key?: string[]; ordered?: boolean } | null;
@@ -53,7 +53,7 @@ const ORDER_SELECT = {
   linePrices: true, shipping: true, placedAt: true, shipBy: true, trackingCode: true,
 } as const;
 
-function customerWithOrdersLegacy(extraWhere: string) {
+function customerWithOrdersLegacy(extraWhere: string, customerId = 1) {
   return async ({ legacy }: Readers) =>
     (
       await rows(
@@ -62,7 +62,7 @@ function customerWithOrdersLegacy(extraWhere: string) {
                 COALESCE((SELECT json_agg(${ORDER_COLUMNS_JSON})
                             FROM orders o WHERE o.customer_id = c.id ${extraWhere}), '[]') AS orders
            FROM customers c WHERE c.id = $1`,
-        [1],
+        [customerId],
       )
     )[0] ?? null;
 }
@@ -669,5 +669,114 @@ export const CASES: Case[] = [
           .filter((id) => averageNeedsRounding(ORDERS.filter((o) => o.customerId === id).map((o) => o.total)))
           .map((id) => changed("avg_order_value", at(row("customer_id", id), "avg_order_value"))),
       ),
+  },
+  {
+    id: "listCustomersWithOrders",
+    module: "customers",
+    queryName: "listCustomersWithOrders",
+    description:
+      "Every customer with all their orders nested (json_agg in SQL vs include), ordered by id: nested rows " +
+      "pair by their int8 id, JSON numbers meet Decimal strings, +01:00/+02:00 microsecond text meets ms Z.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT c.id, c.full_name, c.signup_date, c.lifetime_value,
+                COALESCE((SELECT json_agg(${ORDER_COLUMNS_JSON})
+                            FROM orders o WHERE o.customer_id = c.id), '[]') AS orders
+           FROM customers c ORDER BY c.id`,
+      ),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({
+        select: {
+          id: true, fullName: true, signupDate: true, lifetimeValue: true,
+          orders: { select: ORDER_SELECT, orderBy: [{ placedAt: "asc" }, { id: "asc" }] },
+        },
+        orderBy: { id: "asc" },
+      }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "getCustomerWithOrders__net_total",
+    module: "customers",
+    queryName: "getCustomerWithOrders",
+    description: "A customer with their non-cancelled orders nested.",
+    plantedBug:
+      "The Prisma port's DTO mapping applies the discount to each nested order total (total * (1 - discountRate)); " +
+      "the legacy endpoint returned the gross total.",
+    spec: null,
+    legacy: customerWithOrdersLegacy("AND o.status <> 'cancelled'", 3),
+    orm: async ({ prisma }) => {
+      const found = await prisma.customer.findUnique({
+        where: { id: 3 },
+        select: {
+          id: true, fullName: true, email: true, lifetimeValue: true,
+          orders: { where: { status: { not: "cancelled" } }, select: ORDER_SELECT, orderBy: [{ placedAt: "asc" }, { id: "asc" }] },
+        },
+      });
+      if (found === null) {
+        return null;
+      }
+      const one = new Prisma.Decimal(1);
+      return {
+        ...found,
+        orders: found.orders.map((o) => ({
+          ...o,
+          total: o.discountRate === null ? o.total : o.total.mul(one.sub(o.discountRate)),
+        })),
+      };
+    },
+    expected: () =>
+      differs(
+        ORDERS.filter(
+          (o) => o.customerId === 3 && o.status !== "cancelled" && o.discountRate !== null && Number(o.discountRate) !== 0,
+        ).map((o) => changed("orders", at(`orders${row("id", o.id)}`, "total"))),
+      ),
+  },
+  {
+    id: "customerOrderTotals",
+    module: "orders",
+    queryName: "customerOrderTotals",
+    description:
+      "Per-customer totals: SQL sum() of numeric and float8 vs the Prisma port adding up Number(total) and " +
+      "weightKg in JS (float sums such as 1165.4900000000002 against the exact '1165.49').",
+    plantedBug: null,
+    spec: { key: ["customer_id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT customer_id, count(*) AS order_count, sum(total) AS total_spent, sum(weight_kg) AS total_weight_kg
+           FROM orders GROUP BY customer_id ORDER BY customer_id`,
+      ),
+    orm: async ({ prisma }) => {
+      const found = await prisma.order.findMany({
+        select: { customerId: true, total: true, weightKg: true },
+        orderBy: [{ customerId: "asc" }, { placedAt: "desc" }],
+      });
+      const totals = new Map<number, { customerId: number; orderCount: number; totalSpent: number; totalWeightKg: number }>();
+      for (const o of found) {
+        const t = totals.get(o.customerId) ?? { customerId: o.customerId, orderCount: 0, totalSpent: 0, totalWeightKg: 0 };
+        t.orderCount += 1;
+        t.totalSpent += Number(o.total);
+        t.totalWeightKg += o.weightKg;
+        totals.set(o.customerId, t);
+      }
+      return [...totals.values()];
+    },
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrdersForCustomer__no_orders",
+    module: "orders",
+    queryName: "listOrdersForCustomer",
+    description: "A customer without orders: both sides answer an empty list.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT * FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC, id DESC", [2]),
+    orm: ({ prisma }) =>
+      prisma.order.findMany({ where: { customerId: 2 }, orderBy: [{ placedAt: "desc" }, { id: "desc" }] }),
+    expected: () => EQUAL,
   },
 ];
