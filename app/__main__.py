@@ -7,6 +7,7 @@ import sys
 
 import uvicorn
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from app.main import create_app
 from app.settings import Settings
@@ -23,6 +24,9 @@ def main() -> int:
             f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
         )
         log.error("refusing to start: %s", problems)
+        return 2
+    except SettingsError as exc:
+        log.error("refusing to start: %s", exc)
         return 2
     if settings.auth_enabled:
         log.info("bearer-token auth on: %d tokens configured", len(settings.tokens))

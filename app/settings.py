@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535)
     data_dir: Path = Path("./data")
     database_url: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "database_url"))
-    tokens: tuple[TokenConfig, ...] = ()
+    tokens: Annotated[tuple[TokenConfig, ...], NoDecode] = ()
     default_sample_rate: float = Field(1.0, ge=0.0, le=1.0)
     specs_file: Path | None = None
     store_values: bool = True
