@@ -35,7 +35,9 @@ def create_store(database_url: str | None, data_dir: Path, poll_seconds: float =
                 "DATABASE_URL must start with postgresql:// (or postgres://); "
                 "leave it unset to use the embedded SQLite store"
             )
-        raise StoreUnavailable("the PostgreSQL store is not built yet; unset DATABASE_URL to use SQLite")
+        from app.store.postgres import PostgresStore
+
+        return PostgresStore(database_url, poll_seconds=poll_seconds)
     return SQLiteStore(Path(data_dir) / DEFAULT_FILENAME)
 
 

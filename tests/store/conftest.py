@@ -17,9 +17,9 @@ import asyncpg
 import pytest
 
 from app.store import SQLiteStore, Store
-from tests.pg import fresh_database
+from tests.pg import empty_database, fresh_database, run_sync
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @dataclass
@@ -63,20 +63,29 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """One database for the session (dropped at the end); each test empties it first."""
+    with fresh_database("shadowdiff_store") as dsn:
+        yield dsn
+
+
 @pytest.fixture(params=BACKENDS)
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """(backend, file path or DSN); the PostgreSQL database is dropped after the test."""
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """(backend, file path or DSN of an empty database)."""
     if request.param == "sqlite":
-        yield "sqlite", str(tmp_path / "store.sqlite3")
-    else:
-        with fresh_database() as dsn:
-            yield "postgres", dsn
+        return "sqlite", str(tmp_path / "store.sqlite3")
+    dsn: str = request.getfixturevalue("pg_database")
+    run_sync(empty_database(dsn))
+    return "postgres", dsn
 
 
 def make_backend(name: str, where: str, poll_seconds: float = 0.2) -> Backend:
     if name == "sqlite":
         return Backend(name, lambda: SQLiteStore(Path(where)), sqlite_raw(Path(where)))
-    raise NotImplementedError(name)
+    from app.store.postgres import PostgresStore
+
+    return Backend(name, lambda: PostgresStore(where, poll_seconds=poll_seconds), postgres_raw(where))
 
 
 @pytest.fixture
