@@ -35,7 +35,12 @@ def diff_result(legacy: Any, orm: Any, spec: Spec) -> list[Difference]:
         return _diff_object(legacy, orm, spec, "", None, spec.ignore_paths or None)
     if values_equal(legacy, orm, spec, spec.ignore_paths or None):
         return []
-    return [Difference(RESULT_FIELD, _kind(legacy, orm, spec), "", legacy, orm)]
+    shape_changed = (legacy is None) != (orm is None) and (type(legacy) in _SHAPES or type(orm) in _SHAPES)
+    kind = Kind.TYPE if shape_changed else _kind(legacy, orm, spec)
+    return [Difference(RESULT_FIELD, kind, "", legacy, orm)]
+
+
+_SHAPES = (list, dict)
 
 
 def _diff_value(a: Any, b: Any, spec: Spec, path: str, field: str, ignores: Ignores) -> list[Difference]:
@@ -139,8 +144,11 @@ def _id_name(row: Any, legacy_side: bool) -> tuple[str, ...]:
 
 
 def _kind(a: Any, b: Any, spec: Spec) -> Kind:
-    """``type`` when the two values are of different JSON kinds even after the rules read text
-    (null counts as a kind of its own), else ``changed``."""
+    """``type`` when the two values are of different JSON kinds even after the rules read text,
+    else ``changed``. A value against null is ``changed`` (``''`` vs null, a lost join), except for a
+    whole result of a different shape (null vs rows), which :func:`diff_result` reports as ``type``."""
+    if a is None or b is None:
+        return Kind.CHANGED
     return Kind.CHANGED if _json_kind(a, spec) == _json_kind(b, spec) else Kind.TYPE
 
 

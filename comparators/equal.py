@@ -15,13 +15,14 @@ from comparators import match
 from comparators.fields import FieldPlan, child_ignores, field_plan
 from comparators.normalize import (
     duration_of,
+    float_of_text,
     instant_of,
     instants_equal,
     json_of_text,
     looks_like_duration,
-    looks_like_instant,
     number_of_text,
     numbers_equal,
+    same_instant_text,
     uuids_equal,
 )
 from comparators.spec import Spec
@@ -61,13 +62,14 @@ def objects_equal(
         return False
     if ignores:
         return _objects_equal_ignoring(legacy, orm, spec, ignores, plan)
+    strict = spec.strict_types
     for legacy_key, orm_key in plan.matched:
         a = legacy[legacy_key]
         b = orm[orm_key]
         kind = type(a)
         if kind is type(b):
             if kind is str:
-                if a == b or (not spec.strict_types and texts_equal(a, b, spec, None)):
+                if a == b or (not strict and texts_equal(a, b, spec, None)):
                     continue
                 return False
             if kind is dict:
@@ -81,6 +83,18 @@ def objects_equal(
             if a == b or (kind is float and numbers_equal(a, b, spec.float_tolerance)):
                 continue
             return False
+        if kind is str and not strict:
+            other = type(b)
+            if other is int:
+                number = number_of_text(a)
+                if number is not None and number == b:
+                    continue
+                return False
+            if other is float:
+                value = float_of_text(a)
+                if value is not None and numbers_equal(value, b, spec.float_tolerance):
+                    continue
+                return False
         if not mixed_equal(a, b, spec, None):
             return False
     return True
@@ -158,23 +172,25 @@ def _all_objects(values: list[Any]) -> bool:
 def texts_equal(legacy: str, orm: str, spec: Spec, ignores: Ignores) -> bool:
     """Two different strings: equal only if some rule reads both as the same value.
 
-    The first character and the length pick the one rule that can apply, so most strings are
+    The first characters and the length pick the one rule that can apply, so most strings are
     classified by at most one regular expression per side.
     """
+    if len(legacy) >= 10 and legacy[4] == "-" and legacy[7] == "-":
+        # Only an instant can start like this (a UUID has its first dash at 8, a number none at 4).
+        if not (len(orm) >= 10 and orm[4] == "-" and orm[7] == "-"):
+            return False
+        quick = same_instant_text(legacy, orm, spec.time_precision, spec.naive_is_utc)
+        if quick is not None:
+            return quick
+        a = instant_of(legacy, spec.naive_tz)
+        b = instant_of(orm, spec.naive_tz) if a is not None else None
+        return b is not None and a is not None and instants_equal(a, b, spec.time_precision)
     first = legacy[:1]
     if first in _NUMBER_START and first:
         number = number_of_text(legacy)
         if number is not None:
             other = number_of_text(orm)
             return other is not None and numbers_equal(number, other, spec.float_tolerance)
-        if looks_like_instant(legacy):
-            if not looks_like_instant(orm):
-                return False
-            a = instant_of(legacy, spec.naive_tz)
-            b = instant_of(orm, spec.naive_tz)
-            if a is not None and b is not None:
-                return instants_equal(a, b, spec.time_precision)
-            return False
     if len(legacy) == 36 and len(orm) == 36 and legacy[8] == "-" and uuids_equal(legacy, orm):
         return True
     if looks_like_duration(legacy) and looks_like_duration(orm):
@@ -204,9 +220,12 @@ def mixed_equal(legacy: Any, orm: Any, spec: Spec, ignores: Ignores) -> bool:
 
 def _text_vs_value(text: str, other: Any, spec: Spec, ignores: Ignores, *, text_is_legacy: bool) -> bool:
     kind = type(other)
-    if kind is int or kind is float:
+    if kind is int:
         number = number_of_text(text)
-        return number is not None and numbers_equal(number, other, spec.float_tolerance)
+        return number is not None and number == other
+    if kind is float:
+        value = float_of_text(text)
+        return value is not None and numbers_equal(value, other, spec.float_tolerance)
     if kind is dict or kind is list:
         parsed = json_of_text(text)
         if parsed is None:

@@ -22,6 +22,7 @@ Instant = tuple[int, str]
 """(seconds since 1970-01-01T00:00:00Z, the fraction digits as written)."""
 
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _INSTANT = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
     r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?"
@@ -74,6 +75,14 @@ def number_of_text(text: str) -> int | Decimal | None:
     if _DECIMAL.fullmatch(text):
         return Decimal(text)
     return None
+
+
+def float_of_text(text: str) -> float | None:
+    """The float nearest to a string in canonical decimal form (see :func:`number_of_text`), or None.
+    Only used against a JSON float, where the comparison is within a tolerance anyway."""
+    if _NUMBER.fullmatch(text) is None:
+        return None
+    return float(text)
 
 
 def numbers_equal(a: Number, b: Number, tolerance: float) -> bool:
@@ -155,6 +164,67 @@ def instants_equal(a: Instant, b: Instant, precision: int | None) -> bool:
     if precision is not None and precision < digits:
         digits = precision
     return a[1][:digits] == b[1][:digits]
+
+
+_ZERO_OFFSET_TAIL = re.compile(r"(?:[.,]([0-9]+))?(Z|z|[+-]00(?::?00)?)?")
+
+
+@lru_cache(maxsize=8192)
+def _date_ok(text: str) -> bool:
+    if len(text) != 10 or not text.isascii() or text[4] != "-" or text[7] != "-":
+        return False
+    year, month, day = text[:4], text[5:7], text[8:]
+    if not (year.isdigit() and month.isdigit() and day.isdigit()):
+        return False
+    return _valid_date(int(year), int(month), int(day))
+
+
+def _clock_ok(text: str) -> bool:
+    return (
+        len(text) == 8
+        and text[2] == ":"
+        and text[5] == ":"
+        and text.isascii()
+        and text[:2].isdigit()
+        and text[3:5].isdigit()
+        and text[6:].isdigit()
+        and text[:2] <= "23"
+        and text[3:5] <= "59"
+        and text[6:] <= "59"
+    )
+
+
+def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool) -> bool | None:
+    """Shortcut for the common case of :func:`instant_of` + :func:`instants_equal`: the same date and
+    wall-clock time on both sides, each in UTC (``Z``, ``+00``, ``+00:00``, or no offset when naive
+    times are UTC), spelled differently (``T`` or space, fraction digits, offset form). Answers
+    without parsing; None when the spellings are not of that form (the caller then parses)."""
+    if a[:10] != b[:10] or not _date_ok(a[:10]):
+        return None
+    if len(a) == 10:
+        clock_a, frac_a = "00:00:00", ""
+    else:
+        if a[10] not in "Tt " or not _clock_ok(a[11:19]):
+            return None
+        tail = _ZERO_OFFSET_TAIL.fullmatch(a, 19)
+        if tail is None or (tail.group(2) is None and not naive_is_utc):
+            return None
+        clock_a, frac_a = a[11:19], tail.group(1) or ""
+    if len(b) == 10:
+        clock_b, frac_b = "00:00:00", ""
+    else:
+        if b[10] not in "Tt " or (b[11:19] != clock_a and not _clock_ok(b[11:19])):
+            return None
+        tail = _ZERO_OFFSET_TAIL.fullmatch(b, 19)
+        if tail is None or (tail.group(2) is None and not naive_is_utc):
+            return None
+        clock_b, frac_b = b[11:19], tail.group(1) or ""
+    if clock_a != clock_b:
+        return False
+    digits = min(len(frac_a), len(frac_b))
+    if precision is not None and precision < digits:
+        digits = precision
+    return frac_a[:digits] == frac_b[:digits]
 
 
 def looks_like_instant(text: str) -> bool:

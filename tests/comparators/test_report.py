@@ -64,3 +64,18 @@ def test_fields_lists_each_label_once() -> None:
         ),
     )
     assert result.fields == ("a", "b")
+
+
+@pytest.mark.parametrize(
+    ("legacy", "orm", "kind"),
+    [
+        ("", None, Kind.CHANGED),
+        (None, 0, Kind.CHANGED),
+        ("a", 1, Kind.TYPE),
+        ({"a": 1}, [1], Kind.TYPE),
+        ("1.5", 2, Kind.CHANGED),
+    ],
+)
+def test_field_kinds(legacy: Any, orm: Any, kind: Kind) -> None:
+    result = compare({"v": legacy}, {"v": orm})
+    assert [(d.field, d.kind) for d in result.differences] == [("v", kind)]
