@@ -17,7 +17,7 @@ import asyncpg
 import pytest
 
 from app.store import SQLiteStore, Store
-from tests.pg import empty_database, fresh_database, run_sync
+from tests.pg import delete_rows, fresh_database, run_sync
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -65,19 +65,31 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
-    """One database for the session (dropped at the end); each test empties it first."""
+    """One migrated database for the session (dropped at the end); each test empties it first."""
+    from app.store.postgres import PostgresStore
+
+    async def migrate(dsn: str) -> None:
+        store = PostgresStore(dsn)
+        await store.open()
+        await store.close()
+
     with fresh_database("shadowdiff_store") as dsn:
+        run_sync(migrate(dsn))
         yield dsn
 
 
+def empty_postgres(dsn: str) -> tuple[str, str]:
+    """Rows deleted, schema kept: re-running the DDL of every migration per test costs far more."""
+    run_sync(delete_rows(dsn))
+    return "postgres", dsn
+
+
 @pytest.fixture(params=BACKENDS)
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+def location(request: pytest.FixtureRequest, tmp_path: Path, pg_database: str) -> tuple[str, str]:
     """(backend, file path or DSN of an empty database)."""
     if request.param == "sqlite":
         return "sqlite", str(tmp_path / "store.sqlite3")
-    dsn: str = request.getfixturevalue("pg_database")
-    run_sync(empty_database(dsn))
-    return "postgres", dsn
+    return empty_postgres(pg_database)
 
 
 def make_backend(name: str, where: str, poll_seconds: float = 0.2) -> Backend:

@@ -14,7 +14,7 @@ from flags.errors import VersionConflict
 from flags.model import FlagState, FlagUpdate, Source, apply_update, new_flag
 from tests.live import free_port
 from tests.pg import admin_execute, admin_fetch, connections_refused, database_of, run_sync
-from tests.store.conftest import Backend
+from tests.store.conftest import Backend, empty_postgres
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 
@@ -23,10 +23,7 @@ POLL = 0.2
 
 @pytest.fixture
 def location(pg_database: str) -> tuple[str, str]:
-    from tests.pg import empty_database
-
-    run_sync(empty_database(pg_database))
-    return "postgres", pg_database
+    return empty_postgres(pg_database)
 
 
 async def replica(backend: Backend) -> PostgresStore:
