@@ -17,7 +17,8 @@ from prometheus_client import CollectorRegistry
 
 from app import errors
 from app.middleware import BodyLimit, HttpMetrics
-from app.routes import config, flags, health, metrics, mismatches, pairs, specs
+from app.rollback import build_rollbacks
+from app.routes import alerts, config, flags, health, metrics, mismatches, pairs, specs
 from app.services import Services
 from app.settings import Settings
 from app.spec_cache import read_specs_file
@@ -35,6 +36,7 @@ def create_app(
 ) -> FastAPI:
     store = store or create_store(settings.database_url, settings.data_dir, settings.flag_poll_seconds)
     services = Services.build(settings, store, registry or CollectorRegistry(auto_describe=True))
+    rollbacks = build_rollbacks(services)  # the Alertmanager webhook and the guard (ingest observer)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,6 +44,7 @@ def create_app(
         try:
             yield
         finally:
+            await rollbacks.aclose()
             await stop(services)
 
     app = FastAPI(
@@ -51,6 +54,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.rollbacks = rollbacks
     errors.install(app)
     for router in (
         pairs.router,
@@ -60,6 +64,7 @@ def create_app(
         mismatches.router,
         health.router,
         metrics.router,
+        alerts.router,
     ):
         app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

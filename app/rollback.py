@@ -30,16 +30,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.store.base import StoreUnavailable
 from flags.errors import InvalidTransition, UnknownModule, VersionConflict
-from flags.guard import Guard, GuardAction, Trip, WindowCounts
+from flags.guard import Guard, GuardAction, GuardRule, Trip, WindowCounts
 from flags.model import AutoRollback, Flag, FlagChange, FlagState, Source, now
 from flags.persistence import FlagStore
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 log = logging.getLogger("shadowdiff.rollback")
 
@@ -493,3 +496,23 @@ class RollbackCoordinator:
             {**decision, "would_have": "rolled back from 'orm' to 'shadow'"},
         )
         return await self._store.append_history(change)
+
+
+def build_rollbacks(services: Services) -> RollbackCoordinator:
+    """The coordinator for one app: the guard rule from settings and the observer hooked into ingest.
+    The app's lifespan calls ``aclose`` at shutdown so a rollback in flight can finish."""
+    settings = services.settings
+    rule = GuardRule(
+        window_seconds=settings.guard_window_seconds,
+        threshold=settings.guard_threshold,
+        min_comparisons=settings.guard_min_comparisons,
+    )
+    coordinator = RollbackCoordinator(
+        services.flags,
+        services.view,
+        services.store,
+        Guard(rule),
+        guard_enabled=settings.guard_enabled,
+    )
+    services.observers.append(coordinator.observe)
+    return coordinator

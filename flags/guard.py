@@ -44,10 +44,8 @@ class GuardRule:
             raise GuardConfigError(
                 f"guard window must be a positive number of seconds, not {self.window_seconds!r}"
             )
-        if not 0.0 <= self.threshold < 1.0:
-            raise GuardConfigError(
-                f"guard threshold is a mismatch rate from 0 up to (not including) 1, not {self.threshold!r}"
-            )
+        if not 0.0 <= self.threshold <= 1.0:
+            raise GuardConfigError(f"guard threshold is a mismatch rate from 0 to 1, not {self.threshold!r}")
         if self.min_comparisons < 1:
             raise GuardConfigError(
                 f"guard minimum comparisons must be at least 1, not {self.min_comparisons!r}"

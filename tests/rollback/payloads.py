@@ -21,9 +21,20 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
+def fingerprint(labels: dict[str, str]) -> str:
+    """Alertmanager's alert fingerprint (Prometheus ``LabelSet.Fingerprint``): FNV-1a 64 over the sorted
+    label names and values, each followed by 0xff. Checked against the captured payloads."""
+    value = 0xCBF29CE484222325
+    for name in sorted(labels):
+        for part in (name, labels[name]):
+            for byte in part.encode() + b"\xff":
+                value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"
+
+
 def retarget(payload: dict[str, Any], modules: dict[str, str], **labels: str) -> dict[str, Any]:
-    """A copy with module labels renamed (old -> new) everywhere Alertmanager writes them, and the
-    given labels (e.g. ``severity="warning"``) set on every alert."""
+    """A copy with module labels renamed (old -> new) everywhere Alertmanager writes them and the
+    given labels (e.g. ``severity="warning"``) set on every alert, fingerprints recomputed."""
     out = copy.deepcopy(payload)
     group_key = out["groupKey"]
     for old, new in modules.items():
@@ -38,6 +49,7 @@ def retarget(payload: dict[str, Any], modules: dict[str, str], **labels: str) ->
             for old, new in modules.items():
                 text = text.replace(old, new)
             alert["annotations"][key] = text
+        alert["fingerprint"] = fingerprint(alert["labels"])
     if labels:
         out["commonLabels"].update(labels)
     return out

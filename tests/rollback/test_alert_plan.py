@@ -20,7 +20,7 @@ from app.rollback import (
 )
 from flags.guard import WindowCounts
 from flags.model import AutoRollback, Flag, FlagState, now
-from tests.rollback.payloads import load
+from tests.rollback.payloads import fingerprint, load
 
 ORM_ON = Flag("auth", FlagState.ORM, None, AutoRollback.ON, 4, now(), "test")
 
@@ -178,3 +178,9 @@ def test_delivery_key_differs_for_a_different_alert(change: dict[str, Any]) -> N
     base = AlertmanagerPayload.model_validate(load("firing"))
     other = AlertmanagerPayload.model_validate({**load("firing"), **change})
     assert delivery_key(base, base.alerts[0]) != delivery_key(other, other.alerts[0])
+
+
+@pytest.mark.parametrize("name", ["firing", "resolved", "grouped"])
+def test_fingerprints_are_recomputed_as_alertmanager_computes_them(name: str) -> None:
+    """The helper that renames modules in captured payloads keeps them as Alertmanager would send them."""
+    assert all(fingerprint(a["labels"]) == a["fingerprint"] for a in load(name)["alerts"])

@@ -137,7 +137,7 @@ def test_window_counts(events: list[tuple[float, bool]], at: float, expected: Wi
     ("kwargs", "names"),
     [
         ({"window_seconds": 0, "threshold": 0.1, "min_comparisons": 1}, "window"),
-        ({"window_seconds": 60, "threshold": 1.0, "min_comparisons": 1}, "threshold"),
+        ({"window_seconds": 60, "threshold": 1.5, "min_comparisons": 1}, "threshold"),
         ({"window_seconds": 60, "threshold": -0.1, "min_comparisons": 1}, "threshold"),
         ({"window_seconds": 60, "threshold": 0.1, "min_comparisons": 0}, "minimum comparisons"),
         ({"window_seconds": 60, "threshold": 0.1, "min_comparisons": 1, "buckets": 0}, "bucket"),
