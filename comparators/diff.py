@@ -11,7 +11,7 @@ from typing import Any
 
 from comparators.equal import Ignores, values_equal
 from comparators.fields import child_ignores, field_plan
-from comparators.match import key_values, match_rows
+from comparators.match import RowMatching, key_values, match_rows
 from comparators.normalize import json_of_text, number_of_text
 from comparators.report import (
     MISSING,
@@ -27,10 +27,13 @@ from comparators.report import (
 from comparators.spec import Spec
 
 
-def diff_result(legacy: Any, orm: Any, spec: Spec) -> list[Difference]:
-    """Differences between two whole results (rows, one object, a scalar or null)."""
+def diff_result(legacy: Any, orm: Any, spec: Spec, matching: RowMatching | None = None) -> list[Difference]:
+    """Differences between two whole results (rows, one object, a scalar or null).
+
+    ``matching``: the top-level rows as the fast path already matched them, so they are not matched twice.
+    """
     if type(legacy) is list and type(orm) is list:
-        return _diff_rows(legacy, orm, spec, "", None, spec.ignore_paths or None, top=True)
+        return _diff_rows(legacy, orm, spec, "", None, spec.ignore_paths or None, top=True, matching=matching)
     if type(legacy) is dict and type(orm) is dict:
         return _diff_object(legacy, orm, spec, "", None, spec.ignore_paths or None)
     if values_equal(legacy, orm, spec, spec.ignore_paths or None):
@@ -98,10 +101,20 @@ def _diff_array(
 
 
 def _diff_rows(
-    a: list[Any], b: list[Any], spec: Spec, path: str, field: str | None, ignores: Ignores, *, top: bool
+    a: list[Any],
+    b: list[Any],
+    spec: Spec,
+    path: str,
+    field: str | None,
+    ignores: Ignores,
+    *,
+    top: bool,
+    matching: RowMatching | None = None,
 ) -> list[Difference]:
-    """Rows (top level) or nested arrays of objects: match, then diff each pair and name the leftovers."""
-    matching = match_rows(a, b, spec, ignores, key=spec.key if top else None, equal=values_equal)
+    """Rows (top level) or nested arrays of objects: match, then diff the pairs not already known
+    to be equal and name the leftovers."""
+    if matching is None:
+        matching = match_rows(a, b, spec, ignores, key=spec.key if top else None, equal=values_equal)
     row_field = ROW_FIELD if field is None else field
 
     def label(row: Any, index: int, legacy_side: bool) -> str:
@@ -111,7 +124,7 @@ def _diff_rows(
         return key_label(names, key_values(row, matching.key, spec, legacy_side=legacy_side))
 
     out: list[Difference] = []
-    for i, j in matching.pairs:
+    for i, j in matching.unverified:
         where = f"{path}{label(a[i], i, True)}"
         if type(a[i]) is dict and type(b[j]) is dict:
             out.extend(_diff_object(a[i], b[j], spec, where, field, ignores))

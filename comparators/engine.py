@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from comparators.diff import diff_result
-from comparators.equal import objects_equal, rows_equal, values_equal
+from comparators.equal import equal_prefix, objects_equal, rows_matched_equal, values_equal
+from comparators.match import RowMatching, match_rows
 from comparators.normalize import json_of_text
 from comparators.report import EQUAL, Comparison
 from comparators.spec import DEFAULT_SPEC, Spec
@@ -20,22 +21,24 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None) -> Comparison:
     if spec is None:
         spec = DEFAULT_SPEC
     legacy, orm = _unwrap_json_text(legacy, orm, spec)
-    if _equal(legacy, orm, spec):
-        return EQUAL
-    differences = tuple(diff_result(legacy, orm, spec))
-    return Comparison(equal=not differences, differences=differences)
-
-
-def _equal(legacy: Any, orm: Any, spec: Spec) -> bool:
-    kind = type(legacy)
-    if kind is not type(orm):
-        return values_equal(legacy, orm, spec)
     ignores = spec.ignore_paths or None
-    if kind is list:
-        return rows_equal(legacy, orm, spec, ignores)
-    if kind is dict:
-        return objects_equal(legacy, orm, spec, ignores)
-    return values_equal(legacy, orm, spec)
+    kind = type(legacy)
+    matching: RowMatching | None = None
+    if kind is list and type(orm) is list:
+        prefix = equal_prefix(legacy, orm, spec, ignores)
+        if prefix == len(legacy) == len(orm):
+            return EQUAL
+        # Rows not equal where they stand: match them once, for the verdict and for the report.
+        matching = match_rows(legacy, orm, spec, ignores, key=spec.key, equal=values_equal, prefix=prefix)
+        if not spec.ordered and rows_matched_equal(matching, legacy, orm, spec, ignores):
+            return EQUAL
+    elif kind is dict and type(orm) is dict:
+        if objects_equal(legacy, orm, spec, ignores):
+            return EQUAL
+    elif values_equal(legacy, orm, spec, ignores):
+        return EQUAL
+    differences = tuple(diff_result(legacy, orm, spec, matching))
+    return Comparison(equal=not differences, differences=differences)
 
 
 def _unwrap_json_text(legacy: Any, orm: Any, spec: Spec) -> tuple[Any, Any]:

@@ -121,48 +121,42 @@ def arrays_equal(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
     """Nested arrays: of objects, matched like rows (order does not count); of anything else, by position."""
     if len(legacy) != len(orm):
         return False
-    if rows_in_order(legacy, orm, spec, ignores):
+    prefix = equal_prefix(legacy, orm, spec, ignores)
+    if prefix == len(legacy):
         return True
-    if not (legacy and _all_objects(legacy) and _all_objects(orm)):
+    if not (_all_objects(legacy) and _all_objects(orm)):
         return False
-    return rows_equal_unordered(legacy, orm, spec, ignores, key=None)
+    matching = match.match_rows(legacy, orm, spec, ignores, key=None, equal=values_equal, prefix=prefix)
+    return rows_matched_equal(matching, legacy, orm, spec, ignores)
 
 
-def rows_equal(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> bool:
-    """Top-level rows: equal as a multiset (or, with ``spec.ordered``, position by position)."""
-    if len(legacy) != len(orm):
-        return False
-    if rows_in_order(legacy, orm, spec, ignores):
-        return True
-    if spec.ordered:
-        return False
-    return rows_equal_unordered(legacy, orm, spec, ignores, key=spec.key)
+def equal_prefix(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> int:
+    """How many leading rows are equal position by position (stops at the first that is not).
 
-
-def rows_in_order(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> bool:
-    """Position by position, reusing one key pairing while consecutive rows share their key sets."""
+    Reuses one key pairing while consecutive rows share their key sets.
+    """
     last_keys: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     plan: FieldPlan | None = None
-    for a, b in zip(legacy, orm, strict=True):
+    for index, (a, b) in enumerate(zip(legacy, orm, strict=False)):
         if type(a) is dict and type(b) is dict:
             keys = (tuple(a), tuple(b))
             if keys != last_keys:
                 last_keys = keys
                 plan = field_plan(keys[0], keys[1], spec.rename, spec.ignore_names)
             if not objects_equal(a, b, spec, ignores, plan):
-                return False
+                return index
         elif not values_equal(a, b, spec, ignores):
-            return False
-    return True
+            return index
+    return min(len(legacy), len(orm))
 
 
-def rows_equal_unordered(
-    legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores, key: tuple[str, ...] | None
+def rows_matched_equal(
+    matching: match.RowMatching, legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
 ) -> bool:
-    matching = match.match_rows(legacy, orm, spec, ignores, key=key, equal=values_equal)
+    """Whether a matching pairs every row, each with an equal one."""
     if matching.legacy_only or matching.orm_only:
         return False
-    return all(values_equal(legacy[i], orm[j], spec, ignores) for i, j in matching.pairs)
+    return all(values_equal(legacy[i], orm[j], spec, ignores) for i, j in matching.unverified)
 
 
 def _all_objects(values: list[Any]) -> bool:

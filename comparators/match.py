@@ -20,6 +20,7 @@ from comparators.report import MISSING
 from comparators.spec import Spec
 
 Equal = Callable[[Any, Any, Spec, frozenset[tuple[str, ...]] | None], bool]
+Pairs = list[tuple[int, int]]
 
 MAX_SCORED_PAIRS: Final = 250_000
 """Past this many (legacy, ORM) candidate pairs, leftover rows are not scored field by field
@@ -32,6 +33,9 @@ class RowMatching:
     """(legacy index, ORM index), in legacy order."""
     legacy_only: tuple[int, ...]
     orm_only: tuple[int, ...]
+    unverified: tuple[tuple[int, int], ...]
+    """The pairs not already known to be equal (paired by key or by fields in common): the only
+    ones a report has to look into."""
     key: tuple[str, ...] | None
     """The key the rows were matched by (spec key or ``("id",)``), None for a multiset."""
 
@@ -44,13 +48,38 @@ def match_rows(
     *,
     key: tuple[str, ...] | None,
     equal: Equal,
+    prefix: int = 0,
 ) -> RowMatching:
-    """Pair the rows of both sides. ``key``: the spec key (top level only); else ``id`` if unique."""
+    """Pair the rows of both sides. ``key``: the spec key (top level only); else ``id`` if unique.
+
+    Rows equal where they stand pair off first (``prefix``: how many leading rows the caller already
+    found equal): usually only a few rows of a pair differ, and this keeps the keyed or multiset
+    matching, and the report, to those few.
+    """
     if key is None and legacy and orm:
         key = _unique_id_key(legacy, orm, spec)
-    if key is not None:
-        return _match_by_key(legacy, orm, spec, key)
-    return _match_multiset(legacy, orm, spec, ignores, equal)
+    pairs: list[tuple[int, int]] = [(i, i) for i in range(prefix)]
+    left: list[int] = []
+    right: list[int] = []
+    for i in range(prefix, min(len(legacy), len(orm))):
+        if equal(legacy[i], orm[i], spec, ignores):
+            pairs.append((i, i))
+        else:
+            left.append(i)
+            right.append(i)
+    shorter = min(len(legacy), len(orm))
+    left.extend(range(shorter, len(legacy)))
+    right.extend(range(shorter, len(orm)))
+    unverified: Pairs = []
+    if left or right:
+        if key is not None:
+            unverified, left, right = _match_by_key(legacy, orm, left, right, spec, key)
+        else:
+            unverified, left, right = _match_multiset(legacy, orm, left, right, spec, ignores, equal)
+        pairs.extend(unverified)
+        pairs.sort()
+        unverified.sort()
+    return RowMatching(tuple(pairs), tuple(left), tuple(right), tuple(unverified), key)
 
 
 def key_values(row: Any, key: tuple[str, ...], spec: Spec, *, legacy_side: bool) -> tuple[Any, ...]:
@@ -97,29 +126,33 @@ def _unique_id_key(legacy: list[Any], orm: list[Any], spec: Spec) -> tuple[str, 
     return ("id",)
 
 
-def _match_by_key(legacy: list[Any], orm: list[Any], spec: Spec, key: tuple[str, ...]) -> RowMatching:
+def _match_by_key(
+    legacy: list[Any], orm: list[Any], left: list[int], right: list[int], spec: Spec, key: tuple[str, ...]
+) -> tuple[Pairs, list[int], list[int]]:
     groups: dict[Hashable, list[int]] = {}
-    for j, row in enumerate(orm):
-        groups.setdefault(_key_of(row, key, spec, legacy_side=False), []).append(j)
-    pairs: list[tuple[int, int]] = []
+    for j in right:
+        groups.setdefault(_key_of(orm[j], key, spec, legacy_side=False), []).append(j)
+    pairs: Pairs = []
     legacy_only: list[int] = []
-    for i, row in enumerate(legacy):
-        group = groups.get(_key_of(row, key, spec, legacy_side=True))
+    for i in left:
+        group = groups.get(_key_of(legacy[i], key, spec, legacy_side=True))
         if group:
             pairs.append((i, group.pop(0)))
         else:
             legacy_only.append(i)
     orm_only = sorted(j for group in groups.values() for j in group)
-    return RowMatching(tuple(pairs), tuple(legacy_only), tuple(orm_only), key)
+    return pairs, legacy_only, orm_only
 
 
 def _match_multiset(
     legacy: list[Any],
     orm: list[Any],
+    left: list[int],
+    right: list[int],
     spec: Spec,
     ignores: frozenset[tuple[str, ...]] | None,
     equal: Equal,
-) -> RowMatching:
+) -> tuple[Pairs, list[int], list[int]]:
     renames = spec.rename_map
 
     def form(row: Any, rename: dict[str, str] | None) -> Hashable:
@@ -129,16 +162,17 @@ def _match_multiset(
 
     # 1. identical rows (same canonical form) pair off first.
     groups: dict[Hashable, list[int]] = {}
-    for j, row in enumerate(orm):
-        groups.setdefault(form(row, None), []).append(j)
-    pairs: list[tuple[int, int]] = []
-    left: list[int] = []
-    for i, row in enumerate(legacy):
-        group = groups.get(form(row, renames))
+    for j in right:
+        groups.setdefault(form(orm[j], None), []).append(j)
+    pairs: Pairs = []
+    unpaired: list[int] = []
+    for i in left:
+        group = groups.get(form(legacy[i], renames))
         if group:
             pairs.append((i, group.pop(0)))
         else:
-            left.append(i)
+            unpaired.append(i)
+    left = unpaired
     right = sorted(j for group in groups.values() for j in group)
 
     # 2. rows equal under the rules but not in canonical form (float tolerance, coarser precision).
@@ -162,8 +196,7 @@ def _match_multiset(
         paired_right = {j for _, j in scored}
         left = [i for i in left if i not in paired_left]
         right = [j for j in right if j not in paired_right]
-    pairs.sort()
-    return RowMatching(tuple(pairs), tuple(left), tuple(right), None)
+    return pairs, left, right
 
 
 def _pair_by_common_fields(
