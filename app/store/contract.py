@@ -20,6 +20,16 @@ def check_write(flag: Flag, change: FlagChange, expected_version: int) -> None:
         raise InvalidFlag(f"history entry for {change.module!r} saved with the flag of {flag.module!r}")
 
 
+def safe_text(value: str) -> str:
+    """NUL as U+FFFD: PostgreSQL text cannot hold NUL, and user data (a JSON key, a request id) may.
+    Both backends store the same text, so a sample reads back the same whichever is used."""
+    return value.replace("\x00", "\ufffd")
+
+
+def optional_text(value: str | None) -> str | None:
+    return None if value is None else safe_text(value)
+
+
 def sample_fields(sample: MismatchSample) -> list[str]:
     """The retention keys of a sample: its distinct fields ("" when it names none)."""
-    return list(dict.fromkeys(sample.fields)) or [""]
+    return list(dict.fromkeys(safe_text(f) for f in sample.fields)) or [""]

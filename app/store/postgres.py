@@ -26,7 +26,7 @@ import asyncpg
 
 from app.store.base import MismatchSample, StoredSpec, StoreUnavailable
 from app.store.codec import dump_json, flag_from_row, load_json, utc
-from app.store.contract import check_write, sample_fields
+from app.store.contract import check_write, optional_text, safe_text, sample_fields
 from app.store.events import notify_listeners
 from app.store.migrate import Migration, load_migrations
 from flags.errors import VersionConflict
@@ -306,11 +306,17 @@ class PostgresStore:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
             self._wake.clear()
-            if await self._heartbeat():
-                continue
-            await self._drop_listener()
-            await self._listen()
-            await self._poll()  # catch up on what was missed while not listening (or go on polling)
+            try:
+                await self._keep_current()
+            except Exception:  # a bug here must not stop the replica from following flag changes
+                logger.exception("%s: keeping the flag view current failed; retrying", self._where)
+
+    async def _keep_current(self) -> None:
+        if await self._heartbeat():
+            return
+        await self._drop_listener()
+        await self._listen()
+        await self._poll()  # catch up on what was missed while not listening (or go on polling)
 
     async def _heartbeat(self) -> bool:
         conn = self._listen_conn
@@ -361,8 +367,8 @@ class PostgresStore:
                 flag.sample_rate,
                 flag.auto_rollback.value,
                 flag.version,
-                flag.updated_at,
-                flag.updated_by,
+                utc(flag.updated_at),
+                safe_text(flag.updated_by),
             )
             if actual is None:
                 inserted = await conn.fetchval(
@@ -395,10 +401,10 @@ class PostgresStore:
             f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_HISTORY_COLUMNS}",
             change.module,
             change.action,
-            change.actor,
+            safe_text(change.actor),
             change.source.value,
-            change.reason,
-            change.at,
+            safe_text(change.reason),
+            utc(change.at),
             change.before,
             change.after,
             change.decision,
@@ -433,8 +439,8 @@ class PostgresStore:
                 spec.module,
                 spec.query_name,
                 spec.spec,
-                spec.updated_at,
-                spec.updated_by,
+                utc(spec.updated_at),
+                safe_text(spec.updated_by),
             )
 
     async def list_specs(self) -> list[StoredSpec]:
@@ -466,16 +472,16 @@ class PostgresStore:
                     " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     sample.module,
                     sample.query_name,
-                    list(sample.fields),
+                    [safe_text(f) for f in sample.fields],
                     sample.differences,
-                    sample.request_id,
-                    sample.at,
+                    optional_text(sample.request_id),
+                    utc(sample.at),
                 )
                 await conn.executemany(
                     "INSERT INTO mismatch_fields (sample_id, module, query_name, field, at)"
                     " VALUES ($1, $2, $3, $4, $5)",
                     [
-                        (sample_id, sample.module, sample.query_name, f, sample.at)
+                        (sample_id, sample.module, sample.query_name, f, utc(sample.at))
                         for f in sample_fields(sample)
                     ],
                 )
@@ -513,7 +519,7 @@ class PostgresStore:
             args.append(query_name)
             where.append(f"query_name = ${len(args)}")
         if field is not None:
-            args.append(field)
+            args.append(safe_text(field))
             where.append(
                 "EXISTS (SELECT 1 FROM mismatch_fields f"
                 f" WHERE f.sample_id = s.id AND f.field = ${len(args)})"

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from app.store.base import MismatchSample, StoredSpec, StoreUnavailable
 from app.store.codec import dump_json, flag_from_row, load_json, parse_time, time_text
-from app.store.contract import check_write, sample_fields
+from app.store.contract import check_write, optional_text, safe_text, sample_fields
 from app.store.events import notify_listeners
 from app.store.migrate import Migration, MigrationError, load_migrations
 from flags.errors import VersionConflict
@@ -241,7 +241,7 @@ class SQLiteStore:
                         flag.auto_rollback.value,
                         flag.version,
                         time_text(flag.updated_at),
-                        flag.updated_by,
+                        safe_text(flag.updated_by),
                     ),
                 )
                 self._insert_change(conn, change)
@@ -258,9 +258,9 @@ class SQLiteStore:
             (
                 change.module,
                 change.action,
-                change.actor,
+                safe_text(change.actor),
                 change.source.value,
-                change.reason,
+                safe_text(change.reason),
                 time_text(change.at),
                 None if change.before is None else dump_json(change.before),
                 None if change.after is None else dump_json(change.after),
@@ -305,7 +305,7 @@ class SQLiteStore:
                     spec.query_name,
                     dump_json(spec.spec),
                     time_text(spec.updated_at),
-                    spec.updated_by,
+                    safe_text(spec.updated_by),
                 ),
             )
 
@@ -339,9 +339,9 @@ class SQLiteStore:
                         (
                             sample.module,
                             sample.query_name,
-                            dump_json(list(sample.fields)),
+                            dump_json([safe_text(f) for f in sample.fields]),
                             dump_json(sample.differences),
-                            sample.request_id,
+                            optional_text(sample.request_id),
                             at,
                         ),
                     )
@@ -383,7 +383,7 @@ class SQLiteStore:
             args.append(query_name)
         if field is not None:
             where.append("EXISTS (SELECT 1 FROM mismatch_fields f WHERE f.sample_id = s.id AND f.field = ?)")
-            args.append(field)
+            args.append(safe_text(field))
         sql = f"SELECT {_SAMPLE_COLUMNS} FROM mismatch_samples s"
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -173,6 +173,12 @@ async def test_append_history_adds_an_entry_without_changing_the_flag(store: Sto
     assert await store.get_flag("auth") == flag
 
 
+async def test_nul_in_history_text_is_stored_as_replacement_character(store: Store) -> None:
+    note = FlagChange("auth", "rollback_notify", "bo\x00b", Source.API, "why\x00not", T0, None, None)
+    stored = await store.append_history(note)
+    assert (stored.actor, stored.reason) == ("bo\ufffdb", "why\ufffdnot")
+
+
 async def test_history_cannot_be_rewritten_in_the_database(store: Store, backend: Backend) -> None:
     await create(store, "auth")
     with pytest.raises(Exception, match="append-only"):
@@ -258,6 +264,12 @@ async def test_mismatch_sample_round_trips(store: Store) -> None:
     await store.add_mismatches([original], keep_per_field=5)
     (found,) = await store.recent_mismatches(None, None, None, 10)
     assert found.id is not None and dataclasses.replace(found, id=None) == original
+
+
+async def test_nul_in_sample_text_is_stored_as_replacement_character(store: Store) -> None:
+    await store.add_mismatches([sample("req\x001", "auth", "getUser", ("e\x00mail",), 1)], keep_per_field=5)
+    (found,) = await store.recent_mismatches(None, None, "e\x00mail", 10)
+    assert (found.request_id, found.fields) == ("req\ufffd1", ("e\ufffdmail",))
 
 
 async def test_mismatch_retention_keeps_the_newest_per_field(store: Store) -> None:
