@@ -33,6 +33,7 @@ CREATE TABLE orders (
     line_prices      numeric(10, 2)[] NOT NULL,
     shipping         jsonb NOT NULL,
     placed_at        timestamptz NOT NULL,
+    delivered_at     timestamptz,
     ship_by          date,
     tracking_code    text,
     gift_message     text

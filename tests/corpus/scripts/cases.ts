@@ -10,7 +10,9 @@ export type Spec = { key?: string[]; ordered?: boolean } | null;
 export type ExpectedDifference = { field: string; kind: string; path: string };
 export type Expected = { equal: boolean; differences: ExpectedDifference[] };
 
-export type Readers = { legacy: pg.Pool; prisma: PrismaClient };
+/** `legacy` parses dates and times the pg way; `legacyText` is a legacy service that turned pg's date/time
+ * parsing off (timestamps, dates and intervals stay PostgreSQL text). */
+export type Readers = { legacy: pg.Pool; legacyText: pg.Pool; prisma: PrismaClient };
 
 export type Case = {
   id: string;
@@ -115,6 +117,37 @@ function firstMoved(legacyOrder: string[], ormOrder: string[]): string {
   }
   return moved;
 }
+
+/** How a port that cannot select an interval with Prisma writes the same length of time: ISO 8601. */
+function isoDuration(ms: number): string {
+  const seconds = ms / 1000;
+  const days = Math.floor(seconds / 86400);
+  const hours = Math.floor((seconds % 86400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = Math.round((seconds % 60) * 1e6) / 1e6;
+  return `P${days}DT${hours}H${minutes}M${rest}S`;
+}
+
+/** Multiset leftovers: the k-th copy of a row on the ORM side is extra when the legacy side has fewer than k. */
+function extraCopies(legacyRows: string[], ormRows: string[]): number[] {
+  const left = new Map<string, number>();
+  for (const r of legacyRows) {
+    left.set(r, (left.get(r) ?? 0) + 1);
+  }
+  const extra: number[] = [];
+  ormRows.forEach((r, index) => {
+    const remaining = left.get(r) ?? 0;
+    if (remaining > 0) {
+      left.set(r, remaining - 1);
+    } else {
+      extra.push(index);
+    }
+  });
+  return extra;
+}
+
+const countryOf = (shipping: Record<string, unknown>): string | null =>
+  ((shipping.address as { country?: string } | undefined)?.country ?? null);
 
 async function withTimeZone<T>(tz: string, body: () => Promise<T>): Promise<T> {
   const previous = process.env.TZ;
@@ -778,5 +811,84 @@ export const CASES: Case[] = [
     orm: ({ prisma }) =>
       prisma.order.findMany({ where: { customerId: 2 }, orderBy: [{ placedAt: "desc" }, { id: "desc" }] }),
     expected: () => EQUAL,
+  },
+  {
+    id: "listCustomerTimestamps__text",
+    module: "customers",
+    queryName: "listCustomerTimestamps",
+    description:
+      "Dates and times from a legacy service that keeps pg's date/time values as PostgreSQL text " +
+      "('2021-03-01 10:15:27.123456+01', '2025-01-15 08:00:00', '2021-03-01') vs Prisma DateTime ISO strings.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacyText }) =>
+      rows(
+        legacyText,
+        `SELECT id, signup_date, created_at, last_seen_local, deleted_at
+           FROM customers WHERE is_active ORDER BY id`,
+      ),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({
+        where: { isActive: true },
+        select: { id: true, signupDate: true, createdAt: true, lastSeenLocal: true, deletedAt: true },
+        orderBy: { id: "asc" },
+      }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "orderFulfilmentTimes",
+    module: "orders",
+    queryName: "orderFulfilmentTimes",
+    description:
+      "Time from order to delivery: an interval in SQL (PostgreSQL text, '1 day 02:30:00') vs the Prisma " +
+      "port computing it in JS as an ISO 8601 duration ('P1DT2H30M0S'), since Prisma cannot select an interval.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacyText }) =>
+      rows(
+        legacyText,
+        `SELECT id, placed_at, delivered_at, delivered_at - placed_at AS fulfilment_time
+           FROM orders WHERE delivered_at IS NOT NULL ORDER BY id`,
+      ),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.order.findMany({
+          where: { deliveredAt: { not: null } },
+          select: { id: true, placedAt: true, deliveredAt: true },
+          orderBy: { id: "asc" },
+        })
+      ).map((o) => ({
+        ...o,
+        fulfilmentTime: o.deliveredAt === null ? null : isoDuration(o.deliveredAt.getTime() - o.placedAt.getTime()),
+      })),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listShippingCountries__forgotten_filter",
+    module: "orders",
+    queryName: "listShippingCountries",
+    description: "Destination country of every non-cancelled order: rows without an id, duplicates on both sides.",
+    plantedBug:
+      "The Prisma port forgot `status: { not: 'cancelled' }`: the cancelled orders' countries come back as " +
+      "extra copies of values the legacy side also has.",
+    spec: null,
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT shipping -> 'address' ->> 'country' AS country
+           FROM orders WHERE status <> 'cancelled' ORDER BY id`,
+      ),
+    orm: async ({ prisma }) =>
+      (await prisma.order.findMany({ select: { shipping: true }, orderBy: { id: "asc" } })).map((o) => ({
+        country: countryOf(o.shipping as Record<string, unknown>),
+      })),
+    expected: () => {
+      const byId = [...ORDERS].sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+      const legacyRows = byId.filter((o) => o.status !== "cancelled").map((o) => String(countryOf(o.shipping)));
+      const ormRows = byId.map((o) => String(countryOf(o.shipping)));
+      return differs(
+        extraCopies(legacyRows, ormRows).map((index) => ({ field: ROW, kind: "extra_row", path: `[${index}]` })),
+      );
+    },
   },
 ];

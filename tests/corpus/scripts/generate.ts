@@ -26,6 +26,24 @@ const legacyTypes = {
   getTypeParser: (oid: number, format?: "text" | "binary") =>
     oid === DATE_OID && format !== "binary" ? (value: string) => value : pg.types.getTypeParser(oid, format),
 };
+/** The other common legacy set-up: no date/time parsing at all (date, timestamp, timestamptz, interval). */
+const TEXT_OIDS = new Set([DATE_OID, 1114, 1184, 1186]);
+const legacyTextTypes = {
+  getTypeParser: (oid: number, format?: "text" | "binary") =>
+    TEXT_OIDS.has(oid) && format !== "binary" ? (value: string) => value : pg.types.getTypeParser(oid, format),
+};
+
+/**
+ * pg's Pool.end() resolves once its clients are told to close, not once the server has let go of them; the
+ * final DROP DATABASE ... WITH (FORCE) may then terminate a backend whose client is still attached, which pg
+ * reports as an 'error' event (57P01). That is the shutdown we asked for; anything else is a real error.
+ */
+function ignoreShutdown(err: Error & { code?: string }): void {
+  if (err.code !== "57P01") {
+    console.error("idle connection failed:", err);
+    process.exitCode = 1;
+  }
+}
 
 function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);
@@ -65,8 +83,15 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = databaseUrl(name);
   // The legacy database server's own time zone: json_build_object prints timestamptz in it (+01:00/+02:00).
-  const legacy = new pg.Pool({ connectionString: url, types: legacyTypes, options: "-c TimeZone=Europe/Berlin" });
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const session = "-c TimeZone=Europe/Berlin";
+  const legacy = new pg.Pool({ connectionString: url, types: legacyTypes, options: session });
+  const legacyText = new pg.Pool({ connectionString: url, types: legacyTextTypes, options: session });
+  // Prisma gets a pool of its own that this script ends, so no idle connection outlives the database.
+  const prismaPool = new pg.Pool({ connectionString: url });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool) });
+  for (const pool of [legacy, legacyText, prismaPool]) {
+    pool.on("error", ignoreShutdown);
+  }
   try {
     const setup = await legacy.connect();
     try {
@@ -82,13 +107,15 @@ async function main(): Promise<void> {
       }
     }
     for (const c of CASES) {
-      const body = await fixture(c, { legacy, prisma });
+      const body = await fixture(c, { legacy, legacyText, prisma });
       await writeFile(path.join(FIXTURES, `${c.id}.json`), `${JSON.stringify(body, toWire, 2)}\n`);
       console.log(`wrote fixtures/${c.id}.json`);
     }
   } finally {
     await prisma.$disconnect();
+    await prismaPool.end();
     await legacy.end();
+    await legacyText.end();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
