@@ -8,29 +8,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.live import live_service
+from tests.pg import fresh_database
 from tests.rollback.client import HOOK, READER, TOKENS, Api, unique, wait_for
 from tests.rollback.payloads import load, retarget
 
 ALERT = "ShadowMismatchRateCritical"
 
 
-@pytest.fixture(scope="module")
-def api(module_tmp: Path) -> Iterator[Api]:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def api(module_tmp: Path, request: pytest.FixtureRequest) -> Iterator[Api]:
+    """One service per store backend: idempotency (claim_once) and history live in the store."""
     env = {
         "SHADOWDIFF_TOKENS": TOKENS,
-        "SHADOWDIFF_DATA_DIR": str(module_tmp / "data"),
+        "SHADOWDIFF_DATA_DIR": str(module_tmp / request.param),
         "SHADOWDIFF_GUARD_ENABLED": "false",
         "SHADOWDIFF_GUARD_WINDOW_SECONDS": "120",
         "SHADOWDIFF_GUARD_THRESHOLD": "0.001",
     }
-    with live_service(env, module_tmp) as service:
-        yield Api(service.url)
+    with ExitStack() as stack:
+        if request.param == "postgres":
+            env["DATABASE_URL"] = stack.enter_context(fresh_database())
+        yield Api(stack.enter_context(live_service(env, module_tmp)).url)
 
 
 def firing(module: str, **labels: str) -> dict[str, Any]:
