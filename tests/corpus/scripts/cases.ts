@@ -11,8 +11,9 @@ export type ExpectedDifference = { field: string; kind: string; path: string };
 export type Expected = { equal: boolean; differences: ExpectedDifference[] };
 
 /** `legacy` parses dates and times the pg way; `legacyText` is a legacy service that turned pg's date/time
- * parsing off (timestamps, dates and intervals stay PostgreSQL text). */
-export type Readers = { legacy: pg.Pool; legacyText: pg.Pool; prisma: PrismaClient };
+ * parsing off (timestamps, dates and intervals stay PostgreSQL text); `legacyInt8Numbers` one that made pg parse
+ * int8 with parseInt, as many do to get numbers back. */
+export type Readers = { legacy: pg.Pool; legacyText: pg.Pool; legacyInt8Numbers: pg.Pool; prisma: PrismaClient };
 
 export type Case = {
   id: string;
@@ -148,6 +149,9 @@ function extraCopies(legacyRows: string[], ormRows: string[]): number[] {
 
 const countryOf = (shipping: Record<string, unknown>): string | null =>
   ((shipping.address as { country?: string } | undefined)?.country ?? null);
+
+/** math.isclose with the engine's default relative tolerance: what "equal floats" means in SPEC section 2. */
+const floatsClose = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 
 async function withTimeZone<T>(tz: string, body: () => Promise<T>): Promise<T> {
   const previous = process.env.TZ;
@@ -890,5 +894,260 @@ export const CASES: Case[] = [
         extraCopies(legacyRows, ormRows).map((index) => ({ field: ROW, kind: "extra_row", path: `[${index}]` })),
       );
     },
+  },
+  {
+    id: "getCustomerProfile__rename",
+    module: "customers",
+    queryName: "getCustomerProfile",
+    description: "The Prisma DTO calls `email` `contactEmail`; the backend declares it in spec.rename.",
+    plantedBug: null,
+    spec: { rename: { email: "contactEmail" } },
+    legacy: async ({ legacy }) =>
+      (await rows(legacy, "SELECT id, full_name, email, phone FROM customers WHERE id = $1", [5]))[0] ?? null,
+    orm: async ({ prisma }) => {
+      const c = await prisma.customer.findUnique({
+        where: { id: 5 },
+        select: { id: true, fullName: true, email: true, phone: true },
+      });
+      return c === null ? null : { id: c.id, fullName: c.fullName, contactEmail: c.email, phone: c.phone };
+    },
+    expected: () => EQUAL,
+  },
+  {
+    id: "getCustomerProfile__undeclared_rename",
+    module: "customers",
+    queryName: "getCustomerProfile",
+    description: "The Prisma DTO calls `email` `contactEmail`.",
+    plantedBug: "The backend does not declare the rename in the spec: `email` is missing on one side, `contactEmail` on the other.",
+    spec: null,
+    legacy: async ({ legacy }) =>
+      (await rows(legacy, "SELECT id, full_name, email, phone FROM customers WHERE id = $1", [5]))[0] ?? null,
+    orm: async ({ prisma }) => {
+      const c = await prisma.customer.findUnique({
+        where: { id: 5 },
+        select: { id: true, fullName: true, email: true, phone: true },
+      });
+      return c === null ? null : { id: c.id, fullName: c.fullName, contactEmail: c.email, phone: c.phone };
+    },
+    expected: () =>
+      differs([
+        { field: "email", kind: "missing", path: "email" },
+        { field: "contactEmail", kind: "missing", path: "contactEmail" },
+      ]),
+  },
+  {
+    id: "listActiveCustomers__ignored_column",
+    module: "customers",
+    queryName: "listActiveCustomers",
+    description: "The Prisma port no longer returns avatars (`omit: { avatar: true }`, served from a CDN now); spec.ignore says so.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true, ignore: ["avatar"] },
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT * FROM customers WHERE is_active AND deleted_at IS NULL ORDER BY id"),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({
+        where: { isActive: true, deletedAt: null },
+        omit: { avatar: true },
+        orderBy: { id: "asc" },
+      }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "getCustomerByExternalId__uppercase_uuid",
+    module: "customers",
+    queryName: "getCustomerByExternalId",
+    description: "The legacy SQL prints the uuid upper-case for a partner API (upper(external_id::text)); Prisma gives it lower-case.",
+    plantedBug: null,
+    spec: null,
+    legacy: async ({ legacy }) =>
+      (
+        await rows(
+          legacy,
+          "SELECT id, upper(external_id::text) AS external_id, full_name FROM customers WHERE external_id = $1",
+          [CUSTOMERS[2].externalId],
+        )
+      )[0] ?? null,
+    orm: ({ prisma }) =>
+      prisma.customer.findUnique({
+        where: { externalId: CUSTOMERS[2].externalId },
+        select: { id: true, externalId: true, fullName: true },
+      }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "customerLeaderboard",
+    module: "customers",
+    queryName: "customerLeaderboard",
+    description:
+      "Customers ranked by lifetime value, keyed by rank: row_number() is int8, so the legacy key is '1', '2', " +
+      "... while the Prisma port numbers the rows in JS (1, 2, ...).",
+    plantedBug: null,
+    spec: { key: ["rank"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT row_number() OVER (ORDER BY lifetime_value DESC, id) AS rank, id, full_name, lifetime_value
+           FROM customers WHERE deleted_at IS NULL ORDER BY rank`,
+      ),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.customer.findMany({
+          where: { deletedAt: null },
+          select: { id: true, fullName: true, lifetimeValue: true },
+          orderBy: [{ lifetimeValue: "desc" }, { id: "asc" }],
+        })
+      ).map((c, index) => ({ rank: index + 1, ...c })),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrderTimes__to_char_seconds",
+    module: "orders",
+    queryName: "listOrderTimes",
+    description:
+      "The legacy SQL formats times itself, to the second (to_char(placed_at AT TIME ZONE 'UTC', ...)); Prisma " +
+      "gives milliseconds: compared at the coarser precision.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT id, to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS placed_at
+           FROM orders ORDER BY id`,
+      ),
+    orm: ({ prisma }) => prisma.order.findMany({ select: { id: true, placedAt: true }, orderBy: { id: "asc" } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrdersWithCustomer__enum_case",
+    module: "orders",
+    queryName: "listOrdersWithCustomer",
+    description: "Open orders joined to their customer, newest first: JOIN vs include mapped to the same DTO.",
+    plantedBug: "The Prisma port's DTO upper-cases the status for a GraphQL enum ('shipped' -> 'SHIPPED').",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT o.*, c.full_name AS customer_name, c.email AS customer_email
+           FROM orders o JOIN customers c ON c.id = o.customer_id
+          WHERE o.status IN ('paid', 'shipped') ORDER BY o.placed_at DESC, o.id DESC`,
+      ),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.order.findMany({
+          where: { status: { in: ["paid", "shipped"] } },
+          include: { customer: { select: { fullName: true, email: true } } },
+          orderBy: [{ placedAt: "desc" }, { id: "desc" }],
+        })
+      ).map(({ customer, ...o }) => ({
+        ...o,
+        status: o.status.toUpperCase(),
+        customerName: customer.fullName,
+        customerEmail: customer.email,
+      })),
+    expected: () =>
+      differs(
+        ORDERS.filter((o) => o.status === "paid" || o.status === "shipped").map((o) =>
+          changed("status", at(row("id", o.id), "status")),
+        ),
+      ),
+  },
+  {
+    id: "listCustomerTags__sorted",
+    module: "customers",
+    queryName: "listCustomerTags",
+    description: "Each live customer's tags, in the order the customer added them.",
+    plantedBug: "The Prisma port sorts the tags alphabetically ([...tags].sort()): arrays of scalars compare by position.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) => rows(legacy, "SELECT id, tags FROM customers WHERE deleted_at IS NULL ORDER BY id"),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.customer.findMany({
+          where: { deletedAt: null },
+          select: { id: true, tags: true },
+          orderBy: { id: "asc" },
+        })
+      ).map((c) => ({ ...c, tags: [...c.tags].sort() })),
+    expected: () =>
+      differs(
+        live.flatMap((c) => {
+          const sorted = [...c.tags].sort();
+          return c.tags
+            .map((tag, index) => ({ tag, index }))
+            .filter(({ tag, index }) => sorted[index] !== tag)
+            .map(({ index }) => changed("tags", `${at(row("id", c.id), "tags")}[${index}]`));
+        }),
+      ),
+  },
+  {
+    id: "listOrderNotes__dropped_empty_fields",
+    module: "orders",
+    queryName: "listOrderNotes",
+    description: "Gift messages of all orders.",
+    plantedBug:
+      "The Prisma DTO adds the field only when set (...(o.giftMessage ? { giftMessage } : {})): where the legacy " +
+      "side has null or '' the key is missing.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) => rows(legacy, "SELECT id, status, gift_message FROM orders ORDER BY id"),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.order.findMany({ select: { id: true, status: true, giftMessage: true }, orderBy: { id: "asc" } })
+      ).map(({ giftMessage, ...o }) => ({ ...o, ...(giftMessage ? { giftMessage } : {}) })),
+    expected: () =>
+      differs(
+        ORDERS.filter((o) => !o.giftMessage).map((o) => ({
+          field: "gift_message",
+          kind: "missing",
+          path: at(row("id", o.id), "gift_message"),
+        })),
+      ),
+  },
+  {
+    id: "listCustomerRatings__rounded",
+    module: "customers",
+    queryName: "listCustomerRatings",
+    description: "Live customers' ratings (float8).",
+    plantedBug:
+      "The Prisma DTO rounds ratings to one decimal (Math.round(r * 10) / 10). 4.999999999 -> 5 stays within the " +
+      "default relative float tolerance (1e-9) and must not be reported; the other changes must.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) => rows(legacy, "SELECT id, rating FROM customers WHERE deleted_at IS NULL ORDER BY id"),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.customer.findMany({
+          where: { deletedAt: null },
+          select: { id: true, rating: true },
+          orderBy: { id: "asc" },
+        })
+      ).map((c) => ({ ...c, rating: c.rating === null ? null : Math.round(c.rating * 10) / 10 })),
+    expected: () =>
+      differs(
+        live
+          .filter((c) => c.rating !== null && !floatsClose(c.rating, Math.round(c.rating * 10) / 10))
+          .map((c) => changed("rating", at(row("id", c.id), "rating"))),
+      ),
+  },
+  {
+    id: "getLoyaltyBalances__legacy_parseint",
+    module: "customers",
+    queryName: "getLoyaltyBalances",
+    description: "Loyalty points (int8) of live customers.",
+    plantedBug:
+      "This time the legacy side is wrong: its pg is set to parse int8 with parseInt, which rounds values above " +
+      "2^53; Prisma's BigInt keeps them. The engine reports the difference whichever side is at fault.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacyInt8Numbers }) =>
+      rows(legacyInt8Numbers, "SELECT id, loyalty_points FROM customers WHERE deleted_at IS NULL ORDER BY id"),
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({
+        where: { deletedAt: null },
+        select: { id: true, loyaltyPoints: true },
+        orderBy: { id: "asc" },
+      }),
+    expected: () =>
+      differs(
+        live
+          .filter((c) => BigInt(Number.parseInt(c.loyaltyPoints, 10)) !== BigInt(c.loyaltyPoints))
+          .map((c) => changed("loyalty_points", at(row("id", c.id), "loyalty_points"))),
+      ),
   },
 ];

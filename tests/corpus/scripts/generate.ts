@@ -28,6 +28,13 @@ const legacyTypes = {
 };
 /** The other common legacy set-up: no date/time parsing at all (date, timestamp, timestamptz, interval). */
 const TEXT_OIDS = new Set([DATE_OID, 1114, 1184, 1186]);
+const INT8_OID = 20;
+const legacyInt8NumberTypes = {
+  getTypeParser: (oid: number, format?: "text" | "binary") =>
+    oid === INT8_OID && format !== "binary"
+      ? (value: string) => Number.parseInt(value, 10)
+      : legacyTypes.getTypeParser(oid, format),
+};
 const legacyTextTypes = {
   getTypeParser: (oid: number, format?: "text" | "binary") =>
     TEXT_OIDS.has(oid) && format !== "binary" ? (value: string) => value : pg.types.getTypeParser(oid, format),
@@ -86,10 +93,11 @@ async function main(): Promise<void> {
   const session = "-c TimeZone=Europe/Berlin";
   const legacy = new pg.Pool({ connectionString: url, types: legacyTypes, options: session });
   const legacyText = new pg.Pool({ connectionString: url, types: legacyTextTypes, options: session });
+  const legacyInt8Numbers = new pg.Pool({ connectionString: url, types: legacyInt8NumberTypes, options: session });
   // Prisma gets a pool of its own that this script ends, so no idle connection outlives the database.
   const prismaPool = new pg.Pool({ connectionString: url });
   const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool) });
-  for (const pool of [legacy, legacyText, prismaPool]) {
+  for (const pool of [legacy, legacyText, legacyInt8Numbers, prismaPool]) {
     pool.on("error", ignoreShutdown);
   }
   try {
@@ -107,7 +115,7 @@ async function main(): Promise<void> {
       }
     }
     for (const c of CASES) {
-      const body = await fixture(c, { legacy, legacyText, prisma });
+      const body = await fixture(c, { legacy, legacyText, legacyInt8Numbers, prisma });
       await writeFile(path.join(FIXTURES, `${c.id}.json`), `${JSON.stringify(body, toWire, 2)}\n`);
       console.log(`wrote fixtures/${c.id}.json`);
     }
@@ -116,6 +124,7 @@ async function main(): Promise<void> {
     await prismaPool.end();
     await legacy.end();
     await legacyText.end();
+    await legacyInt8Numbers.end();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
