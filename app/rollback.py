@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.store.base import StoreUnavailable
+from app.store.base import MismatchSample, StoreUnavailable
 from flags.errors import InvalidTransition, UnknownModule, VersionConflict
 from flags.guard import Guard, GuardAction, GuardRule, Trip, WindowCounts
 from flags.model import AutoRollback, Flag, FlagChange, FlagState, Source, now
@@ -48,6 +48,7 @@ log = logging.getLogger("shadowdiff.rollback")
 
 MODULE_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 SAMPLE_EXAMPLES = 5
+RETRY_PAUSE_SECONDS = 2.0
 
 
 # --- the webhook payload (Alertmanager's webhook_config, payload version 4) ---------------------------
@@ -177,7 +178,7 @@ def plan(alert: AlertmanagerAlert, flag: Flag | None) -> Plan:
 
 RATE_KEYS = ("mismatch_rate", "measured_rate", "rate", "value")
 THRESHOLD_KEYS = ("threshold", "mismatch_threshold")
-COMPARISONS_KEYS = ("comparisons", "min_comparisons_seen", "comparisons_in_window")
+COMPARISONS_KEYS = ("comparisons",)
 WINDOW_KEYS = ("window", "window_seconds", "range")
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 DURATION_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -283,7 +284,7 @@ async def sample_links(store: Samples, module: str) -> dict[str, Any]:
 class Samples(Protocol):
     async def recent_mismatches(
         self, module: str | None, query_name: str | None, field: str | None, limit: int
-    ) -> list[Any]: ...
+    ) -> list[MismatchSample]: ...
 
 
 class RollbackStore(FlagStore, Samples, Protocol):
@@ -384,6 +385,9 @@ class RollbackCoordinator:
             log.info("guard: %r changed while its rollback ran (%s); nothing to do", module, exc)
         except Exception:  # a background task has nobody to raise to: log, and let a later pair retry
             log.exception("guard: rollback of %r failed; it trips again on a later pair", module)
+            await asyncio.sleep(
+                RETRY_PAUSE_SECONDS
+            )  # still in flight: no retry storm while the store is down
             self.guard.release(module)
 
     async def aclose(self, timeout: float = 5.0) -> None:
