@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from grafana_foundation_sdk.builders import bargauge, dashboard, heatmap, prometheus, stat, table, timeseries
-from grafana_foundation_sdk.builders.common import GraphThresholdsStyleConfig, VizLegendOptions
+from grafana_foundation_sdk.builders.common import (
+    GraphThresholdsStyleConfig,
+    ReduceDataOptions,
+    VizLegendOptions,
+)
 from grafana_foundation_sdk.cog.builder import Builder
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import common
@@ -54,6 +58,11 @@ def thresholds(*steps: tuple[float | None, str]) -> dashboard.ThresholdsConfig:
         .mode(model.ThresholdsMode.ABSOLUTE)
         .steps([model.Threshold(value=value, color=color) for value, color in steps])
     )
+
+
+def last_value() -> ReduceDataOptions:
+    """Single-value panels show each series' latest value (Grafana's own default, made explicit)."""
+    return ReduceDataOptions().calcs(["lastNotNull"]).values(False)
 
 
 def legend_table() -> VizLegendOptions:
@@ -184,6 +193,7 @@ def top_mismatches() -> bargauge.Panel:
         )
         .orientation(common.VizOrientation.HORIZONTAL)
         .display_mode(common.BarGaugeDisplayMode.GRADIENT)
+        .reduce_options(last_value())
         .unit("short")
         .min(0)
         .span(8)
@@ -211,6 +221,7 @@ def feature_flags() -> stat.Panel:
         .color_mode(common.BigValueColorMode.BACKGROUND)
         .text_mode(common.BigValueTextMode.VALUE_AND_NAME)
         .graph_mode(common.BigValueGraphMode.NONE)
+        .reduce_options(last_value())
         .span(8)
         .height(8)
     )
@@ -246,6 +257,7 @@ def sample_rate() -> stat.Panel:
         .with_target(instant(f"shadow_module_sample_rate{{{SELECTED}}}", "{{module}}", "B"))
         .unit("percentunit")
         .graph_mode(common.BigValueGraphMode.NONE)
+        .reduce_options(last_value())
         .text_mode(common.BigValueTextMode.VALUE_AND_NAME)
         .span(8)
         .height(6)
@@ -261,6 +273,7 @@ def total_queries() -> stat.Panel:
         .with_target(instant(f"sum(increase(db_query_total{{{SELECTED}}}[$__range]))", "queries"))
         .unit("short")
         .graph_mode(common.BigValueGraphMode.NONE)
+        .reduce_options(last_value())
         .span(4)
         .height(6)
     )
