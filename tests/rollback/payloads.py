@@ -1,6 +1,6 @@
 """Alertmanager webhook payloads as Alertmanager 0.25.0 (Debian's prometheus-alertmanager) sent them.
 
-The JSON files next to this module were captured from the real program: alerts posted to its
+The JSON files in ``captured/`` were captured from the real program: alerts posted to its
 ``/api/v2/alerts`` and delivered by a ``webhook_configs`` receiver to a recording HTTP server.
 ``grouped.json`` is one notification of a group (``group_by: [alertname]``) holding three alerts, two
 firing and one resolved. Tests rename the modules so that each test owns its own.
@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent / "payloads"
+HERE = Path(__file__).resolve().parent / "captured"
 
 
 def load(name: str) -> dict[str, Any]:
