@@ -153,6 +153,17 @@ const countryOf = (shipping: Record<string, unknown>): string | null =>
 /** math.isclose with the engine's default relative tolerance: what "equal floats" means in SPEC section 2. */
 const floatsClose = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 
+/** Tag -> number of customers carrying it, sorted by tag as both sides of the tag-count cases sort. */
+function tagCountsOf(customers: typeof CUSTOMERS): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const c of customers) {
+    for (const tag of c.tags) {
+      counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 async function withTimeZone<T>(tz: string, body: () => Promise<T>): Promise<T> {
   const previous = process.env.TZ;
   process.env.TZ = tz;
@@ -1149,5 +1160,159 @@ export const CASES: Case[] = [
           .filter((c) => BigInt(Number.parseInt(c.loyaltyPoints, 10)) !== BigInt(c.loyaltyPoints))
           .map((c) => changed("loyalty_points", at(row("id", c.id), "loyalty_points"))),
       ),
+  },
+  {
+    id: "tagCounts__forgotten_filter",
+    module: "customers",
+    queryName: "tagCounts",
+    description: "Customers per tag, sorted by tag (C collation on both sides); rows without an id.",
+    plantedBug:
+      "The Prisma port counts deleted customers too: one count changes (rows pair by the most fields in common, " +
+      "so the report is a changed customer_count, not a missing plus an extra row) and a tag only a deleted " +
+      "customer has comes back as an extra row.",
+    spec: null,
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT tag, count(*) AS customer_count
+           FROM customers, unnest(tags) AS tag WHERE deleted_at IS NULL GROUP BY tag ORDER BY tag COLLATE "C"`,
+      ),
+    orm: async ({ prisma }) => {
+      const found = await prisma.customer.findMany({ select: { tags: true } });
+      const counts = new Map<string, number>();
+      for (const { tags } of found) {
+        for (const tag of tags) {
+          counts.set(tag, (counts.get(tag) ?? 0) + 1);
+        }
+      }
+      return [...counts]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([tag, customerCount]) => ({ tag, customerCount }));
+    },
+    expected: () => {
+      const legacyCounts = tagCountsOf(live);
+      const ormCounts = tagCountsOf(CUSTOMERS);
+      const legacyIndex = new Map(legacyCounts.map(([tag], index) => [tag, index]));
+      const byTag = new Map(legacyCounts);
+      return differs(
+        ormCounts.flatMap(([tag, count], ormIndex) => {
+          const index = legacyIndex.get(tag);
+          if (index === undefined) {
+            return [{ field: ROW, kind: "extra_row", path: `[${ormIndex}]` }];
+          }
+          return byTag.get(tag) === count ? [] : [changed("customer_count", `[${index}].customer_count`)];
+        }),
+      );
+    },
+  },
+  {
+    id: "listShippingAddresses__zip_as_number",
+    module: "orders",
+    queryName: "listShippingAddresses",
+    description: "The shipping address (a jsonb object) of every order that has one.",
+    plantedBug:
+      "The Prisma port's DTO types zip as a number (zip: Number(a.zip)). '23669' vs 23669 is the same number and " +
+      "must not be reported; '02139' vs 2139 (text that is no canonical number vs a number) is kind `type`; " +
+      "'EC1A 1BB' becomes NaN, which JSON writes as null: kind `changed`.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        "SELECT id, shipping -> 'address' AS address FROM orders WHERE shipping ? 'address' ORDER BY id",
+      ),
+    orm: async ({ prisma }) =>
+      (await prisma.order.findMany({ select: { id: true, shipping: true }, orderBy: { id: "asc" } }))
+        .filter((o) => (o.shipping as Record<string, unknown>).address !== undefined)
+        .map((o) => {
+          const address = (o.shipping as { address: Record<string, unknown> }).address;
+          return { id: o.id, address: { ...address, zip: Number(address.zip) } };
+        }),
+    expected: () =>
+      differs(
+        ORDERS.filter((o) => o.shipping.address !== undefined).flatMap((o) => {
+          const zip = (o.shipping.address as { zip: string }).zip;
+          const path = at(row("id", o.id), "address", "zip");
+          const asNumber = Number(zip);
+          if (Number.isNaN(asNumber)) {
+            return [changed("address", path)];
+          }
+          return String(asNumber) === zip ? [] : [{ field: "address", kind: "type", path }];
+        }),
+      ),
+  },
+  {
+    id: "getOrderWithCustomer",
+    module: "orders",
+    queryName: "getOrderWithCustomer",
+    description:
+      "One order with its customer and the customer's referrer as nested objects (json_build_object in SQL, " +
+      "nested include in Prisma); the referrer of the referrer is null on both sides.",
+    plantedBug: null,
+    spec: null,
+    legacy: async ({ legacy }) =>
+      (
+        await rows(
+          legacy,
+          `SELECT o.id, o.status, o.total, o.placed_at,
+                  json_build_object(
+                    'id', c.id, 'full_name', c.full_name, 'created_at', c.created_at,
+                    'loyalty_points', c.loyalty_points::text, 'preferences', c.preferences,
+                    'referred_by', (SELECT json_build_object('id', r.id, 'full_name', r.full_name,
+                                                             'signup_date', r.signup_date,
+                                                             'referred_by_id', r.referred_by_id)
+                                      FROM customers r WHERE r.id = c.referred_by_id)) AS customer
+             FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = $1`,
+          [ORDERS[8].id],
+        )
+      )[0] ?? null,
+    orm: ({ prisma }) =>
+      prisma.order.findUnique({
+        where: { id: BigInt(ORDERS[8].id) },
+        select: {
+          id: true, status: true, total: true, placedAt: true,
+          customer: {
+            select: {
+              id: true, fullName: true, createdAt: true, loyaltyPoints: true, preferences: true,
+              referredBy: { select: { id: true, fullName: true, signupDate: true, referredById: true } },
+            },
+          },
+        },
+      }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "getCustomerById__findMany_list",
+    module: "customers",
+    queryName: "getCustomerById",
+    description: "One customer by id.",
+    plantedBug: "The Prisma port used findMany({ where: { id } }) instead of findUnique: it answers a list of one row.",
+    spec: null,
+    legacy: async ({ legacy }) =>
+      (await rows(legacy, "SELECT id, full_name, email FROM customers WHERE id = $1", [4]))[0] ?? null,
+    orm: ({ prisma }) =>
+      prisma.customer.findMany({ where: { id: 4 }, select: { id: true, fullName: true, email: true } }),
+    expected: () => differs([{ field: "__result__", kind: "type", path: "" }]),
+  },
+  {
+    id: "findCustomerByEmail__case_sensitive",
+    module: "customers",
+    queryName: "findCustomerByEmail",
+    description: "Look a customer up by e-mail as the user typed it ('Ada@Example.com').",
+    plantedBug:
+      "The legacy SQL compares lower(email) = lower($1); the Prisma findFirst compares exactly and finds nobody: " +
+      "a value against null at the top level, which SPEC section 2 calls a different shape (kind `type`).",
+    spec: null,
+    legacy: async ({ legacy }) =>
+      (
+        await rows(legacy, "SELECT id, full_name, email FROM customers WHERE lower(email) = lower($1)", [
+          "Ada@Example.com",
+        ])
+      )[0] ?? null,
+    orm: ({ prisma }) =>
+      prisma.customer.findFirst({
+        where: { email: "Ada@Example.com" },
+        select: { id: true, fullName: true, email: true },
+      }),
+    expected: () => differs([{ field: "__result__", kind: "type", path: "" }]),
   },
 ];

@@ -200,7 +200,7 @@ export const CUSTOMERS: CustomerSeed[] = [
     lifetimeValue: "75.25",
     loyaltyPoints: "75",
     rating: 2.5,
-    tags: [],
+    tags: ["beta-tester", "newsletter"],
     preferences: { notify: { email: false, sms: false, digest: "weekly" }, beta: { features: ["dark-mode", "csv"] } },
     signupDate: "2025-01-01",
     createdAt: "2025-01-01 00:00:00+00",
