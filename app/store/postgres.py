@@ -466,45 +466,53 @@ class PostgresStore:
                 " ORDER BY h",
                 ["\x1f".join(k) for k in keys],
             )
-            for sample in samples:
-                sample_id = await conn.fetchval(
-                    "INSERT INTO mismatch_samples (module, query_name, fields, differences, request_id, at)"
-                    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    sample.module,
-                    sample.query_name,
-                    [safe_text(f) for f in sample.fields],
-                    sample.differences,
-                    optional_text(sample.request_id),
-                    utc(sample.at),
-                )
-                await conn.executemany(
-                    "INSERT INTO mismatch_fields (sample_id, module, query_name, field, at)"
-                    " VALUES ($1, $2, $3, $4, $5)",
-                    [
-                        (sample_id, sample.module, sample.query_name, f, utc(sample.at))
-                        for f in sample_fields(sample)
-                    ],
-                )
-            dropped: set[int] = set()
-            for module, query_name, field in keys:
-                rows = await conn.fetch(
-                    "WITH doomed AS (SELECT sample_id FROM mismatch_fields"
-                    "  WHERE module = $1 AND query_name = $2 AND field = $3"
-                    "  ORDER BY at DESC, sample_id DESC OFFSET $4)"
-                    " DELETE FROM mismatch_fields f USING doomed"
-                    " WHERE f.sample_id = doomed.sample_id AND f.field = $3"
-                    " RETURNING f.sample_id",
-                    module,
-                    query_name,
-                    field,
-                    keep,
-                )
-                dropped.update(r[0] for r in rows)
-            if dropped:
+            # A fixed number of round trips per batch: ids first, then pipelined inserts, one trim.
+            ids = await conn.fetch(
+                "SELECT nextval(pg_get_serial_sequence('mismatch_samples', 'id'))"
+                " FROM generate_series(1, $1)",
+                len(samples),
+            )
+            rows = [(row[0], sample, utc(sample.at)) for row, sample in zip(ids, samples, strict=True)]
+            await conn.executemany(
+                "INSERT INTO mismatch_samples (id, module, query_name, fields, differences, request_id, at)"
+                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                [
+                    (
+                        id_,
+                        s.module,
+                        s.query_name,
+                        [safe_text(f) for f in s.fields],
+                        s.differences,
+                        optional_text(s.request_id),
+                        at,
+                    )
+                    for id_, s, at in rows
+                ],
+            )
+            await conn.executemany(
+                "INSERT INTO mismatch_fields (sample_id, module, query_name, field, at)"
+                " VALUES ($1, $2, $3, $4, $5)",
+                [(id_, s.module, s.query_name, f, at) for id_, s, at in rows for f in sample_fields(s)],
+            )
+            trimmed = await conn.fetch(
+                "WITH keys AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[])"
+                "  AS k (module, query_name, field)),"
+                " ranked AS (SELECT f.sample_id, f.field, row_number() OVER ("
+                "  PARTITION BY f.module, f.query_name, f.field ORDER BY f.at DESC, f.sample_id DESC) AS rank"
+                "  FROM mismatch_fields f JOIN keys USING (module, query_name, field))"
+                " DELETE FROM mismatch_fields f USING ranked"
+                " WHERE ranked.rank > $4 AND f.sample_id = ranked.sample_id AND f.field = ranked.field"
+                " RETURNING f.sample_id",
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [k[2] for k in keys],
+                keep,
+            )
+            if trimmed:
                 await conn.execute(
                     "DELETE FROM mismatch_samples s WHERE s.id = ANY($1::bigint[])"
                     " AND NOT EXISTS (SELECT 1 FROM mismatch_fields f WHERE f.sample_id = s.id)",
-                    sorted(dropped),
+                    sorted({r[0] for r in trimmed}),
                 )
 
     async def recent_mismatches(
