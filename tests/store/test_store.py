@@ -163,7 +163,7 @@ async def test_history_holds_only_its_module(store: Store) -> None:
 
 async def test_append_history_adds_an_entry_without_changing_the_flag(store: Store) -> None:
     flag, _ = await create(store, "auth", FlagState.ORM)
-    decision = {"rule": "guard", "rate": 0.002, "examples": [{"legacy": 9007199254740993123, "orm": "ü"}]}
+    decision = {"rule": "guard", "rate": 0.002, "examples": [{"legacy": 1180591620717411303425, "orm": "ü"}]}
     note = FlagChange(
         "auth", "rollback_notify", "guard", Source.GUARD, "over threshold", T0, None, None, decision
     )
