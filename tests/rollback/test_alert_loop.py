@@ -200,4 +200,5 @@ def test_critical_alert_rolls_the_module_back_through_alertmanager(tmp_path: Pat
     assert (entry["action"], entry["actor"], entry["source"]) == ("rollback", "alertmanager", "alertmanager")
     assert ALERT in entry["reason"]
     assert entry["decision"]["alert"]["labels"]["module"] == dirty
+    assert entry["decision"]["comparisons"] > 0 and entry["decision"]["measured_rate"] == 1.0
     assert clean_state == "orm"
