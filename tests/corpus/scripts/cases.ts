@@ -6,7 +6,15 @@ import type pg from "pg";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import { CUSTOMERS, ORDERS, type NotifyPrefs } from "./seed.ts";
 
-export type Spec = { key?: string[]; ordered?: boolean } | null;
+export type Spec = {
+  key?: string[];
+  ordered?: boolean;
+  ignore?: string[];
+  rename?: Record<string, string>;
+  time_precision?: string | number;
+  naive_time_zone?: string;
+  strict_types?: boolean;
+} | null;
 export type ExpectedDifference = { field: string; kind: string; path: string };
 export type Expected = { equal: boolean; differences: ExpectedDifference[] };
 
@@ -163,6 +171,17 @@ function tagCountsOf(customers: typeof CUSTOMERS): [string, number][] {
   }
   return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** Milliseconds of a seed timestamp ("2025-06-01 10:00:00.123456+00" -> 123): what a JS Date keeps. */
+const millisOf = (timestamp: string): number => Number((/\.(\d{1,3})/.exec(timestamp)?.[1] ?? "0").padEnd(3, "0"));
+
+/** decimal.js prints a Decimal without trailing zeros ("250.00" -> "250"); PostgreSQL's sum keeps the scale. */
+const decimalText = (cents: bigint): { sql: string; decimal: string } => {
+  const negative = cents < 0n;
+  const abs = negative ? -cents : cents;
+  const sql = `${negative ? "-" : ""}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+  return { sql, decimal: sql.replace(/\.?0+$/, "") };
+};
 
 async function withTimeZone<T>(tz: string, body: () => Promise<T>): Promise<T> {
   const previous = process.env.TZ;
@@ -1314,5 +1333,126 @@ export const CASES: Case[] = [
         select: { id: true, fullName: true, email: true },
       }),
     expected: () => differs([{ field: "__result__", kind: "type", path: "" }]),
+  },
+  {
+    id: "listCustomerLastSeen__berlin_wall_time",
+    module: "customers",
+    queryName: "listCustomerLastSeen",
+    description:
+      "Last-seen times stored as Berlin wall time in a `timestamp` column. The legacy service hands out the text " +
+      "('2025-06-30 22:45:10.5'); the Prisma port turns it into the instant it means (Berlin -> UTC ISO). The " +
+      "backend declares naive_time_zone: Europe/Berlin (2025-10-26 02:30 is ambiguous: both sides take the first).",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true, naive_time_zone: "Europe/Berlin" },
+    legacy: ({ legacyText }) =>
+      rows(legacyText, "SELECT id, last_seen_local FROM customers WHERE deleted_at IS NULL ORDER BY id"),
+    orm: async ({ prisma }) => {
+      const found = await prisma.customer.findMany({
+        where: { deletedAt: null },
+        select: { id: true, lastSeenLocal: true },
+        orderBy: { id: "asc" },
+      });
+      // Prisma reads `timestamp` as UTC; the port reinterprets those fields as Berlin wall time.
+      return withTimeZone("Europe/Berlin", async () =>
+        found.map(({ lastSeenLocal: w, ...c }) => ({
+          ...c,
+          lastSeenLocal:
+            w === null
+              ? null
+              : new Date(
+                  w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate(),
+                  w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds(), w.getUTCMilliseconds(),
+                ),
+        })),
+      );
+    },
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrderTimes__date_trunc_seconds",
+    module: "orders",
+    queryName: "listOrderTimes",
+    description:
+      "The legacy SQL truncates times to the second (date_trunc) for its API; both sides print milliseconds, so " +
+      "the backend declares time_precision: s.",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true, time_precision: "s" },
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT id, date_trunc('second', placed_at) AS placed_at FROM orders ORDER BY id"),
+    orm: ({ prisma }) => prisma.order.findMany({ select: { id: true, placedAt: true }, orderBy: { id: "asc" } }),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOrderTimes__date_trunc_undeclared",
+    module: "orders",
+    queryName: "listOrderTimes",
+    description: "The legacy SQL truncates times to the second (date_trunc); both sides print milliseconds.",
+    plantedBug:
+      "The backend does not declare time_precision: both sides carry three fraction digits, so every order " +
+      "placed at a non-zero millisecond differs.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(legacy, "SELECT id, date_trunc('second', placed_at) AS placed_at FROM orders ORDER BY id"),
+    orm: ({ prisma }) => prisma.order.findMany({ select: { id: true, placedAt: true }, orderBy: { id: "asc" } }),
+    expected: () =>
+      differs(
+        ORDERS.filter((o) => millisOf(o.placedAt) !== 0).map((o) => changed("placed_at", at(row("id", o.id), "placed_at"))),
+      ),
+  },
+  {
+    id: "orderStatsByStatus__strict_types",
+    module: "orders",
+    queryName: "orderStatsByStatus",
+    description:
+      "The same GROUP BY as orderStatsByStatus, for an endpoint whose clients parse the JSON strictly: the backend " +
+      "sends strict_types, so text is compared as written.",
+    plantedBug:
+      "Under strict_types the representation differences are real: int8 count text vs number (type), numeric " +
+      "sum '250.00' vs Decimal '250' (changed), date '2025-06-03' vs '2025-06-03T00:00:00.000Z' (changed).",
+    spec: { key: ["status"], ordered: true, strict_types: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT status, count(*) AS order_count, sum(total) AS revenue, avg(weight_kg) AS avg_weight_kg,
+                max(placed_at) AS last_placed_at, min(ship_by) AS first_ship_by
+           FROM orders GROUP BY status ORDER BY status`,
+      ),
+    orm: async ({ prisma }) =>
+      (
+        await prisma.order.groupBy({
+          by: ["status"],
+          _count: { _all: true },
+          _sum: { total: true },
+          _avg: { weightKg: true },
+          _max: { placedAt: true },
+          _min: { shipBy: true },
+          orderBy: { status: "asc" },
+        })
+      ).map((g) => ({
+        status: g.status,
+        orderCount: g._count._all,
+        revenue: g._sum.total,
+        avgWeightKg: g._avg.weightKg,
+        lastPlacedAt: g._max.placedAt,
+        firstShipBy: g._min.shipBy,
+      })),
+    expected: () => {
+      const statuses = [...new Set(ORDERS.map((o) => o.status))];
+      return differs(
+        statuses.flatMap((status) => {
+          const group = ORDERS.filter((o) => o.status === status);
+          const where = row("status", status);
+          const out: ExpectedDifference[] = [{ field: "order_count", kind: "type", path: at(where, "order_count") }];
+          const revenue = decimalText(group.reduce((sum, o) => sum + BigInt(o.total.replace(".", "")), 0n));
+          if (revenue.sql !== revenue.decimal) {
+            out.push(changed("revenue", at(where, "revenue")));
+          }
+          if (group.some((o) => o.shipBy !== null)) {
+            out.push(changed("first_ship_by", at(where, "first_ship_by")));
+          }
+          return out;
+        }),
+      );
+    },
   },
 ];
