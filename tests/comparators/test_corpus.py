@@ -60,6 +60,16 @@ def test_corpus_is_present_and_covers_both_outcomes() -> None:
     assert outcomes[False] >= 10
 
 
+def test_pairs_equal_in_data_differ_in_representation() -> None:
+    """The equal pairs are there to catch false positives, so nearly all must differ as sent (key casing,
+    numbers as text, instants spelled differently); a generator that made both sides alike would not."""
+    equal_pairs = [f["pair"] for f in map(_load, FIXTURES.glob("*.json")) if f["expected"]["equal"]]
+    spelled_differently = [
+        p for p in equal_pairs if orjson.dumps(p["legacy"]["result"]) != orjson.dumps(p["orm"]["result"])
+    ]
+    assert len(spelled_differently) >= len(equal_pairs) - 3
+
+
 @pytest.mark.parametrize("fixture", _cases())
 def test_engine_reports_exactly_the_expected_differences(fixture: dict[str, Any]) -> None:
     pair = fixture["pair"]
