@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
@@ -106,6 +107,18 @@ async def test_stale_expected_version_is_a_conflict(
     with pytest.raises(VersionConflict) as caught:
         await store.save_flag(flag, entry, expected_version)
     assert (caught.value.expected, caught.value.actual) == (expected_version, saves_before)
+
+
+async def test_concurrent_saves_of_one_version_let_exactly_one_win(store: Store) -> None:
+    first, _ = await create(store, "auth")
+    saves = []
+    for i in range(4):
+        flag, entry = apply_update(first, FlagUpdate(reason=f"writer {i}"), f"writer{i}", Source.API)
+        saves.append(store.save_flag(flag, entry, first.version))
+    results = await asyncio.gather(*saves, return_exceptions=True)
+    assert sum(isinstance(r, Flag) for r in results) == 1
+    assert sum(isinstance(r, VersionConflict) for r in results) == 3
+    assert len(await store.history("auth")) == 2
 
 
 async def test_conflict_changes_neither_flag_nor_history(store: Store) -> None:
