@@ -56,7 +56,7 @@ def match_rows(
     found equal): usually only a few rows of a pair differ, and this keeps the keyed or multiset
     matching, and the report, to those few.
     """
-    if key is None and legacy and orm:
+    if key is None and (legacy or orm):
         key = _unique_id_key(legacy, orm, spec)
     pairs: list[tuple[int, int]] = [(i, i) for i in range(prefix)]
     left: list[int] = []

@@ -47,7 +47,8 @@ def test_equal_rows_in_any_order(legacy: Any, orm: Any, spec: dict[str, Any] | N
     [
         # a forgotten filter: the ORM returns one row more
         ([{"id": 1}], [{"id": 1}, {"id": 2}], None, [("__row__", "extra_row", "[id=2]")]),
-        # a dropped row
+        # a dropped row, also the last one
+        ([{"id": 1}], [], None, [("__row__", "missing_row", "[id=1]")]),
         ([{"id": 1}, {"id": 2}], [{"id": 2}], None, [("__row__", "missing_row", "[id=1]")]),
         # a row twice on one side and once on the other is an extra row
         ([{"a": 1}, {"a": 1}], [{"a": 1}], None, [("__row__", "missing_row", "[1]")]),
