@@ -183,6 +183,27 @@ const decimalText = (cents: bigint): { sql: string; decimal: string } => {
   return { sql, decimal: sql.replace(/\.?0+$/, "") };
 };
 
+const camelName = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The order in which jsonb hands out an object's keys: shorter first, then by bytes. */
+const jsonbKeyOrder = (keys: string[]): string[] =>
+  [...keys].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+
+/** What a deep camelcase-keys helper makes of a parsed JSON value: a later key overwrites an earlier one. */
+function camelKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(camelKeysDeep);
+  }
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[camelName(key)] = camelKeysDeep(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
 async function withTimeZone<T>(tz: string, body: () => Promise<T>): Promise<T> {
   const previous = process.env.TZ;
   process.env.TZ = tz;
@@ -1454,5 +1475,75 @@ export const CASES: Case[] = [
         }),
       );
     },
+  },
+  {
+    id: "listOrderShipping__camelcased_jsonb",
+    module: "orders",
+    queryName: "listOrderShipping",
+    description:
+      "Shipping details (jsonb) of every order. The Prisma port runs a deep camelcase-keys over its whole DTO, " +
+      "jsonb included: leave_at_door -> leaveAtDoor is the same field and must not be reported.",
+    plantedBug:
+      "One order's jsonb holds both delivery_notes (old web app) and deliveryNotes (new mobile app). After " +
+      "camel-casing, one overwrites the other. Two keys with one canonical form: the engine falls back to exact " +
+      "names, so delivery_notes is missing on the ORM side and deliveryNotes changed.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) => rows(legacy, "SELECT id, shipping FROM orders ORDER BY id"),
+    orm: async ({ prisma }) =>
+      (await prisma.order.findMany({ select: { id: true, shipping: true }, orderBy: { id: "asc" } })).map((o) => ({
+        id: o.id,
+        shipping: camelKeysDeep(o.shipping),
+      })),
+    expected: () =>
+      differs(
+        ORDERS.flatMap((o) => {
+          const keys = Object.keys(o.shipping);
+          if (new Set(keys.map(camelName)).size === keys.length) {
+            return [];
+          }
+          // jsonb's key order decides which spelling survives the camel-casing.
+          const camel: Record<string, unknown> = {};
+          for (const key of jsonbKeyOrder(keys)) {
+            camel[camelName(key)] = o.shipping[key];
+          }
+          const where = at(row("id", o.id), "shipping");
+          return keys.flatMap((key): ExpectedDifference[] => {
+            if (!(key in camel)) {
+              return [{ field: "shipping", kind: "missing", path: at(where, key) }];
+            }
+            return JSON.stringify(camel[key]) === JSON.stringify(o.shipping[key]) ? [] : [changed("shipping", at(where, key))];
+          });
+        }),
+      ),
+  },
+  {
+    id: "getCustomerPreferences__json_text_merge",
+    module: "customers",
+    queryName: "getNotificationSettings",
+    description:
+      "Preferences with default notification settings filled in; the legacy handler passes the jsonb through as " +
+      "text (jsonb_set(...)::text), the Prisma port returns the parsed object.",
+    plantedBug:
+      "The Prisma port spreads the defaults after the customer's own settings; the differences must be reported " +
+      "inside the legacy side's JSON text, at the nested path.",
+    spec: { key: ["id"], ordered: true },
+    legacy: ({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT id, jsonb_set(preferences, '{notify}', $1::jsonb || COALESCE(preferences -> 'notify', '{}'))::text
+                  AS preferences
+           FROM customers WHERE deleted_at IS NULL ORDER BY id`,
+        [JSON.stringify(DEFAULT_NOTIFY)],
+      ),
+    orm: (r) => notificationSettingsOrm(r, true),
+    expected: () =>
+      differs(
+        live.flatMap((c) => {
+          const own = c.preferences.notify ?? {};
+          return (Object.keys(DEFAULT_NOTIFY) as (keyof NotifyPrefs)[])
+            .filter((k) => k in own && own[k] !== DEFAULT_NOTIFY[k])
+            .map((k) => changed("preferences", at(row("id", c.id), "preferences", "notify", k)));
+        }),
+      ),
   },
 ];
