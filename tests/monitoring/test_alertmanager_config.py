@@ -23,6 +23,7 @@ def test_alertmanager_config_is_valid() -> None:
         (["severity=critical", "module=teams", "alertname=ShadowOrmErrorRateSpike"], PAGE_AND_ROLL_BACK),
         (["severity=warning", "module=auth", "alertname=ShadowMismatchRateWarning"], "chat"),
         (["severity=critical", "module=shadowdiff", "alertname=ShadowdiffTargetDown"], "pager"),
+        (["severity=warning", "module=shadowdiff", "alertname=ShadowdiffFlagsStale"], "chat"),
         (["severity=info", "module=auth", "alertname=Unplanned"], "chat"),
     ],
 )
