@@ -110,8 +110,8 @@ def _side(value: Any, where: str) -> Side:
         message = error.get("message")
         if message is not None and not isinstance(message, str):
             raise InvalidPayload(f"{where}.error.message must be a string")
-    elif "result" not in value:
-        raise InvalidPayload(f"{where}.result is missing (send null for an empty result)")
+    if "result" not in value:
+        raise InvalidPayload(f"{where}.result is missing (send null for an empty or failed result)")
     return Side(value.get("result"), latency, error_type)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.deps import ModuleName, Operator, Reader, ServicesDep
 from app.errors import PreconditionFailed
@@ -21,6 +21,10 @@ from flags.model import AutoRollback, Flag, FlagState, FlagUpdate, Source
 
 router = APIRouter(tags=["flags"])
 
+# Something besides whitespace, by both ECMA (the schema) and Python's str.strip (the flag model).
+REASON_PATTERN = r"[^\s\x1c-\x1f\x85]"
+IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,18}"?)$'
+
 
 class FlagPut(BaseModel):
     """Fields left out keep their value; ``sample_rate: null`` returns to the global default."""
@@ -28,16 +32,16 @@ class FlagPut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     state: FlagState | None = None
-    sample_rate: Annotated[StrictFloat | StrictInt, Field(ge=0, le=1)] | None = None
+    sample_rate: float | None = Field(None, ge=0, le=1, strict=True)
     auto_rollback: bool | Literal["notify"] | None = None
-    reason: str = Field(min_length=1, max_length=2000, pattern=r"\S")
-    version: int | None = Field(None, ge=0, description="the version this change is based on")
+    reason: str = Field(min_length=1, max_length=2000, pattern=REASON_PATTERN)
+    version: int | None = Field(None, ge=0, le=2**62, description="the version this change is based on")
 
 
 class RollbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=2000, pattern=r"\S")
+    reason: str = Field(min_length=1, max_length=2000, pattern=REASON_PATTERN)
 
 
 def etag(flag: Flag) -> str:
@@ -79,15 +83,27 @@ async def get_flag(module: ModuleName, _: Reader, services: ServicesDep) -> JSON
     "/v1/flags/{module}",
     summary="Change (or create) a module's flag",
     responses={201: {"description": "created"}, **ERRORS},
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "If-Match",
+                "in": "header",
+                "required": False,
+                "description": 'the ETag of GET /v1/flags/{module}, e.g. "3"; a stale one answers 412',
+                "schema": {"type": "string", "pattern": IF_MATCH_PATTERN},
+            }
+        ]
+    },
 )
 async def put_flag(
     module: ModuleName,
     body: FlagPut,
     principal: Operator,
     services: ServicesDep,
-    if_match: Annotated[str | None, Header()] = None,
+    request: Request,
 ) -> JSONResponse:
     expected = body.version
+    if_match = request.headers.get("if-match")
     if if_match is not None:
         expected = parse_if_match(if_match)
     update = FlagUpdate(

@@ -15,6 +15,7 @@ NAME: dict[str, Any] = {"type": "string", "pattern": NAME_PATTERN}
 SIDE: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
+    "required": ["result"],
     "properties": {
         "result": {"description": "the query's result as JSON: rows, one object, a scalar or null"},
         "latency_ms": {"type": ["number", "null"], "minimum": 0},
@@ -23,6 +24,50 @@ SIDE: dict[str, Any] = {
             "properties": {"type": NAME, "message": {"type": ["string", "null"]}},
             "required": ["type"],
         },
+    },
+}
+
+FIELD_NAME: dict[str, Any] = {"type": "string", "pattern": r"^[^.]+(\.[^.]+)*$"}
+
+SPEC: dict[str, Any] = {
+    "type": "object",
+    "description": "comparison options (comparators.Spec); an inline spec overrides the stored one",
+    "additionalProperties": False,
+    "properties": {
+        "key": {
+            "anyOf": [
+                {"type": "null"},
+                FIELD_NAME,
+                {"type": "array", "items": FIELD_NAME, "minItems": 1},
+            ]
+        },
+        "ordered": {"type": ["boolean", "null"]},
+        "ignore": {"anyOf": [{"type": "null"}, {"type": "array", "items": FIELD_NAME}]},
+        "rename": {
+            "anyOf": [
+                {"type": "null"},
+                {"type": "object", "propertyNames": FIELD_NAME, "additionalProperties": FIELD_NAME},
+            ]
+        },
+        "float_tolerance": {
+            "anyOf": [{"type": "null"}, {"type": "number", "minimum": 0, "exclusiveMaximum": 1}]
+        },
+        "time_precision": {
+            "anyOf": [
+                {"type": "null"},
+                {"enum": list(range(10))},
+                {"enum": ["s", "ms", "us", "ns"]},
+            ]
+        },
+        "naive_time_zone": {
+            "description": "UTC, an offset such as +02:00, or an IANA zone name",
+            "anyOf": [
+                {"type": "null"},
+                {"enum": ["UTC", "Z", "GMT"]},
+                {"type": "string", "pattern": r"^[+-](0\d|1\d|2[0-3]):?[0-5]\d$"},
+            ],
+        },
+        "strict_types": {"type": ["boolean", "null"]},
     },
 }
 
@@ -36,7 +81,7 @@ PAIR: dict[str, Any] = {
         "request_id": {"type": ["string", "null"], "maxLength": 256},
         "legacy": SIDE,
         "orm": SIDE,
-        "spec": {"type": ["object", "null"], "description": "comparison options (overrides the stored spec)"},
+        "spec": {"anyOf": [{"type": "null"}, SPEC]},
     },
 }
 

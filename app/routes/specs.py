@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Request
 
 from app.deps import ModuleName, Operator, QueryName, Reader, ServicesDep
-from app.routes.schemas import ERRORS
+from app.errors import InvalidPayload
+from app.routes.schemas import ERRORS, SPEC, body
 from app.store.base import StoredSpec
+from app.validation import parse_json
 from comparators import Spec
 from flags.model import now
 
@@ -28,17 +30,17 @@ def spec_wire(stored: StoredSpec) -> dict[str, Any]:
 @router.put(
     "/v1/specs/{module}/{query_name}",
     summary="Store the comparison spec of one query",
+    openapi_extra=body(SPEC),
     responses=ERRORS,
 )
 async def put_spec(
-    module: ModuleName,
-    query_name: QueryName,
-    principal: Operator,
-    services: ServicesDep,
-    spec: dict[str, Any] = Body(..., examples=[{"key": ["id"], "ordered": True}]),  # noqa: B008
+    module: ModuleName, query_name: QueryName, request: Request, principal: Operator, services: ServicesDep
 ) -> dict[str, Any]:
-    Spec.from_dict(spec)  # SpecError -> 422 naming the option
-    stored = StoredSpec(module, query_name, spec, now(), principal.name)
+    raw = parse_json(await request.body(), services.settings.max_depth)
+    if not isinstance(raw, dict):
+        raise InvalidPayload('a spec is a JSON object of comparison options, e.g. {"key": ["id"]}')
+    Spec.from_dict(raw)  # SpecError -> 422 naming the option
+    stored = StoredSpec(module, query_name, raw, now(), principal.name)
     await services.store.put_spec(stored)
     services.specs.put(stored)
     return spec_wire(stored)
