@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store import SQLiteStore, create_store, open_store
+from app.store import SQLiteStore, StoreUnavailable, create_store, open_store
 from app.store.postgres import PostgresStore
 
 
@@ -44,3 +44,12 @@ async def test_open_store_returns_an_open_store_creating_the_data_dir(tmp_path: 
         assert (tmp_path / "new" / "data" / "shadowdiff.sqlite3").is_file()
     finally:
         await store.close()
+
+
+@pytest.mark.anyio
+async def test_unusable_data_dir_is_unavailable_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the data directory should be")
+    store = create_store(None, tmp_path / "data")
+    with pytest.raises(StoreUnavailable, match=r"shadowdiff\.sqlite3"):
+        await store.open()
+    await store.close()
