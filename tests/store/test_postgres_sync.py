@@ -75,6 +75,18 @@ async def test_a_change_on_one_replica_reaches_the_other_within_2_s(backend: Bac
     assert await b.get_flag("auth") == await a.get_flag("auth")
 
 
+async def test_every_replica_hears_a_change_once(backend: Backend) -> None:
+    a, b = await replica(backend), await replica(backend)
+    heard_a: list[str] = []
+    heard_b: list[str] = []
+    await a.subscribe(heard_a.append)
+    await b.subscribe(heard_b.append)
+    await create(a, "auth")
+    assert await eventually(lambda: heard_b != [], within=2.0)
+    await asyncio.sleep(3 * POLL)  # A's own NOTIFY and a few polls/heartbeats have come and gone
+    assert (heard_a, heard_b) == (["auth"], ["auth"])
+
+
 async def test_replicas_creating_the_same_module_at_once_conflict(backend: Backend) -> None:
     a, b = await replica(backend), await replica(backend)
     results = await asyncio.gather(create(a, "auth"), create(b, "auth"), return_exceptions=True)
