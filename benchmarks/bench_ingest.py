@@ -1,0 +1,265 @@
+"""Pairs per second through real HTTP: shadowdiff's ingest path against a naive baseline, same run.
+
+Both servers run as separate uvicorn processes on loopback (one worker each) and get the same client
+load from this process: ``CONCURRENCY`` async httpx clients posting pre-encoded bodies for
+``SECONDS`` each. The pair is a 10-row result of ~10 mixed columns where the two sides spell most
+values differently (bigint as text vs number, numeric text vs float, snake_case vs camelCase, two
+timestamp spellings, date vs midnight instant, UUID case, JSON text vs object): equal data, as almost
+every real pair is.
+
+The baseline is the obvious implementation: a FastAPI endpoint with a pydantic model of the pair
+that runs ``DeepDiff(legacy, orm, ignore_order=True)`` per pair (a batch endpoint loops over the
+same). Printed: pairs/s for single and batch posts of each, the ratios, and single-pair p50/p99
+latency measured sequentially (one request in flight). Goal: shadowdiff batch >= 30x the baseline.
+
+    python -m benchmarks.bench_ingest          # or: make bench
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from tests.live import ROOT, free_port, live_service
+
+ROWS = 10
+BATCH = 100
+CONCURRENCY = 8
+SECONDS = 3.0
+LATENCY_SAMPLES = 300
+
+
+def legacy_row(i: int) -> dict[str, Any]:
+    """A row as a raw SQL driver renders it."""
+    return {
+        "id": str(1000 + i),
+        "tenant_id": str(9_007_199_254_740_993 + i),
+        "full_name": f"Customer {i}",
+        "balance": f"{250 + i}.50",
+        "created_at": f"2025-06-30 22:{i % 60:02d}:10.5+00",
+        "birth_date": f"1988-07-{1 + i % 28:02d}",
+        "external_ref": f"1B4E28BA-2FA1-11D2-883F-{i:012X}",
+        "preferences": f'{{"locale": "nb-NO", "alerts": {{"sms": false, "cap": {i}}}}}',
+        "is_verified": i % 3 == 0,
+        "closed_at": None,
+    }
+
+
+def orm_row(i: int) -> dict[str, Any]:
+    """The same row as the ORM serializes it."""
+    return {
+        "id": 1000 + i,
+        "tenantId": 9_007_199_254_740_993 + i,
+        "fullName": f"Customer {i}",
+        "balance": 250 + i + 0.5,
+        "createdAt": f"2025-06-30T22:{i % 60:02d}:10.500Z",
+        "birthDate": f"1988-07-{1 + i % 28:02d}T00:00:00.000Z",
+        "externalRef": f"1b4e28ba-2fa1-11d2-883f-{i:012x}",
+        "preferences": {"locale": "nb-NO", "alerts": {"sms": False, "cap": i}},
+        "isVerified": i % 3 == 0,
+        "closedAt": None,
+    }
+
+
+def the_pair(request_id: str) -> dict[str, Any]:
+    return {
+        "module": "customers",
+        "query_name": "listCustomers",
+        "request_id": request_id,
+        "legacy": {"result": [legacy_row(i) for i in range(ROWS)], "latency_ms": 3.2},
+        "orm": {"result": [orm_row(i) for i in range(ROWS)], "latency_ms": 4.1},
+    }
+
+
+# --- the naive baseline: pydantic model of the pair + DeepDiff, served by its own uvicorn process ---
+
+BASELINE_SOURCE = """
+from typing import Any
+from deepdiff import DeepDiff
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+class Side(BaseModel):
+    result: Any = None
+    latency_ms: float | None = None
+    error: dict[str, Any] | None = None
+
+class Pair(BaseModel):
+    module: str
+    query_name: str
+    request_id: str | None = None
+    legacy: Side
+    orm: Side
+    spec: dict[str, Any] | None = None
+
+class Batch(BaseModel):
+    pairs: list[Pair]
+
+app = FastAPI()
+
+def diff(pair: Pair) -> dict[str, Any]:
+    found = DeepDiff(pair.legacy.result, pair.orm.result, ignore_order=True)
+    return {"outcome": "mismatch" if found else "match", "differences": len(found.affected_paths)}
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+@app.post("/v1/pairs", status_code=202)
+def post_pair(pair: Pair) -> dict[str, Any]:
+    return diff(pair)
+
+@app.post("/v1/pairs/batch", status_code=202)
+def post_batch(batch: Batch) -> dict[str, Any]:
+    return {"results": [diff(p) for p in batch.pairs]}
+"""
+
+
+@contextmanager
+def baseline_service(workdir: Path) -> Iterator[str]:
+    (workdir / "naive_baseline.py").write_text(BASELINE_SOURCE)
+    port = free_port()
+    log = (workdir / "baseline.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "naive_baseline:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=workdir,
+        stdout=log,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"baseline did not start: {(workdir / 'baseline.log').read_text()}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+# --- load ---
+
+
+async def throughput(url: str, path: str, bodies: list[bytes], pairs_per_body: int) -> float:
+    """Pairs per second with CONCURRENCY clients posting for SECONDS (after a short warm-up)."""
+    done = 0
+    stop = 0.0
+
+    async def worker(client: httpx.AsyncClient, offset: int) -> None:
+        nonlocal done
+        i = offset
+        while time.perf_counter() < stop:
+            response = await client.post(path, content=bodies[i % len(bodies)])
+            if response.status_code != 202:
+                raise RuntimeError(f"{url}{path} answered {response.status_code}: {response.text[:300]}")
+            done += pairs_per_body
+            i += CONCURRENCY
+
+    headers = {"content-type": "application/json"}
+    limits = httpx.Limits(max_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as client:
+        stop = time.perf_counter() + 0.5
+        await asyncio.gather(*(worker(client, k) for k in range(CONCURRENCY)))
+        done = 0
+        start = time.perf_counter()
+        stop = start + SECONDS
+        await asyncio.gather(*(worker(client, k) for k in range(CONCURRENCY)))
+        return done / (time.perf_counter() - start)
+
+
+def latencies(url: str, bodies: list[bytes]) -> tuple[float, float]:
+    """Single-pair p50 and p99 in milliseconds, one request in flight."""
+    times: list[float] = []
+    with httpx.Client(base_url=url, headers={"content-type": "application/json"}, timeout=30) as client:
+        for i in range(LATENCY_SAMPLES + 20):
+            start = time.perf_counter()
+            response = client.post("/v1/pairs", content=bodies[i % len(bodies)])
+            elapsed = time.perf_counter() - start
+            if response.status_code != 202:
+                raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:300]}")
+            if i >= 20:
+                times.append(elapsed * 1000)
+    cuts = statistics.quantiles(times, n=100)
+    return cuts[49], cuts[98]
+
+
+def measure(url: str) -> dict[str, float]:
+    singles = [orjson.dumps(the_pair(f"r{i}")) for i in range(64)]
+    batches = [
+        orjson.dumps({"pairs": [the_pair(f"b{k}-{i}") for i in range(BATCH)]}) for k in range(CONCURRENCY)
+    ]
+    p50, p99 = latencies(url, singles)
+    return {
+        "single": asyncio.run(throughput(url, "/v1/pairs", singles, 1)),
+        "batch": asyncio.run(throughput(url, "/v1/pairs/batch", batches, BATCH)),
+        "p50": p50,
+        "p99": p99,
+    }
+
+
+def check_outcome(url: str) -> None:
+    """The pair must be judged equal by shadowdiff, or the benchmark measures the wrong path."""
+    answer = httpx.post(f"{url}/v1/pairs", content=orjson.dumps(the_pair("check")), timeout=10).json()
+    if answer["outcome"] != "match":
+        raise SystemExit(f"benchmark pair is not a match for shadowdiff: {answer}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env = {"SHADOWDIFF_DATA_DIR": str(workdir / "data"), "SHADOWDIFF_TOKENS": ""}
+        with live_service(env, workdir) as service, baseline_service(workdir) as baseline:
+            check_outcome(service.url)
+            ours = measure(service.url)
+            naive = measure(baseline)
+    print(
+        f"{ROWS}-row pair, {CONCURRENCY} concurrent clients, {SECONDS:.0f}s per run, batches of {BATCH}; "
+        f"uvicorn 1 worker each; cwd {ROOT}"
+    )
+    header = f"{'':<22}{'single pairs/s':>16}{'batch pairs/s':>16}{'p50 ms':>9}{'p99 ms':>9}"
+    print(header)
+    print("-" * len(header))
+    for name, figures in (("shadowdiff", ours), ("baseline (DeepDiff)", naive)):
+        print(
+            f"{name:<22}{figures['single']:>16.0f}{figures['batch']:>16.0f}"
+            f"{figures['p50']:>9.2f}{figures['p99']:>9.2f}"
+        )
+    batch_vs_batch = ours["batch"] / naive["batch"]
+    batch_vs_single = ours["batch"] / naive["single"]
+    single_vs_single = ours["single"] / naive["single"]
+    verdict = "met" if batch_vs_batch >= 30 else "NOT met"
+    print(f"single vs baseline single: {single_vs_single:.1f}x")
+    print(f"batch vs baseline batch:   {batch_vs_batch:.1f}x (goal >= 30x: {verdict})")
+    print(f"batch vs baseline single:  {batch_vs_single:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The byte-level nesting check agrees with a walk of the parsed value, whatever the strings hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.errors import InvalidPayload, MalformedJson
+from app.validation import body_too_deep, parse_json
+
+TRICKY_TEXT = st.text(alphabet='[]{}"\\ab\n\u00e9', max_size=8)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | TRICKY_TEXT,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(TRICKY_TEXT, children, max_size=3),
+    max_leaves=30,
+)
+
+
+def depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((depth(v) for v in value), default=0)
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=JSON, limit=st.integers(min_value=1, max_value=6))
+def test_the_byte_check_matches_the_parsed_depth(value: Any, limit: int) -> None:
+    assert body_too_deep(orjson.dumps(value), limit) == (depth(value) > limit)
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "says"),
+    [
+        (b"", MalformedJson, "empty"),
+        (b'{"a": [1, 2}', MalformedJson, "not valid JSON"),
+        (b"[" * 40 + b"]" * 40, InvalidPayload, "deeper than the limit of 32"),
+        (b"[" * 5000 + b"]" * 5000, InvalidPayload, "deeper than the limit of 32"),
+    ],
+)
+def test_parse_json_names_the_problem(body: bytes, error: type[Exception], says: str) -> None:
+    with pytest.raises(error, match=says):
+        parse_json(body, 32)
