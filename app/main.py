@@ -8,6 +8,7 @@ from then on: it is opened at start and closed at shutdown.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -82,9 +83,20 @@ async def start(services: Services) -> None:
             await store.put_spec(StoredSpec(module, query_name, spec, now(), SPECS_FILE_ACTOR))
     await services.specs.load(store)
     services.writer.start()
+    if settings.database_url:  # other replicas may store specs too; flags have NOTIFY, specs a poll
+        services.background.append(asyncio.create_task(reload_specs(services), name="spec-reload"))
     log.info(
         "shadowdiff ready: %d modules, %d stored specs", len(services.view.all()), len(services.specs.all())
     )
+
+
+async def reload_specs(services: Services) -> None:
+    while True:
+        await asyncio.sleep(services.settings.spec_reload_seconds)
+        try:
+            await services.specs.load(services.store)
+        except Exception:  # the store may be down for a while; the next round retries
+            log.warning("could not reload stored specs", exc_info=True)
 
 
 async def stop(services: Services) -> None:

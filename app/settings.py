@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     store_values: bool = True
     redact: Annotated[tuple[str, ...], NoDecode] = DEFAULT_REDACT
     flag_poll_seconds: float = Field(1.0, gt=0.0, le=300.0)
+    spec_reload_seconds: float = Field(5.0, gt=0.0, le=3600.0)  # PostgreSQL: specs other replicas stored
     guard_enabled: bool = True
     guard_window_seconds: float = Field(300.0, gt=0.0)
     guard_threshold: float = Field(0.001, ge=0.0, le=1.0)

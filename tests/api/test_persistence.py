@@ -38,7 +38,7 @@ def test_a_restart_keeps_flags_and_history(backend: str, tmp_path: Path) -> None
 def test_two_replicas_see_each_others_flag_change_within_two_seconds(tmp_path: Path) -> None:
     module = unique()
     with fresh_database() as dsn:
-        env = {"DATABASE_URL": dsn, "SHADOWDIFF_TOKENS": TOKENS_ENV}
+        env = {"DATABASE_URL": dsn, "SHADOWDIFF_TOKENS": TOKENS_ENV, "SHADOWDIFF_SPEC_RELOAD_SECONDS": "0.2"}
         with live_service(env, tmp_path) as one, live_service(env, tmp_path) as two:
             # the first pair registers the module through replica two
             pair = {"module": module, "query_name": "q", "legacy": {"result": 1}, "orm": {"result": 1}}
@@ -56,6 +56,25 @@ def test_two_replicas_see_each_others_flag_change_within_two_seconds(tmp_path: P
             )
             assert back.status_code == 200, back.text
             assert seen_state(one.url, module, "shadow")
+            spec = httpx.put(
+                f"{one.url}/v1/specs/{module}/q", json={"ordered": True}, headers=auth("operator")
+            )
+            assert spec.status_code == 200, spec.text
+            assert judged(two.url, module, "mismatch")
+
+
+def judged(url: str, module: str, outcome: str, within: float = 2.0) -> bool:
+    """Whether a pair in reversed order gets ``outcome`` (i.e. the stored spec reached the replica)."""
+    rows, reversed_rows = [{"id": 1}, {"id": 2}], [{"id": 2}, {"id": 1}]
+    pair = {"module": module, "query_name": "q", "legacy": {"result": rows}, "orm": {"result": reversed_rows}}
+    deadline = time.monotonic() + within
+    while True:
+        answer = httpx.post(f"{url}/v1/pairs", json=pair, headers=auth("ingest")).json()
+        if answer["outcome"] == outcome:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 def seen_state(url: str, module: str, state: str, within: float = 2.0) -> bool:
