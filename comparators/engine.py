@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from comparators.diff import diff_result
-from comparators.equal import equal_prefix, objects_equal, rows_matched_equal, values_equal
+from comparators.equal import equal_prefix, objects_equal, rows_matched_equal, same_json, values_equal
 from comparators.match import RowMatching, match_rows
 from comparators.normalize import json_of_text
 from comparators.report import EQUAL, Comparison
@@ -24,12 +24,16 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None) -> Comparison:
     ignores = spec.ignore_paths or None
     kind = type(legacy)
     matching: RowMatching | None = None
+    if not spec.rename and _same_spelling(legacy, orm) and same_json(legacy, orm):
+        return EQUAL
     if kind is list and type(orm) is list:
         prefix = equal_prefix(legacy, orm, spec, ignores)
         if prefix == len(legacy) == len(orm):
             return EQUAL
         # Rows not equal where they stand: match them once, for the verdict and for the report.
-        matching = match_rows(legacy, orm, spec, ignores, key=spec.key, equal=values_equal, prefix=prefix)
+        matching = match_rows(
+            legacy, orm, spec, ignores, key=spec.key, equal=values_equal, prefix=prefix, prefix_stopped=True
+        )
         if not spec.ordered and rows_matched_equal(matching, legacy, orm, spec, ignores):
             return EQUAL
     elif kind is dict and type(orm) is dict:
@@ -39,6 +43,17 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None) -> Comparison:
         return EQUAL
     differences = tuple(diff_result(legacy, orm, spec, matching))
     return Comparison(equal=not differences, differences=differences)
+
+
+def _same_spelling(legacy: Any, orm: Any) -> bool:
+    """A cheap guess whether both sides may be byte-for-byte the same JSON: worth a C-speed check."""
+    if type(legacy) is list and type(orm) is list:
+        if not legacy or not orm:
+            return True
+        legacy, orm = legacy[0], orm[0]
+    if type(legacy) is dict and type(orm) is dict:
+        return tuple(legacy) == tuple(orm)
+    return type(legacy) is type(orm)
 
 
 def _unwrap_json_text(legacy: Any, orm: Any, spec: Spec) -> tuple[Any, Any]:

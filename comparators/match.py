@@ -49,25 +49,27 @@ def match_rows(
     key: tuple[str, ...] | None,
     equal: Equal,
     prefix: int = 0,
+    prefix_stopped: bool = False,
 ) -> RowMatching:
     """Pair the rows of both sides. ``key``: the spec key (top level only); else ``id`` if unique.
 
-    Rows equal where they stand pair off first (``prefix``: how many leading rows the caller already
-    found equal): usually only a few rows of a pair differ, and this keeps the keyed or multiset
-    matching, and the report, to those few.
+    Rows equal where they stand pair off first (``prefix``: how many leading rows the caller
+    already found equal; ``prefix_stopped``: and that the next one is not). Usually only a few rows
+    of a pair differ, and this keeps the keyed or multiset matching, and the report, to those few.
     """
     if key is None and (legacy or orm):
         key = _unique_id_key(legacy, orm, spec)
     pairs: list[tuple[int, int]] = [(i, i) for i in range(prefix)]
-    left: list[int] = []
-    right: list[int] = []
-    for i in range(prefix, min(len(legacy), len(orm))):
+    shorter = min(len(legacy), len(orm))
+    # The row at ``prefix`` is where the caller's positional run stopped: known unequal.
+    left: list[int] = [prefix] if prefix < shorter and prefix_stopped else []
+    right: list[int] = list(left)
+    for i in range(prefix + len(left), shorter):
         if equal(legacy[i], orm[i], spec, ignores):
             pairs.append((i, i))
         else:
             left.append(i)
             right.append(i)
-    shorter = min(len(legacy), len(orm))
     left.extend(range(shorter, len(legacy)))
     right.extend(range(shorter, len(orm)))
     unverified: Pairs = []

@@ -166,61 +166,35 @@ def instants_equal(a: Instant, b: Instant, precision: int | None) -> bool:
     return a[1][:digits] == b[1][:digits]
 
 
-_ZERO_OFFSET_TAIL = re.compile(r"(?:[.,]([0-9]+))?(Z|z|[+-]00(?::?00)?)?")
+_UTC_CLOCK = r"(?:[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:[.,]([0-9]+))?(Z|z|[+-]00(?::?00)?)?)?"
+_SAME_DAY_UTC = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})" + _UTC_CLOCK + r"\|\1" + _UTC_CLOCK)
+"""Both spellings of one pair joined by ``|``: the same date (backreference), each with an optional
+wall-clock time, fraction and zero offset. One regular-expression call reads both sides."""
 
 
 @lru_cache(maxsize=8192)
 def _date_ok(text: str) -> bool:
-    if len(text) != 10 or not text.isascii() or text[4] != "-" or text[7] != "-":
-        return False
-    year, month, day = text[:4], text[5:7], text[8:]
-    if not (year.isdigit() and month.isdigit() and day.isdigit()):
-        return False
-    return _valid_date(int(year), int(month), int(day))
-
-
-def _clock_ok(text: str) -> bool:
-    return (
-        len(text) == 8
-        and text[2] == ":"
-        and text[5] == ":"
-        and text.isascii()
-        and text[:2].isdigit()
-        and text[3:5].isdigit()
-        and text[6:].isdigit()
-        and text[:2] <= "23"
-        and text[3:5] <= "59"
-        and text[6:] <= "59"
-    )
+    return _valid_date(int(text[:4]), int(text[5:7]), int(text[8:]))
 
 
 def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool) -> bool | None:
-    """Shortcut for the common case of :func:`instant_of` + :func:`instants_equal`: the same date and
-    wall-clock time on both sides, each in UTC (``Z``, ``+00``, ``+00:00``, or no offset when naive
-    times are UTC), spelled differently (``T`` or space, fraction digits, offset form). Answers
-    without parsing; None when the spellings are not of that form (the caller then parses)."""
-    if a[:10] != b[:10] or not _date_ok(a[:10]):
+    """Shortcut for the common case of :func:`instant_of` + :func:`instants_equal`: the same date on
+    both sides, each either a date alone or a wall-clock time in UTC (``Z``, ``+00``, ``+00:00``, or no
+    offset when naive times are UTC), spelled differently (``T`` or space, fraction digits, offset
+    form). Answers from one regular-expression match; None when the pair is not of that form (the
+    caller then parses each side)."""
+    match = _SAME_DAY_UTC.fullmatch(f"{a}|{b}")
+    if match is None:
         return None
-    if len(a) == 10:
-        clock_a, frac_a = "00:00:00", ""
-    else:
-        if a[10] not in "Tt " or not _clock_ok(a[11:19]):
-            return None
-        tail = _ZERO_OFFSET_TAIL.fullmatch(a, 19)
-        if tail is None or (tail.group(2) is None and not naive_is_utc):
-            return None
-        clock_a, frac_a = a[11:19], tail.group(1) or ""
-    if len(b) == 10:
-        clock_b, frac_b = "00:00:00", ""
-    else:
-        if b[10] not in "Tt " or (b[11:19] != clock_a and not _clock_ok(b[11:19])):
-            return None
-        tail = _ZERO_OFFSET_TAIL.fullmatch(b, 19)
-        if tail is None or (tail.group(2) is None and not naive_is_utc):
-            return None
-        clock_b, frac_b = b[11:19], tail.group(1) or ""
-    if clock_a != clock_b:
+    date, clock_a, frac_a, zone_a, clock_b, frac_b, zone_b = match.groups()
+    if not naive_is_utc and ((clock_a and not zone_a) or (clock_b and not zone_b)):
+        return None
+    if not _date_ok(date):
+        return None
+    if (clock_a or "00:00:00") != (clock_b or "00:00:00"):
         return False
+    frac_a = frac_a or ""
+    frac_b = frac_b or ""
     digits = min(len(frac_a), len(frac_b))
     if precision is not None and precision < digits:
         digits = precision
@@ -291,7 +265,15 @@ def looks_like_duration(text: str) -> bool:
 
 def uuids_equal(a: str, b: str) -> bool:
     """Two UUIDs in 8-4-4-4-12 hex form are equal regardless of letter case; nothing else is a UUID."""
-    return len(a) == 36 and a.lower() == b.lower() and _UUID.fullmatch(a) is not None
+    if len(a) != 36:
+        return False
+    lower = a.lower()
+    return (
+        lower == b.lower()
+        and lower[8] == lower[13] == lower[18] == lower[23] == "-"
+        and lower.count("-") == 4
+        and not lower.strip("-0123456789abcdef")
+    )
 
 
 # --- JSON text ---------------------------------------------------------------------------------------
