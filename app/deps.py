@@ -1,8 +1,12 @@
-"""Annotated dependencies shared by the routers: the app's services and the caller's roles."""
+"""Annotated dependencies shared by the routers: the app's services and the caller's roles.
+
+All ``async def``: FastAPI runs a plain ``def`` dependency in a worker thread, which on the ingest
+path cost more than the diff.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, cast
 
 from fastapi import Depends, Path, Query, Request
@@ -16,17 +20,17 @@ from app.validation import NAME_PATTERN
 _bearer = HTTPBearer(auto_error=False, description="A token from SHADOWDIFF_TOKENS")
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return cast(Services, request.app.state.services)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def require(*roles: Role) -> Callable[..., Principal]:
+def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     allowed = frozenset(roles)
 
-    def dependency(
+    async def dependency(
         request: Request,
         services: ServicesDep,
         _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
