@@ -107,6 +107,7 @@ class PostgresStore:
         self._tasks: list[asyncio.Task[None]] = []
         self._synced_at: float | None = None
         self._degraded = False
+        self._poll_failing = False
         self.listener_name = f"shadowdiff-listen-{uuid.uuid4().hex[:12]}"
         """The ``application_name`` of the LISTEN connection (tests terminate it by this name)."""
 
@@ -335,8 +336,13 @@ class PostgresStore:
             async with self._conn("polling flags") as conn:
                 rows = await conn.fetch("SELECT module, version FROM flags")
         except StoreUnavailable as err:
-            logger.warning("%s", err)
+            if not self._poll_failing:  # once per outage, not once per interval
+                logger.warning("%s; the flag view ages until the database answers again", err)
+                self._poll_failing = True
             return
+        if self._poll_failing:
+            logger.info("%s: polling flags works again", self._where)
+            self._poll_failing = False
         self._mark_synced()
         for module, version in rows:
             await self._announce(module, version)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 
@@ -138,6 +139,19 @@ async def test_sync_age_grows_and_ping_fails_when_the_database_is_gone(backend: 
         with pytest.raises(StoreUnavailable, match=database):
             await a.ping()
     assert await eventually(lambda: a.sync_age() < 3 * POLL, within=5.0)
+
+
+async def test_an_outage_is_logged_once_not_every_poll(
+    backend: Backend, caplog: pytest.LogCaptureFixture
+) -> None:
+    await replica(backend)
+    database = database_of(backend_dsn(backend))
+    caplog.set_level(logging.INFO, logger="app.store.postgres")
+    with connections_refused(database):
+        await terminate(database)
+        await asyncio.sleep(8 * POLL)
+    assert await eventually(lambda: "polling flags works again" in caplog.text, within=5.0)
+    assert caplog.text.count("polling flags failed") == 1
 
 
 @pytest.mark.parametrize("operation", ["open", "ping"])
