@@ -57,8 +57,10 @@ def match_rows(
     already found equal; ``prefix_stopped``: and that the next one is not). Usually only a few rows
     of a pair differ, and this keeps the keyed or multiset matching, and the report, to those few.
     """
+    forms = None
     if key is None and (legacy or orm):
-        key = _unique_id_key(legacy, orm, spec)
+        forms = _unique_ids(legacy, orm, spec)
+        key = ("id",) if forms is not None else None
     pairs: list[tuple[int, int]] = [(i, i) for i in range(prefix)]
     shorter = min(len(legacy), len(orm))
     # The row at ``prefix`` is where the caller's positional run stopped: known unequal.
@@ -75,7 +77,7 @@ def match_rows(
     unverified: Pairs = []
     if left or right:
         if key is not None:
-            unverified, left, right = _match_by_key(legacy, orm, left, right, spec, key)
+            unverified, left, right = _match_by_key(legacy, orm, left, right, spec, key, forms)
         else:
             unverified, left, right = _match_multiset(legacy, orm, left, right, spec, ignores, equal)
         pairs.extend(unverified)
@@ -88,56 +90,96 @@ def key_values(row: Any, key: tuple[str, ...], spec: Spec, *, legacy_side: bool)
     """The raw values of the key fields of one row (:data:`MISSING` where the row lacks one)."""
     if type(row) is not dict:
         return tuple(MISSING for _ in key)
-    renames = spec.rename_map if not legacy_side else {}
-    out = []
-    for name in key:
-        actual = _find_key(tuple(row), canonical_name(renames.get(name, name)))
-        out.append(row[actual] if actual is not None else MISSING)
-    return tuple(out)
+    names = _key_names(tuple(row), key, spec.rename if not legacy_side else ())
+    return tuple(MISSING if name is None else row[name] for name in names)
 
 
 @lru_cache(maxsize=1024)
-def _find_key(keys: tuple[str, ...], wanted: str) -> str | None:
-    exact = [k for k in keys if k == wanted]
-    if exact:
-        return exact[0]
-    found = [k for k in keys if canonical_name(k) == wanted]
-    return found[0] if len(found) == 1 else None
+def _key_names(
+    keys: tuple[str, ...], key: tuple[str, ...], rename: tuple[tuple[str, str], ...]
+) -> tuple[str | None, ...]:
+    """Which of an object's keys hold each key field: the exact name, else the one key with the same
+    canonical name (the ORM side looks for the renamed name)."""
+    renames = dict(rename)
+    out: list[str | None] = []
+    for name in key:
+        wanted = renames.get(name, name)
+        if wanted in keys:
+            out.append(wanted)
+            continue
+        found = [k for k in keys if canonical_name(k) == canonical_name(wanted)]
+        out.append(found[0] if len(found) == 1 else None)
+    return tuple(out)
 
 
-def _key_of(row: Any, key: tuple[str, ...], spec: Spec, *, legacy_side: bool) -> Hashable:
-    values = key_values(row, key, spec, legacy_side=legacy_side)
-    return tuple(
-        "__missing__"
-        if v is MISSING
-        else canonical_value(v, strict=spec.strict_types, naive_tz=spec.naive_tz)
-        for v in values
-    )
+_NO_KEY: Final = ("__missing__",)
 
 
-def _unique_id_key(legacy: list[Any], orm: list[Any], spec: Spec) -> tuple[str, ...] | None:
+def _key_forms(rows: list[Any], key: tuple[str, ...], spec: Spec, *, legacy_side: bool) -> list[Hashable]:
+    """The canonical key of each row (1007 and "1007" give the same), computed for a whole side at once
+    so rows sharing a key set share the lookup of the key fields."""
+    rename = spec.rename if not legacy_side else ()
+    strict, naive_tz = spec.strict_types, spec.naive_tz
+    last_keys: tuple[str, ...] | None = None
+    names: tuple[str | None, ...] = ()
+    forms: list[Hashable] = []
+    for row in rows:
+        if type(row) is not dict:
+            forms.append(_NO_KEY * len(key))
+            continue
+        keys = tuple(row)
+        if keys != last_keys:
+            last_keys = keys
+            names = _key_names(keys, key, rename)
+        form: list[Hashable] = []
+        for name in names:
+            if name is None:
+                form.append(_NO_KEY[0])
+                continue
+            value = row[name]
+            if type(value) is int:
+                form.append(("n", value))
+            else:
+                form.append(canonical_value(value, strict=strict, naive_tz=naive_tz))
+        forms.append(tuple(form))
+    return forms
+
+
+def _unique_ids(
+    legacy: list[Any], orm: list[Any], spec: Spec
+) -> tuple[list[Hashable], list[Hashable]] | None:
+    """The canonical ``id`` of every row, when every row of both sides carries a unique one."""
+    out = []
     for rows, legacy_side in ((legacy, True), (orm, False)):
-        seen: set[Hashable] = set()
-        for row in rows:
-            if type(row) is not dict:
-                return None
-            value = _key_of(row, ("id",), spec, legacy_side=legacy_side)
-            if value == ("__missing__",) or value in seen:
-                return None
-            seen.add(value)
-    return ("id",)
+        forms = _key_forms(rows, ("id",), spec, legacy_side=legacy_side)
+        if _NO_KEY in forms or len(set(forms)) != len(forms):
+            return None
+        out.append(forms)
+    return out[0], out[1]
 
 
 def _match_by_key(
-    legacy: list[Any], orm: list[Any], left: list[int], right: list[int], spec: Spec, key: tuple[str, ...]
+    legacy: list[Any],
+    orm: list[Any],
+    left: list[int],
+    right: list[int],
+    spec: Spec,
+    key: tuple[str, ...],
+    forms: tuple[list[Hashable], list[Hashable]] | None,
 ) -> tuple[Pairs, list[int], list[int]]:
+    if forms is None:
+        legacy_forms = _key_forms([legacy[i] for i in left], key, spec, legacy_side=True)
+        orm_forms = _key_forms([orm[j] for j in right], key, spec, legacy_side=False)
+    else:
+        legacy_forms = [forms[0][i] for i in left]
+        orm_forms = [forms[1][j] for j in right]
     groups: dict[Hashable, list[int]] = {}
-    for j in right:
-        groups.setdefault(_key_of(orm[j], key, spec, legacy_side=False), []).append(j)
+    for j, form in zip(right, orm_forms, strict=True):
+        groups.setdefault(form, []).append(j)
     pairs: Pairs = []
     legacy_only: list[int] = []
-    for i in left:
-        group = groups.get(_key_of(legacy[i], key, spec, legacy_side=True))
+    for i, form in zip(left, legacy_forms, strict=True):
+        group = groups.get(form)
         if group:
             pairs.append((i, group.pop(0)))
         else:
