@@ -22,7 +22,7 @@ from comparators.spec import Spec
 Equal = Callable[[Any, Any, Spec, frozenset[tuple[str, ...]] | None], bool]
 Pairs = list[tuple[int, int]]
 
-MAX_SCORED_PAIRS: Final = 250_000
+MAX_SCORED_PAIRS: Final = 10_000
 """Past this many (legacy, ORM) candidate pairs, leftover rows are not scored field by field
 (quadratic) but paired by position: a result that different is reported either way."""
 
