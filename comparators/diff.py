@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from comparators.equal import Ignores, values_equal
-from comparators.fields import child_ignores, field_plan
+from comparators.equal import Ignores, first_unequal, values_equal
+from comparators.fields import FieldPlan, child_ignores, field_plan
 from comparators.match import RowMatching, key_values, match_rows
 from comparators.normalize import json_of_text, number_of_text
 from comparators.report import (
@@ -67,15 +67,44 @@ def _diff_object(
     a: dict[str, Any], b: dict[str, Any], spec: Spec, path: str, field: str | None, ignores: Ignores
 ) -> list[Difference]:
     plan = field_plan(tuple(a), tuple(b), spec.rename, spec.ignore_names)
+    if ignores:
+        return _diff_object_ignoring(a, b, spec, path, field, ignores, plan)
+    # Find the differing fields with the fast loop; only those get the detailed (recursive) report.
+    differing: set[int] = set()
+    index = first_unequal(a, b, spec, plan.matched, 0)
+    while index >= 0:
+        differing.add(id(plan.matched_entries[index]))
+        index = first_unequal(a, b, spec, plan.matched, index + 1)
     out: list[Difference] = []
     for entry in plan.entries:
-        below = child_ignores(ignores, entry) if ignores else None
-        if ignores and below is None:
+        label = field if field is not None else entry.label
+        if entry.orm is None:
+            out.append(Difference(label, Kind.MISSING, join(path, entry.label), a[entry.label], MISSING))
+        elif entry.legacy is None:
+            out.append(Difference(label, Kind.MISSING, join(path, entry.label), MISSING, b[entry.orm]))
+        elif id(entry) in differing:
+            out.extend(_diff_value(a[entry.legacy], b[entry.orm], spec, join(path, entry.label), label, None))
+    return out
+
+
+def _diff_object_ignoring(
+    a: dict[str, Any],
+    b: dict[str, Any],
+    spec: Spec,
+    path: str,
+    field: str | None,
+    ignores: frozenset[tuple[str, ...]],
+    plan: FieldPlan,
+) -> list[Difference]:
+    out: list[Difference] = []
+    for entry in plan.entries:
+        below = child_ignores(ignores, entry)
+        if below is None:
             continue
         label = field if field is not None else entry.label
         where = join(path, entry.label)
         if entry.orm is None:
-            out.append(Difference(label, Kind.MISSING, where, a[entry.legacy or ""], MISSING))
+            out.append(Difference(label, Kind.MISSING, where, a[entry.label], MISSING))
         elif entry.legacy is None:
             out.append(Difference(label, Kind.MISSING, where, MISSING, b[entry.orm]))
         else:

@@ -70,8 +70,24 @@ def objects_equal(
         return False
     if ignores:
         return _objects_equal_ignoring(legacy, orm, spec, ignores, plan)
+    return first_unequal(legacy, orm, spec, plan.matched, 0, seen) < 0
+
+
+def first_unequal(
+    legacy: dict[str, Any],
+    orm: dict[str, Any],
+    spec: Spec,
+    matched: tuple[tuple[str, str], ...],
+    start: int,
+    seen: dict[tuple[str, str], bool] | None = None,
+) -> int:
+    """The index in ``matched`` of the first field pair from ``start`` on whose values differ, or -1.
+
+    The hot loop of the whole engine: the common spellings are decided inline, the rest by a rule.
+    """
     strict = spec.strict_types
-    for legacy_key, orm_key in plan.matched:
+    for index in range(start, len(matched)):
+        legacy_key, orm_key = matched[index]
         a = legacy[legacy_key]
         b = orm[orm_key]
         kind = type(a)
@@ -80,28 +96,28 @@ def objects_equal(
                 if a == b:
                     continue
                 if strict:
-                    return False
+                    return index
                 if seen is None:
                     if texts_equal(a, b, spec, None):
                         continue
-                    return False
+                    return index
                 verdict = seen.get((a, b))
                 if verdict is None:
                     verdict = seen[a, b] = texts_equal(a, b, spec, None)
                 if verdict:
                     continue
-                return False
+                return index
             if kind is dict:
                 if objects_equal(a, b, spec):
                     continue
-                return False
+                return index
             if kind is list:
                 if arrays_equal(a, b, spec, None):
                     continue
-                return False
+                return index
             if a == b or (kind is float and numbers_equal(a, b, spec.float_tolerance)):
                 continue
-            return False
+            return index
         if kind is str and not strict:
             other = type(b)
             if other is int:
@@ -110,20 +126,20 @@ def objects_equal(
                 number = number_of_text(a)
                 if number is not None and number == b:
                     continue
-                return False
+                return index
             if other is float:
                 value = float_of_text(a)
                 if value is not None and (value == b or numbers_equal(value, b, spec.float_tolerance)):
                     continue
-                return False
+                return index
             if other is dict or other is list:  # a json column read as text
                 parsed = json_of_text(a)
                 if parsed is not None and values_equal(parsed, b, spec):
                     continue
-                return False
+                return index
         if not mixed_equal(a, b, spec, None):
-            return False
-    return True
+            return index
+    return -1
 
 
 def _objects_equal_ignoring(
@@ -183,7 +199,7 @@ def rows_matched_equal(
     matching: match.RowMatching, legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
 ) -> bool:
     """Whether a matching pairs every row, each with an equal one."""
-    if matching.legacy_only or matching.orm_only:
+    if matching.legacy_only or matching.orm_only or matching.known_unequal is not None:
         return False
     return all(values_equal(legacy[i], orm[j], spec, ignores) for i, j in matching.unverified)
 

@@ -33,6 +33,8 @@ class FieldPlan:
     """(legacy key, ORM key) of the fields both sides have: the fast path's loop."""
     complete: bool
     """Whether every non-ignored key has a partner (else the objects cannot be equal)."""
+    matched_entries: tuple[FieldEntry, ...]
+    """The entries of ``matched``, position for position."""
 
 
 @lru_cache(maxsize=2048)
@@ -83,8 +85,9 @@ def field_plan(
     for j, key in enumerate(orm_keys):
         if j not in taken and orm_canon[j] not in ignore_names:
             entries.append(FieldEntry(None, key, key, frozenset({orm_canon[j]})))
-    matched = tuple((e.legacy, e.orm) for e in entries if e.legacy is not None and e.orm is not None)
-    return FieldPlan(tuple(entries), matched, complete=len(matched) == len(entries))
+    both = tuple(e for e in entries if e.legacy is not None and e.orm is not None)
+    matched = tuple((e.legacy, e.orm) for e in both if e.legacy is not None and e.orm is not None)
+    return FieldPlan(tuple(entries), matched, len(matched) == len(entries), both)
 
 
 def child_ignores(

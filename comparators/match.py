@@ -36,6 +36,8 @@ class RowMatching:
     unverified: tuple[tuple[int, int], ...]
     """The pairs not already known to be equal (paired by key or by fields in common): the only
     ones a report has to look into."""
+    known_unequal: tuple[int, int] | None
+    """A pair already found unequal (where the caller's positional run stopped), if it was paired."""
     key: tuple[str, ...] | None
     """The key the rows were matched by (spec key or ``("id",)``), None for a multiset."""
 
@@ -83,7 +85,9 @@ def match_rows(
         pairs.extend(unverified)
         pairs.sort()
         unverified.sort()
-    return RowMatching(tuple(pairs), tuple(left), tuple(right), tuple(unverified), key)
+    stopped = (prefix, prefix) if prefix_stopped and prefix < shorter else None
+    known_unequal = stopped if stopped in unverified else None
+    return RowMatching(tuple(pairs), tuple(left), tuple(right), tuple(unverified), known_unequal, key)
 
 
 def key_values(row: Any, key: tuple[str, ...], spec: Spec, *, legacy_side: bool) -> tuple[Any, ...]:
