@@ -42,42 +42,42 @@ def parse_json(body: bytes, max_depth: int) -> Any:
     """orjson.loads plus the nesting limit; errors say where the JSON broke."""
     if not body:
         raise MalformedJson("the request body is empty; send a JSON object")
-    if body_too_deep(body, max_depth):
-        raise InvalidPayload(
-            f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
-        )
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        if "recursion" in str(exc).lower():
-            raise InvalidPayload(f"the body nests deeper than the limit of {max_depth} levels") from exc
+        if "depth limit" in str(exc) or "recursion" in str(exc):  # orjson stops at 1024 levels
+            raise InvalidPayload(
+                f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
+            ) from exc
         raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+    # A body with fewer brackets than the limit cannot nest deeper: skip the walk (single pairs).
+    shallow = len(body) < 65536 and body.count(b"[") + body.count(b"{") <= max_depth
+    if not shallow and too_deep(data, max_depth):
+        raise InvalidPayload(
+            f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
+        )
     return data
 
 
-_BRACKETS_AND_QUOTES = b'[]{}"'
-_ALL_BUT_BRACKETS = bytes(c for c in range(256) if c not in _BRACKETS_AND_QUOTES)
-_INNERMOST = re.compile(rb"\[\]|\{\}")
+def too_deep(value: Any, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` levels in the parsed value.
 
-
-def body_too_deep(body: bytes, limit: int) -> bool:
-    """Whether the JSON text nests containers more than ``limit`` levels, decided on the bytes.
-
-    Runs before parsing, in C-speed passes: drop escaped backslashes and quotes, keep only brackets
-    and quotes, drop strings, then peel the innermost ``[]``/``{}`` pairs once per level. A body with
-    fewer brackets than the limit is let through at once. Unbalanced text is left to the parser.
+    Iterative (cannot overflow the stack) and with exact ``type() is`` checks, which cost a third of
+    ``isinstance`` against a union here; orjson itself refuses nesting past 1024.
     """
-    if body.count(b"[") + body.count(b"{") <= limit:
+    kind = type(value)
+    if kind is not dict and kind is not list:
         return False
-    if b"\\" in body:
-        body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
-    # Quotes now only open and close strings: every other piece between them is inside one.
-    text = b"".join(body.translate(None, _ALL_BUT_BRACKETS).split(b'"')[::2])
-    for _ in range(limit):
-        text, peeled = _INNERMOST.subn(b"", text)
-        if not text or not peeled:
-            return False
-    return bool(text)
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.values() if type(node) is dict else node:
+            kind = type(child)
+            if kind is dict or kind is list:
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _kind(value: object) -> str:

@@ -36,8 +36,9 @@ from tests.live import ROOT, free_port, live_service
 ROWS = 10
 BATCH = 100
 CONCURRENCY = 8
-SECONDS = 3.0
+SECONDS = 2.0
 LATENCY_SAMPLES = 300
+ROUNDS = 2  # alternated, best of each: other processes on the machine come and go
 
 
 def legacy_row(i: int) -> dict[str, Any]:
@@ -225,6 +226,16 @@ def measure(url: str) -> dict[str, float]:
     }
 
 
+def best(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Highest throughput and lowest latency seen: the run least disturbed by the rest of the machine."""
+    return {
+        "single": max(r["single"] for r in runs),
+        "batch": max(r["batch"] for r in runs),
+        "p50": min(r["p50"] for r in runs),
+        "p99": min(r["p99"] for r in runs),
+    }
+
+
 def check_outcome(url: str) -> None:
     """The pair must be judged equal by shadowdiff, or the benchmark measures the wrong path."""
     answer = httpx.post(f"{url}/v1/pairs", content=orjson.dumps(the_pair("check")), timeout=10).json()
@@ -238,11 +249,12 @@ def main() -> None:
         env = {"SHADOWDIFF_DATA_DIR": str(workdir / "data"), "SHADOWDIFF_TOKENS": ""}
         with live_service(env, workdir) as service, baseline_service(workdir) as baseline:
             check_outcome(service.url)
-            ours = measure(service.url)
-            naive = measure(baseline)
+            rounds = [(measure(service.url), measure(baseline)) for _ in range(ROUNDS)]
+    ours = best([r[0] for r in rounds])
+    naive = best([r[1] for r in rounds])
     print(
-        f"{ROWS}-row pair, {CONCURRENCY} concurrent clients, {SECONDS:.0f}s per run, batches of {BATCH}; "
-        f"uvicorn 1 worker each; cwd {ROOT}"
+        f"{ROWS}-row pair, {CONCURRENCY} concurrent clients, {SECONDS:.0f}s per run, batches of {BATCH}, "
+        f"best of {ROUNDS} alternated rounds; uvicorn 1 worker each; cwd {ROOT}"
     )
     header = f"{'':<22}{'single pairs/s':>16}{'batch pairs/s':>16}{'p50 ms':>9}{'p99 ms':>9}"
     print(header)

@@ -1,4 +1,4 @@
-"""The byte-level nesting check agrees with a walk of the parsed value, whatever the strings hold."""
+"""The nesting check agrees with a recursive reference, and parse_json names each problem."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.errors import InvalidPayload, MalformedJson
-from app.validation import body_too_deep, parse_json
+from app.validation import parse_json, too_deep
 
 TRICKY_TEXT = st.text(alphabet='[]{}"\\ab\n\u00e9', max_size=8)
 JSON = st.recursive(
@@ -30,8 +30,11 @@ def depth(value: Any) -> int:
 
 @settings(max_examples=300, deadline=None)
 @given(value=JSON, limit=st.integers(min_value=1, max_value=6))
-def test_the_byte_check_matches_the_parsed_depth(value: Any, limit: int) -> None:
-    assert body_too_deep(orjson.dumps(value), limit) == (depth(value) > limit)
+def test_the_nesting_check_matches_the_depth(value: Any, limit: int) -> None:
+    assert too_deep(value, limit) == (depth(value) > limit)
+    if depth(value) > limit:
+        with pytest.raises(InvalidPayload, match="deeper than the limit"):
+            parse_json(orjson.dumps(value), limit)
 
 
 @pytest.mark.parametrize(
