@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import APIRouter
@@ -25,4 +26,5 @@ async def ready(services: ServicesDep) -> JSONResponse:
         await services.store.ping()
     except StoreUnavailable as exc:
         return JSONResponse({"error": "store_unavailable", "message": str(exc)}, status_code=503)
-    return JSONResponse({"status": "ready", "sync_age_seconds": services.store.sync_age()})
+    age = services.store.sync_age()
+    return JSONResponse({"status": "ready", "sync_age_seconds": age if math.isfinite(age) else None})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,3 +199,15 @@ def test_bad_input_gets_a_4xx_that_names_the_problem(api: Api, case: Case) -> No
     body = response.json()
     assert case.says in body["message"], body
     assert body["error"]
+
+
+def test_a_chunked_body_over_the_limit_gets_413(api: Api) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"module": "m", "query_name": "q", "legacy": {"result": "'
+        for _ in range(20):
+            yield b"x" * 4096
+        yield b'"}, "orm": {"result": null}}'
+
+    response = api.request("POST", "/v1/pairs", role="ingest", content=chunks())
+    assert response.status_code == 413, response.text
+    assert "the limit is 65536 bytes" in response.json()["message"]

@@ -55,9 +55,11 @@ def traffic(api: Api) -> dict[str, Any]:
     api.pair(errored)
     api.request("GET", f"/v1/flags/{module}", role="read")
     api.request("POST", f"/v1/flags/{module}/rollback", json={"reason": "test"})
+    api.request("GET", f"/v1/no/such/{module}", role="read")
+    summary = api.request("GET", "/metrics/json", role="read").json()["modules"][module]
     text = api.request("GET", "/metrics", role=None).text
     families = {f.name: f for f in text_string_to_metric_families(text)}
-    return {"module": module, "families": families}
+    return {"module": module, "families": families, "summary": summary}
 
 
 def samples(traffic: dict[str, Any], family: str, suffix: str = "") -> list[Sample]:
@@ -127,3 +129,22 @@ def test_http_metrics_use_the_route_template(traffic: dict[str, Any]) -> None:
     routes = {s.labels["route"] for s in traffic["families"]["http_requests"].samples}
     assert "/v1/flags/{module}" in routes
     assert not any(traffic["module"] in r for r in routes)
+
+
+def test_unmatched_paths_share_one_route_label(traffic: dict[str, Any]) -> None:
+    unmatched = [
+        s for s in traffic["families"]["http_requests"].samples if s.labels["route"] == "__unmatched__"
+    ]
+    assert {s.labels["status"] for s in unmatched} == {"404"}
+
+
+def test_the_json_summary_totals_the_module(traffic: dict[str, Any]) -> None:
+    summary = traffic["summary"]
+    from flags.sampling import bucket
+
+    sampled = sum(bucket(traffic["module"], r) < 5000 for r in "abcdef")
+    assert summary["comparisons"] == {"match": sampled, "mismatch": 1, "error": 1, "skipped": 6 - sampled}
+    assert summary["mismatch_rate"] == 1 / (sampled + 1)
+    assert (summary["queries"], summary["errors"]) == ({"sql": 8, "prisma": 8}, {"sql": 1, "prisma": 1})
+    assert summary["mismatched_fields"] == {"name": 1}
+    assert (summary["state"], summary["sample_rate"]) == ("shadow", 1.0)  # after the rollback

@@ -12,7 +12,7 @@ import pytest
 from tests.api.client import TOKENS_ENV, Api, auth, unique
 from tests.api.conftest import backend_env
 from tests.live import live_service
-from tests.pg import fresh_database
+from tests.pg import admin_execute, connections_refused, database_of, fresh_database, run_sync
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -87,3 +87,45 @@ def seen_state(url: str, module: str, state: str, within: float = 2.0) -> bool:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
+
+
+@pytest.mark.postgres
+def test_ready_answers_503_naming_the_problem_while_the_database_is_unreachable(tmp_path: Path) -> None:
+    with fresh_database() as dsn, live_service({"DATABASE_URL": dsn}, tmp_path) as service:
+        assert httpx.get(f"{service.url}/ready").status_code == 200
+        database = database_of(dsn)
+        with connections_refused(database):
+            run_sync(
+                admin_execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", database
+                )
+            )
+            down = httpx.get(f"{service.url}/ready", timeout=30)
+            assert down.status_code == 503, down.text
+            assert down.json()["error"] == "store_unavailable" and down.json()["message"]
+            assert httpx.get(f"{service.url}/health").status_code == 200
+        assert eventually_ready(service.url)
+
+
+def eventually_ready(url: str, within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while httpx.get(f"{url}/ready", timeout=30).status_code != 200:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_mismatch_samples_posted_right_before_a_shutdown_are_kept(tmp_path: Path) -> None:
+    module = unique()
+    env = {"SHADOWDIFF_DATA_DIR": str(tmp_path / "data")}
+    pairs = [
+        {"module": module, "query_name": "q", "legacy": {"result": {"n": i}}, "orm": {"result": {"n": -i}}}
+        for i in range(1, 41)
+    ]
+    with live_service(env, tmp_path) as first:
+        answer = httpx.post(f"{first.url}/v1/pairs/batch", json={"pairs": pairs}).json()
+        assert answer["accepted"] == 40
+    with live_service(env, tmp_path) as second:
+        stored = httpx.get(f"{second.url}/v1/mismatches", params={"module": module, "limit": 100}).json()
+        assert len(stored["mismatches"]) == 20  # SHADOWDIFF_MISMATCH_KEEP per module/query/field
