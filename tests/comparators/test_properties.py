@@ -6,11 +6,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import orjson
 from deepdiff import DeepDiff
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comparators import MISSING, Kind, compare
+from comparators import MISSING, Kind, Spec, compare
 from comparators.equal import values_equal
 from comparators.spec import DEFAULT_SPEC
 from tests.comparators.strategies import Pair, distinct_names, row_pairs, value_pairs
@@ -148,3 +149,48 @@ def test_differing_fields_agree_with_deepdiff_on_keyed_rows(pairs: list[Pair]) -
     legacy = [{"id": i, **a} for i, (a, _) in enumerate(pairs)]
     orm = [{"id": i, **b} for i, (_, b) in enumerate(pairs)]
     assert set(compare(legacy, orm).fields) == _deepdiff_fields(legacy, orm, rows=True)
+
+
+# --- any JSON at all: no exception, and the verdict matches the report --------------------------------
+
+_json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(
+        ["12.50", "2025-03-01", "2025-03-01T00:00:00Z", "P1D", "1 day", "{}", "[1]", "{bad", "-0"]
+    ),
+)
+_json_values = st.recursive(
+    _json_scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.sampled_from(["id", "a", "A", "a_b", "aB"]), children),
+    ),
+    max_leaves=10,
+)
+_specs = st.fixed_dictionaries(
+    {},
+    optional={
+        "key": st.just(["id"]),
+        "ordered": st.booleans(),
+        "ignore": st.just(["a", "a_b.id"]),
+        "rename": st.just({"a": "A"}),
+        "strict_types": st.booleans(),
+        "time_precision": st.integers(0, 9),
+    },
+)
+
+
+@PROPERTY_SETTINGS
+@given(_json_values, _json_values, _specs)
+def test_any_pair_compares_without_error_and_consistently(
+    legacy: Any, orm: Any, raw_spec: dict[str, Any]
+) -> None:
+    result = compare(legacy, orm, Spec.from_dict(raw_spec))
+    assert result.equal is (not result.differences)
+    if "rename" not in raw_spec:  # with a rename, a value is not the ORM spelling of itself
+        assert compare(legacy, legacy, Spec.from_dict(raw_spec)).equal
+    orjson.dumps([d.to_wire() for d in result.differences])
