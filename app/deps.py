@@ -32,9 +32,9 @@ def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
 
     async def dependency(
         request: Request,
-        services: ServicesDep,
         _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
+        services = cast(Services, request.app.state.services)
         client = request.client.host if request.client else None
         principal = services.auth.authenticate(request.headers.get("authorization"), client)
         return services.auth.authorize(principal, allowed)
