@@ -22,8 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from app.errors import InvalidPayload, ServiceError, mapping_for
 from app.flag_service import FlagService
 from app.metrics import Metrics, QueryMetrics
@@ -235,7 +233,3 @@ class Ingestor:
 
 def _without_values(diff: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in diff.items() if k not in ("legacy", "orm")}
-
-
-def dumps(value: Any) -> bytes:
-    return orjson.dumps(value)
