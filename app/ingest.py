@@ -16,6 +16,7 @@ Mismatches count one ``shadow_mismatch_total`` per differing field, answer with 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Callable
@@ -44,6 +45,7 @@ and must not raise (schedule any slow work). ``outcome`` is match, mismatch, err
 PAIR_KEYS = frozenset({"module", "query_name", "request_id", "legacy", "orm", "spec"})
 SIDE_KEYS = frozenset({"result", "latency_ms", "error"})
 MAX_REQUEST_ID = 256
+YIELD_EVERY = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,8 @@ class Ingestor:
         results: list[dict[str, Any]] = []
         rejected = 0
         for index, item in enumerate(items):
+            if index and index % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # let other requests in between: a big batch is many diffs
             try:
                 results.append(await self.process(parse_pair(item, f"pairs[{index}]."), actor))
             except (ServiceError, FlagError, SpecError, StoreUnavailable) as exc:
