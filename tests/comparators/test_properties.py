@@ -194,3 +194,19 @@ def test_any_pair_compares_without_error_and_consistently(
     if "rename" not in raw_spec:  # with a rename, a value is not the ORM spelling of itself
         assert compare(legacy, legacy, Spec.from_dict(raw_spec)).equal
     orjson.dumps([d.to_wire() for d in result.differences])
+
+
+@PROPERTY_SETTINGS
+@given(_json_values, _json_values, _specs.filter(lambda s: "rename" not in s))
+def test_the_verdict_does_not_depend_on_which_side_is_legacy(
+    legacy: Any, orm: Any, raw_spec: dict[str, Any]
+) -> None:
+    spec = Spec.from_dict(raw_spec)
+    assert compare(legacy, orm, spec).equal is compare(orm, legacy, spec).equal
+
+
+@PROPERTY_SETTINGS
+@given(value_pairs())
+def test_re_representation_is_symmetric(pair: Pair) -> None:
+    legacy, orm = pair
+    assert compare(orm, legacy).equal
