@@ -7,7 +7,7 @@ path cost more than the diff.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -27,6 +27,18 @@ async def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
+def authorize(request: Request, allowed: frozenset[Role]) -> Principal:
+    """The caller's principal if it holds one of ``allowed``; else Unauthenticated / Forbidden."""
+    services = cast(Services, request.app.state.services)
+    client = request.client.host if request.client else None
+    principal = services.auth.authenticate(request.headers.get("authorization"), client)
+    return services.auth.authorize(principal, allowed)
+
+
+BEARER: dict[str, Any] = {"security": [{_bearer.scheme_name: []}]}
+"""``openapi_extra`` for routes that call :func:`authorize` inline instead of through a dependency."""
+
+
 def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     allowed = frozenset(roles)
 
@@ -34,10 +46,7 @@ def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
         request: Request,
         _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        services = cast(Services, request.app.state.services)
-        client = request.client.host if request.client else None
-        principal = services.auth.authenticate(request.headers.get("authorization"), client)
-        return services.auth.authorize(principal, allowed)
+        return authorize(request, allowed)
 
     return dependency
 

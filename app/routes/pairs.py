@@ -1,4 +1,9 @@
-"""``POST /v1/pairs`` and ``/v1/pairs/batch``: the body is read once and parsed with orjson."""
+"""``POST /v1/pairs`` and ``/v1/pairs/batch``: the body is read once and parsed with orjson.
+
+These two routes take only the ``Request`` and check the token inline (``deps.authorize``) instead of
+through ``Depends``: FastAPI's dependency resolution measured ~95 us of ~260 us per single pair
+in-process. The OpenAPI document still declares the bearer requirement (``deps.BEARER``).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,14 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.deps import Ingester, ServicesDep
+from app.deps import BEARER, authorize
 from app.routes.schemas import ERRORS, PAIR, RESULT, body, json_response
+from app.services import Services
+from app.settings import Role
 from app.validation import parse_json
 
 router = APIRouter(tags=["pairs"])
+INGEST = frozenset({Role.INGEST})
 
 BATCH_IN = {
     "type": "object",
@@ -37,11 +45,13 @@ def _accepted(payload: object) -> Response:
     "/v1/pairs",
     status_code=202,
     summary="Post one legacy/ORM result pair",
-    openapi_extra=body(PAIR),
+    openapi_extra={**body(PAIR), **BEARER},
     responses={202: json_response("the outcome", RESULT), **ERRORS},
     response_class=Response,
 )
-async def post_pair(request: Request, principal: Ingester, services: ServicesDep) -> Response:
+async def post_pair(request: Request) -> Response:
+    principal = authorize(request, INGEST)
+    services: Services = request.app.state.services
     data = parse_json(await request.body(), services.settings.max_depth)
     return _accepted(await services.ingestor.single(data, principal.name))
 
@@ -50,11 +60,13 @@ async def post_pair(request: Request, principal: Ingester, services: ServicesDep
     "/v1/pairs/batch",
     status_code=202,
     summary="Post many pairs; each gets its own result or error",
-    openapi_extra=body(BATCH_IN),
+    openapi_extra={**body(BATCH_IN), **BEARER},
     responses={202: json_response("one result per pair, in order", BATCH_OUT), **ERRORS},
     response_class=Response,
 )
-async def post_batch(request: Request, principal: Ingester, services: ServicesDep) -> Response:
+async def post_batch(request: Request) -> Response:
+    principal = authorize(request, INGEST)
+    services: Services = request.app.state.services
     data = parse_json(await request.body(), services.settings.max_depth)
     result = await services.ingestor.batch(data, principal.name, services.settings.max_batch)
     return _accepted(result)
