@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from app.deps import ModuleName, Operator, Reader, ServicesDep
 from app.errors import PreconditionFailed
@@ -33,7 +33,7 @@ class FlagPut(BaseModel):
 
     state: FlagState | None = None
     sample_rate: float | None = Field(None, ge=0, le=1, strict=True)
-    auto_rollback: bool | Literal["notify"] | None = None
+    auto_rollback: StrictBool | Literal["notify"] | None = None
     reason: str = Field(min_length=1, max_length=2000, pattern=REASON_PATTERN)
     version: int | None = Field(None, ge=0, le=2**62, description="the version this change is based on")
 

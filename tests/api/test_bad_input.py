@@ -127,6 +127,10 @@ CASES = {
     "rate a boolean": Case(
         "PUT", "/v1/flags/{m}", 422, "sample_rate", body={"sample_rate": True, "reason": "r"}
     ),
+    "auto_rollback a number": Case(
+        "PUT", "/v1/flags/{m}", 422, "auto_rollback", body={"auto_rollback": 1, "reason": "r"}
+    ),
+    "version negative": Case("PUT", "/v1/flags/{m}", 422, "version", body={"version": -1, "reason": "r"}),
     "bad auto_rollback": Case(
         "PUT", "/v1/flags/{m}", 422, "auto_rollback", body={"auto_rollback": "maybe", "reason": "r"}
     ),
