@@ -77,8 +77,16 @@ def test_the_schema_describes_every_endpoint(fuzzed_service: LiveService) -> Non
 
 
 def fuzz(operation: Any, base_url: str, headers: dict[str, str], options: dict[str, Any]) -> None:
+    # derandomize: the same examples on every run, so CI cannot go red by luck; widen by hand
+    # (e.g. derandomize=False, max_examples=200) when changing a schema.
     @given(case=operation.as_strategy())
-    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(
+        max_examples=10,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=True,
+    )
     def run(case: Any) -> None:
         case.call_and_validate(base_url=base_url, headers=headers, **options)
 
