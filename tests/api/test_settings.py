@@ -158,3 +158,11 @@ def test_label_sets_past_the_cap_fold_into_other(open_api: Api) -> None:
         if s.labels["module"] == module and s.labels["queryName"] == "q1" and s.name.endswith("_total")
     }
     assert fields == {"a": 1.0, "b": 1.0, "__other__": 1.0}
+
+
+def test_a_specs_file_with_an_unknown_option_stops_the_start_naming_the_entry(tmp_path: Path) -> None:
+    specs = tmp_path / "specs.yaml"
+    specs.write_text("billing:\n  listInvoices:\n    orderd: true\n")
+    env = {"SHADOWDIFF_DATA_DIR": str(tmp_path / "data"), "SHADOWDIFF_SPECS_FILE": str(specs)}
+    with pytest.raises(RuntimeError, match=r"billing\.listInvoices.*orderd"), live_service(env, tmp_path):
+        pass
