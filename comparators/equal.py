@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from comparators import match
+from comparators import columns, match
 from comparators.fields import FieldPlan, child_ignores, field_plan
 from comparators.normalize import (
     duration_of,
@@ -181,6 +181,11 @@ def equal_prefix(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
     """
     last_keys: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     plan: FieldPlan | None = None
+    if len(legacy) >= columns.MIN_ROWS and not ignores and type(legacy[0]) is dict and type(orm[0]) is dict:
+        last_keys = (tuple(legacy[0]), tuple(orm[0]))
+        plan = field_plan(last_keys[0], last_keys[1], spec.rename, spec.ignore_names)
+        if columns.rows_equal_by_columns(legacy, orm, spec, plan, values_equal):
+            return len(legacy)
     seen: dict[tuple[str, str], bool] | None = {} if len(legacy) > 1 else None
     for index, (a, b) in enumerate(zip(legacy, orm, strict=False)):
         if type(a) is dict and type(b) is dict:

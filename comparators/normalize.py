@@ -173,7 +173,8 @@ wall-clock time, fraction and zero offset. One regular-expression call reads bot
 
 
 @lru_cache(maxsize=8192)
-def _date_ok(text: str) -> bool:
+def date_ok(text: str) -> bool:
+    """Whether a ``YYYY-MM-DD`` string (format already checked) names a real day."""
     return _valid_date(int(text[:4]), int(text[5:7]), int(text[8:]))
 
 
@@ -189,7 +190,7 @@ def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool)
     date, clock_a, frac_a, zone_a, clock_b, frac_b, zone_b = match.groups()
     if not naive_is_utc and ((clock_a and not zone_a) or (clock_b and not zone_b)):
         return None
-    if not _date_ok(date):
+    if not date_ok(date):
         return None
     if (clock_a or "00:00:00") != (clock_b or "00:00:00"):
         return False

@@ -190,3 +190,58 @@ def row_pairs(draw: st.DrawFn, *, shuffle: bool = True, with_ids: bool = False) 
     if shuffle:
         random.Random(draw(st.integers(0, 2**16))).shuffle(orm_rows)
     return legacy_rows, orm_rows
+
+
+def column_kinds() -> list[st.SearchStrategy[Pair]]:
+    """One strategy per kind of column; every row of a column draws its pair from the same one."""
+    return [
+        _same(st.integers(-5, 5)),
+        _same(st.text(max_size=3)),
+        _same(st.one_of(st.none(), st.booleans())),
+        _int_pair(),
+        _decimal_pair(),
+        _instant_pair(),
+        _date_pair(),
+        _uuid_pair(),
+        _duration_pair(),
+        as_json_text(object_pairs(scalar_pairs())),
+        # one spelling per side for the whole column, as a real driver and ORM produce
+        _pg_vs_prisma_instants(),
+        st.dates(min_value=dt.date(1900, 1, 1)).map(
+            lambda d: (d.isoformat(), f"{d.isoformat()}T00:00:00.000Z")
+        ),
+        st.decimals(min_value=-(10**6), max_value=10**6, places=2).map(lambda d: (format(d, "f"), float(d))),
+        st.integers(-(2**63), 2**63 - 1).map(lambda i: (str(i), i)),
+        st.uuids().map(lambda u: (str(u).upper(), str(u))),
+        st.dictionaries(st.sampled_from(["a", "b"]), st.integers(0, 3)).map(
+            lambda d: (orjson.dumps(d).decode(), d)
+        ),
+    ]
+
+
+@st.composite
+def _pg_vs_prisma_instants(draw: st.DrawFn) -> Pair:
+    moment = draw(st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)))
+    fraction = f".{moment.microsecond:06d}".rstrip("0").rstrip(".")
+    legacy = moment.strftime("%Y-%m-%d %H:%M:%S") + fraction + "+00"
+    return legacy, moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@st.composite
+def column_rows(draw: st.DrawFn) -> tuple[Pair, list[st.SearchStrategy[Pair]]]:
+    """Enough keyed rows for the column-at-a-time path, in the same order on both sides."""
+    kinds = column_kinds()
+    columns = draw(st.lists(st.sampled_from(range(len(kinds))), min_size=1, max_size=5))
+    count = draw(st.integers(8, 16))
+    legacy_rows: list[dict[str, Any]] = []
+    orm_rows: list[dict[str, Any]] = []
+    for index in range(count):
+        legacy: dict[str, Any] = {"id": index}
+        orm: dict[str, Any] = {"id": index}
+        for position, kind in enumerate(columns):
+            a, b = draw(kinds[kind])
+            legacy[f"col_{position}"] = a
+            orm[f"col{position}"] = b
+        legacy_rows.append(legacy)
+        orm_rows.append(orm)
+    return (legacy_rows, orm_rows), [kinds[kind] for kind in columns]

@@ -1,0 +1,159 @@
+"""Column-at-a-time equality for many rows: one C-level operation per column instead of one rule per value.
+
+Rows of one query share one key set and, column by column, one pair of spellings (bigint as text vs
+number, a timestamp with a space vs with ``T``, a UUID in upper vs lower case). So a whole column can
+often be settled by a single C-level operation over all its values: ``orjson.dumps`` of the two lists,
+``str.join`` + ``str.lower``, one regular expression over the joined pairs. Each check here can only
+say "every pair of this column is equal under the rules" (it is a sufficient condition); when it cannot
+say so, the column's values go through the ordinary per-value rules. Only the verdict "all rows equal,
+position by position" comes out of this module: anything else is left to the row-by-row path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+import orjson
+
+from comparators.fields import FieldPlan
+from comparators.normalize import date_ok
+from comparators.spec import Spec
+
+MIN_ROWS: Final = 8
+"""Below this, the set-up of column lists costs more than it saves."""
+
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
+_NUMBERS = re.compile(rf"(?:{_NUMBER}\n)*{_NUMBER}")
+_HEX = "[0-9a-f]"
+_UUID = rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
+_UUIDS = re.compile(rf"(?:{_UUID}\n)*{_UUID}")
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DATES = re.compile(rf"(?:{_DATE}\n)*{_DATE}")
+_ZERO_ZONE = r"(?:Z|z|[+-]00(?::?00)?)"
+# One line per row, "legacy|orm": the same date and wall clock (backreferences \1, \2), each side in
+# UTC, and fractions of which one is a prefix of the other or absent (the coarser-precision rule). Each
+# alternative refers only to groups it sets itself, so no capture left over from an earlier line counts.
+_SAME = r"\|\1[Tt ]\2"
+_INSTANT_LINE = (
+    rf"({_DATE})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
+    rf"[.,]([0-9]*)[0-9]*{_ZERO_ZONE}{_SAME}[.,]\3{_ZERO_ZONE}"  # the orm fraction is a prefix
+    rf"|[.,]([0-9]+){_ZERO_ZONE}{_SAME}[.,]\4[0-9]*{_ZERO_ZONE}"  # the legacy fraction is a prefix
+    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]+)?{_ZERO_ZONE}"  # no legacy fraction
+    rf"|[.,][0-9]+{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"  # no orm fraction
+    r")"
+)
+_INSTANTS = re.compile(rf"(?:{_INSTANT_LINE}\n)+")  # every line ends with "\n": one copy of the groups
+_MIDNIGHT = re.compile(rf"[Tt ]00:00(?::00(?:[.,][0-9]*)?)?{_ZERO_ZONE}")
+
+ValuesEqual = Callable[[Any, Any, Spec, None], bool]
+
+
+def rows_equal_by_columns(
+    legacy: list[Any], orm: list[Any], spec: Spec, plan: FieldPlan, values_equal: ValuesEqual
+) -> bool:
+    """Whether every row equals the row at the same position, decided column by column.
+
+    ``plan``: the field pairing of the first rows; every row must have exactly those keys. False means
+    "not shown equal" (a column differs, or the rows do not share one key set), never "unequal".
+    """
+    if not plan.complete or len(legacy) != len(orm) or spec.rename:
+        # (Under ``rename`` the same nested spelling on both sides is not the same field.)
+        return False
+    try:
+        if not (_one_key_set(legacy) and _one_key_set(orm)):
+            return False
+        for legacy_key, orm_key in plan.matched:
+            left = [row[legacy_key] for row in legacy]
+            right = [row[orm_key] for row in orm]
+            if not _column_equal(left, right, spec) and not _values_equal(left, right, spec, values_equal):
+                return False
+    except (KeyError, TypeError):  # a row without the key, or not an object
+        return False
+    return True
+
+
+def _one_key_set(rows: list[Any]) -> bool:
+    keys = rows[0].keys()
+    return all(map(keys.__eq__, map(dict.keys, rows)))
+
+
+def _values_equal(left: list[Any], right: list[Any], spec: Spec, values_equal: ValuesEqual) -> bool:
+    seen: dict[tuple[str, str], bool] = {}
+    for a, b in zip(left, right, strict=True):
+        if type(a) is str and type(b) is str:
+            verdict = seen.get((a, b))
+            if verdict is None:
+                verdict = seen[a, b] = values_equal(a, b, spec, None)
+        else:
+            verdict = values_equal(a, b, spec, None)
+        if not verdict:
+            return False
+    return True
+
+
+def _column_equal(left: list[Any], right: list[Any], spec: Spec) -> bool:
+    """A sufficient condition, at C speed, for every pair of a column to be equal under the rules."""
+    try:
+        if orjson.dumps(left) == orjson.dumps(right):  # same JSON: equal under any rule (true != 1)
+            return True
+    except orjson.JSONEncodeError:
+        return False
+    if spec.strict_types:
+        return False
+    left_types, right_types = set(map(type, left)), set(map(type, right))
+    if len(left_types) != 1 or len(right_types) != 1:
+        return False
+    left_type, right_type = left_types.pop(), right_types.pop()
+    if left_type is str and right_type is str:
+        return _texts_equal(left, right)
+    if left_type is str:
+        return _text_column_equal(left, right, right_type)
+    if right_type is str:
+        return _text_column_equal(right, left, left_type)
+    return False
+
+
+def _text_column_equal(texts: list[str], others: list[Any], other_type: type) -> bool:
+    if other_type is int:  # bigint as text: the one canonical spelling of each integer
+        return list(map(str, others)) == texts
+    if other_type is float:  # numeric as text against JSON floats: exactly the nearest float
+        return _NUMBERS.fullmatch("\n".join(texts)) is not None and list(map(float, texts)) == others
+    if other_type is dict or other_type is list:  # json columns read as text
+        return _json_texts_equal(texts, others)
+    return False
+
+
+def _json_texts_equal(texts: list[str], values: list[Any]) -> bool:
+    try:
+        parsed = orjson.loads("[" + ",".join(texts) + "]")
+    except orjson.JSONDecodeError:
+        return False
+    # One value per text (a text holding "1,2" would shift the rest and fail this count), and the
+    # same JSON as the other side, which holds objects or arrays only.
+    return len(parsed) == len(texts) and orjson.dumps(parsed) == orjson.dumps(values)
+
+
+def _texts_equal(legacy: list[str], orm: list[str]) -> bool:
+    """UUID case, dates against midnight, and same-day UTC instants; both sides say their zone, so
+    ``naive_time_zone`` plays no part, and equality at the coarser precision of the two implies it at
+    any ``time_precision``."""
+    if len(legacy[0]) == 36 and len(orm[0]) == 36:  # UUIDs in another letter case
+        lowered = "\n".join(legacy).lower()
+        return lowered == "\n".join(orm).lower() and _UUIDS.fullmatch(lowered) is not None
+    if len(legacy[0]) == 10 or len(orm[0]) == 10:  # dates against midnight instants
+        dates, instants = (legacy, orm) if len(legacy[0]) == 10 else (orm, legacy)
+        return _dates_at_midnight(dates, instants)
+    lines = "".join(f"{a}|{b}\n" for a, b in zip(legacy, orm, strict=True))
+    if _INSTANTS.fullmatch(lines) is None:
+        return False
+    return all(map(date_ok, {text[:10] for text in legacy}))
+
+
+def _dates_at_midnight(dates: list[str], instants: list[str]) -> bool:
+    if _DATES.fullmatch("\n".join(dates)) is None or [text[:10] for text in instants] != dates:
+        return False
+    if not all(_MIDNIGHT.fullmatch(suffix) for suffix in {text[10:] for text in instants}):
+        return False
+    return all(map(date_ok, set(dates)))

@@ -1,0 +1,84 @@
+"""The column-at-a-time path (8 rows or more): each C-level check must never call a bad row equal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from comparators import Spec, compare
+from comparators.columns import MIN_ROWS
+
+ROWS = MIN_ROWS + 2
+
+
+def _rows(legacy_value: Any, orm_value: Any, odd_legacy: Any, odd_orm: Any) -> tuple[list[Any], list[Any]]:
+    """ROWS keyed rows holding one equal pair, except the last, which holds the odd pair."""
+    legacy = [{"id": i, "v": legacy_value} for i in range(ROWS - 1)] + [{"id": ROWS - 1, "v": odd_legacy}]
+    orm = [{"id": i, "v": orm_value} for i in range(ROWS - 1)] + [{"id": ROWS - 1, "v": odd_orm}]
+    return legacy, orm
+
+
+UUID = "550e8400-e29b-41d4-a716-446655440000"
+PG = "2025-06-30 22:45:10.123456+00"
+PRISMA = "2025-06-30T22:45:10.123Z"
+
+
+@pytest.mark.parametrize(
+    ("legacy_value", "orm_value", "odd_legacy", "odd_orm"),
+    [
+        ("42", 42, "042", 42),
+        ("42", 42, "43", 42),
+        ("12.50", 12.5, "012.50", 12.5),
+        ("12.50", 12.5, "12.51", 12.5),
+        ("12.50", 12.5, "1e1", 10.0),
+        (UUID.upper(), UUID, UUID.upper(), UUID.replace("0", "1")),
+        (UUID.upper(), UUID, "ZZZ" + UUID.upper()[3:], "zzz" + UUID[3:]),
+        (PG, PRISMA, PG, "2025-06-30T22:45:10.124Z"),
+        (PG, PRISMA, PG, "2025-06-30T22:45:11.123Z"),
+        (PG, PRISMA, "2025-06-30 22:45:10.123456+02", PRISMA),
+        (PG, PRISMA, "2025-02-30 22:45:10.1+00", "2025-02-30T22:45:10.100Z"),
+        ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-03-02", "2025-03-02T00:00:01.000Z"),
+        ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-02-30", "2025-02-30T00:00:00.000Z"),
+        ('{"a": 1}', {"a": 1}, '{"a": 1}, {"a": 2}', {"a": 1}),
+        ('{"a": 1}', {"a": 1}, '{"a": true}', {"a": 1}),
+        (True, True, True, 1),
+    ],
+)
+def test_one_bad_row_among_many_is_found(
+    legacy_value: Any, orm_value: Any, odd_legacy: Any, odd_orm: Any
+) -> None:
+    legacy, orm = _rows(legacy_value, orm_value, odd_legacy, odd_orm)
+    result = compare(legacy, orm)
+    assert len(result.differences) == 1
+    assert result.differences[0].field == "v"
+    assert result.differences[0].path.startswith(f"[id={ROWS - 1}].v")
+
+
+@pytest.mark.parametrize(
+    ("legacy_value", "orm_value"),
+    [
+        ("42", 42),
+        ("12.50", 12.5),
+        (UUID.upper(), UUID),
+        (PG, PRISMA),
+        ("2025-03-01", "2025-03-01T00:00:00.000Z"),
+        ('{"a": 1, "b": [1, 2]}', {"a": 1, "b": [1, 2]}),
+        (None, None),
+    ],
+)
+def test_many_equal_rows_are_equal(legacy_value: Any, orm_value: Any) -> None:
+    legacy, orm = _rows(legacy_value, orm_value, legacy_value, orm_value)
+    assert compare(legacy, orm).equal
+
+
+def test_rows_with_another_key_set_are_not_taken_as_one_column() -> None:
+    legacy, orm = _rows(1, 1, 1, 1)
+    legacy[-1] = {"id": ROWS - 1, "w": 1}
+    orm[-1] = {"id": ROWS - 1, "v": 1}
+    assert [d.path for d in compare(legacy, orm).differences] == [f"[id={ROWS - 1}].w", f"[id={ROWS - 1}].v"]
+
+
+def test_rename_keeps_nested_spellings_apart() -> None:
+    legacy, orm = _rows({"a": 1, "b": 2}, {"a": 1, "b": 2}, {"a": 1, "b": 2}, {"a": 1, "b": 2})
+    assert not compare(legacy, orm, Spec.from_dict({"rename": {"a": "b", "b": "a"}})).equal
