@@ -5,8 +5,8 @@ number, a timestamp with a space vs with ``T``, a UUID in upper vs lower case). 
 often be settled by a single C-level operation over all its values: ``orjson.dumps`` of the two lists,
 ``str.join`` + ``str.lower``, one regular expression over the joined pairs. Each check here can only
 say "every pair of this column is equal under the rules" (it is a sufficient condition); when it cannot
-say so, the column's values go through the ordinary per-value rules. Only the verdict "all rows equal,
-position by position" comes out of this module: anything else is left to the row-by-row path.
+say so, the column's values go through the ordinary per-value rules. What comes out is the set of
+positions whose rows differ; matching and reporting those few rows is left to the ordinary path.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import orjson
 
-from comparators.fields import FieldPlan
+from comparators.fields import field_plan
 from comparators.normalize import date_ok
 from comparators.spec import Spec
 
@@ -50,28 +50,33 @@ _MIDNIGHT = re.compile(rf"[Tt ]00:00(?::00(?:[.,][0-9]*)?)?{_ZERO_ZONE}")
 ValuesEqual = Callable[[Any, Any, Spec, None], bool]
 
 
-def rows_equal_by_columns(
-    legacy: list[Any], orm: list[Any], spec: Spec, plan: FieldPlan, values_equal: ValuesEqual
-) -> bool:
-    """Whether every row equals the row at the same position, decided column by column.
-
-    ``plan``: the field pairing of the first rows; every row must have exactly those keys. False means
-    "not shown equal" (a column differs, or the rows do not share one key set), never "unequal".
+def unequal_rows(
+    legacy: list[Any], orm: list[Any], spec: Spec, ignores: object, values_equal: ValuesEqual
+) -> set[int] | None:
+    """The positions whose two rows differ, found column by column; None when this path does not
+    apply (fewer than :data:`MIN_ROWS` rows, lengths or key sets that differ, ``ignore`` paths,
+    ``rename``), and the caller compares row by row instead.
     """
-    if not plan.complete or len(legacy) != len(orm) or spec.rename:
+    if len(legacy) < MIN_ROWS or len(legacy) != len(orm) or ignores or spec.rename:
         # (Under ``rename`` the same nested spelling on both sides is not the same field.)
-        return False
+        return None
+    if type(legacy[0]) is not dict or type(orm[0]) is not dict:
+        return None
+    plan = field_plan(tuple(legacy[0]), tuple(orm[0]), spec.rename, spec.ignore_names)
+    if not plan.complete:
+        return None
     try:
         if not (_one_key_set(legacy) and _one_key_set(orm)):
-            return False
-        for legacy_key, orm_key in plan.matched:
-            left = [row[legacy_key] for row in legacy]
-            right = [row[orm_key] for row in orm]
-            if not _column_equal(left, right, spec) and not _values_equal(left, right, spec, values_equal):
-                return False
-    except (KeyError, TypeError):  # a row without the key, or not an object
-        return False
-    return True
+            return None
+    except TypeError:  # a row that is not an object
+        return None
+    unequal: set[int] = set()
+    for legacy_key, orm_key in plan.matched:
+        left = [row[legacy_key] for row in legacy]
+        right = [row[orm_key] for row in orm]
+        if not _column_equal(left, right, spec):
+            unequal.update(_unequal_values(left, right, spec, values_equal))
+    return unequal
 
 
 def _one_key_set(rows: list[Any]) -> bool:
@@ -79,9 +84,11 @@ def _one_key_set(rows: list[Any]) -> bool:
     return all(map(keys.__eq__, map(dict.keys, rows)))
 
 
-def _values_equal(left: list[Any], right: list[Any], spec: Spec, values_equal: ValuesEqual) -> bool:
+def _unequal_values(left: list[Any], right: list[Any], spec: Spec, values_equal: ValuesEqual) -> list[int]:
+    """Positions of the column whose values the per-value rules find unequal."""
     seen: dict[tuple[str, str], bool] = {}
-    for a, b in zip(left, right, strict=True):
+    out: list[int] = []
+    for index, (a, b) in enumerate(zip(left, right, strict=True)):
         if type(a) is str and type(b) is str:
             verdict = seen.get((a, b))
             if verdict is None:
@@ -89,8 +96,8 @@ def _values_equal(left: list[Any], right: list[Any], spec: Spec, values_equal: V
         else:
             verdict = values_equal(a, b, spec, None)
         if not verdict:
-            return False
-    return True
+            out.append(index)
+    return out
 
 
 def _column_equal(left: list[Any], right: list[Any], spec: Spec) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from comparators import columns
 from comparators.diff import diff_result
 from comparators.equal import equal_prefix, objects_equal, rows_matched_equal, same_json, values_equal
 from comparators.match import RowMatching, match_rows
@@ -27,6 +28,17 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None) -> Comparison:
     if not spec.rename and _same_spelling(legacy, orm) and same_json(legacy, orm):
         return EQUAL
     if kind is list and type(orm) is list:
+        unequal = columns.unequal_rows(legacy, orm, spec, ignores, values_equal)
+        if unequal is not None:
+            if not unequal:
+                return EQUAL
+            matching = match_rows(
+                legacy, orm, spec, ignores, key=spec.key, equal=values_equal, unequal_at=unequal
+            )
+            if not spec.ordered and rows_matched_equal(matching, legacy, orm, spec, ignores):
+                return EQUAL
+            differences = tuple(diff_result(legacy, orm, spec, matching))
+            return Comparison(equal=not differences, differences=differences)
         prefix = equal_prefix(legacy, orm, spec, ignores)
         if prefix == len(legacy) == len(orm):
             return EQUAL

@@ -163,6 +163,14 @@ def arrays_equal(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
     """Nested arrays: of objects, matched like rows (order does not count); of anything else, by position."""
     if len(legacy) != len(orm):
         return False
+    unequal = columns.unequal_rows(legacy, orm, spec, ignores, values_equal)
+    if unequal is not None:
+        if not unequal:
+            return True
+        matching = match.match_rows(
+            legacy, orm, spec, ignores, key=None, equal=values_equal, unequal_at=unequal
+        )
+        return rows_matched_equal(matching, legacy, orm, spec, ignores)
     prefix = equal_prefix(legacy, orm, spec, ignores)
     if prefix == len(legacy):
         return True
@@ -181,11 +189,6 @@ def equal_prefix(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
     """
     last_keys: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     plan: FieldPlan | None = None
-    if len(legacy) >= columns.MIN_ROWS and not ignores and type(legacy[0]) is dict and type(orm[0]) is dict:
-        last_keys = (tuple(legacy[0]), tuple(orm[0]))
-        plan = field_plan(last_keys[0], last_keys[1], spec.rename, spec.ignore_names)
-        if columns.rows_equal_by_columns(legacy, orm, spec, plan, values_equal):
-            return len(legacy)
     seen: dict[tuple[str, str], bool] | None = {} if len(legacy) > 1 else None
     for index, (a, b) in enumerate(zip(legacy, orm, strict=False)):
         if type(a) is dict and type(b) is dict:
@@ -204,7 +207,7 @@ def rows_matched_equal(
     matching: match.RowMatching, legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
 ) -> bool:
     """Whether a matching pairs every row, each with an equal one."""
-    if matching.legacy_only or matching.orm_only or matching.known_unequal is not None:
+    if matching.legacy_only or matching.orm_only or matching.known_unequal:
         return False
     return all(values_equal(legacy[i], orm[j], spec, ignores) for i, j in matching.unverified)
 

@@ -36,8 +36,8 @@ class RowMatching:
     unverified: tuple[tuple[int, int], ...]
     """The pairs not already known to be equal (paired by key or by fields in common): the only
     ones a report has to look into."""
-    known_unequal: tuple[int, int] | None
-    """A pair already found unequal (where the caller's positional run stopped), if it was paired."""
+    known_unequal: bool
+    """Whether some pair was already found unequal where it stands (so the rows cannot all be equal)."""
     key: tuple[str, ...] | None
     """The key the rows were matched by (spec key or ``("id",)``), None for a multiset."""
 
@@ -52,28 +52,37 @@ def match_rows(
     equal: Equal,
     prefix: int = 0,
     prefix_stopped: bool = False,
+    unequal_at: set[int] | None = None,
 ) -> RowMatching:
     """Pair the rows of both sides. ``key``: the spec key (top level only); else ``id`` if unique.
 
-    Rows equal where they stand pair off first (``prefix``: how many leading rows the caller
-    already found equal; ``prefix_stopped``: and that the next one is not). Usually only a few rows
-    of a pair differ, and this keeps the keyed or multiset matching, and the report, to those few.
+    Rows equal where they stand pair off first. The caller says what it already knows: ``prefix``
+    leading rows are equal (and, with ``prefix_stopped``, the next one is not), or ``unequal_at``
+    holds exactly the positions whose rows differ (both sides then have the same length). Usually
+    only a few rows of a pair differ, and this keeps the keyed or multiset matching, and the report,
+    to those few.
     """
     forms = None
     if key is None and (legacy or orm):
         forms = _unique_ids(legacy, orm, spec)
         key = ("id",) if forms is not None else None
-    pairs: list[tuple[int, int]] = [(i, i) for i in range(prefix)]
     shorter = min(len(legacy), len(orm))
-    # The row at ``prefix`` is where the caller's positional run stopped: known unequal.
-    left: list[int] = [prefix] if prefix < shorter and prefix_stopped else []
-    right: list[int] = list(left)
-    for i in range(prefix + len(left), shorter):
-        if equal(legacy[i], orm[i], spec, ignores):
-            pairs.append((i, i))
-        else:
-            left.append(i)
-            right.append(i)
+    if unequal_at is not None:
+        known = set(unequal_at)
+        pairs: list[tuple[int, int]] = [(i, i) for i in range(shorter) if i not in known]
+        left: list[int] = sorted(known)
+        right: list[int] = list(left)
+    else:
+        known = {prefix} if prefix < shorter and prefix_stopped else set()
+        pairs = [(i, i) for i in range(prefix)]
+        left = sorted(known)
+        right = list(left)
+        for i in range(prefix + len(left), shorter):
+            if equal(legacy[i], orm[i], spec, ignores):
+                pairs.append((i, i))
+            else:
+                left.append(i)
+                right.append(i)
     left.extend(range(shorter, len(legacy)))
     right.extend(range(shorter, len(orm)))
     unverified: Pairs = []
@@ -85,8 +94,7 @@ def match_rows(
         pairs.extend(unverified)
         pairs.sort()
         unverified.sort()
-    stopped = (prefix, prefix) if prefix_stopped and prefix < shorter else None
-    known_unequal = stopped if stopped in unverified else None
+    known_unequal = any(i == j and i in known for i, j in unverified)
     return RowMatching(tuple(pairs), tuple(left), tuple(right), tuple(unverified), known_unequal, key)
 
 
