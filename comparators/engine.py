@@ -6,7 +6,14 @@ from typing import Any
 
 from comparators import columns
 from comparators.diff import diff_result
-from comparators.equal import equal_prefix, objects_equal, rows_matched_equal, same_json, values_equal
+from comparators.equal import (
+    Ignores,
+    equal_prefix,
+    objects_equal,
+    rows_matched_equal,
+    same_json,
+    values_equal,
+)
 from comparators.match import RowMatching, match_rows
 from comparators.normalize import json_of_text
 from comparators.report import EQUAL, Comparison
@@ -16,45 +23,45 @@ from comparators.spec import DEFAULT_SPEC, Spec
 def compare(legacy: Any, orm: Any, spec: Spec | None = None) -> Comparison:
     """Compare a legacy-SQL result with an ORM result (values as ``orjson.loads`` gives them).
 
-    No structural diff runs on a pair the rules call equal: that answer comes from
-    :func:`comparators.equal.values_equal` alone.
+    No structural diff runs on a pair the rules call equal: that answer comes from the fast checks
+    alone (``orjson.dumps`` identity, the column-at-a-time path, :mod:`comparators.equal`).
     """
     if spec is None:
         spec = DEFAULT_SPEC
     legacy, orm = _unwrap_json_text(legacy, orm, spec)
     ignores = spec.ignore_paths or None
-    kind = type(legacy)
-    matching: RowMatching | None = None
     if not spec.rename and _same_spelling(legacy, orm) and same_json(legacy, orm):
         return EQUAL
-    if kind is list and type(orm) is list:
-        unequal = columns.unequal_rows(legacy, orm, spec, ignores, values_equal)
-        if unequal is not None:
-            if not unequal:
-                return EQUAL
-            matching = match_rows(
-                legacy, orm, spec, ignores, key=spec.key, equal=values_equal, unequal_at=unequal
-            )
-            if not spec.ordered and rows_matched_equal(matching, legacy, orm, spec, ignores):
-                return EQUAL
-            differences = tuple(diff_result(legacy, orm, spec, matching))
-            return Comparison(equal=not differences, differences=differences)
-        prefix = equal_prefix(legacy, orm, spec, ignores)
-        if prefix == len(legacy) == len(orm):
+    matching: RowMatching | None = None
+    if type(legacy) is list and type(orm) is list:
+        matching = _match_rows(legacy, orm, spec, ignores)
+        if matching is None:
             return EQUAL
-        # Rows not equal where they stand: match them once, for the verdict and for the report.
-        matching = match_rows(
-            legacy, orm, spec, ignores, key=spec.key, equal=values_equal, prefix=prefix, prefix_stopped=True
-        )
         if not spec.ordered and rows_matched_equal(matching, legacy, orm, spec, ignores):
             return EQUAL
-    elif kind is dict and type(orm) is dict:
+    elif type(legacy) is dict and type(orm) is dict:
         if objects_equal(legacy, orm, spec, ignores):
             return EQUAL
     elif values_equal(legacy, orm, spec, ignores):
         return EQUAL
     differences = tuple(diff_result(legacy, orm, spec, matching))
     return Comparison(equal=not differences, differences=differences)
+
+
+def _match_rows(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> RowMatching | None:
+    """None when every row equals the row at its position; else the rows matched, once, for both the
+    verdict and the report, with what the positional pass learnt (which rows differ where they stand)."""
+    unequal = columns.unequal_rows(legacy, orm, spec, ignores, values_equal)
+    if unequal is not None:
+        if not unequal:
+            return None
+        return match_rows(legacy, orm, spec, ignores, key=spec.key, equal=values_equal, unequal_at=unequal)
+    prefix = equal_prefix(legacy, orm, spec, ignores)
+    if prefix == len(legacy) == len(orm):
+        return None
+    return match_rows(
+        legacy, orm, spec, ignores, key=spec.key, equal=values_equal, prefix=prefix, prefix_stopped=True
+    )
 
 
 def _same_spelling(legacy: Any, orm: Any) -> bool:
