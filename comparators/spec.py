@@ -177,6 +177,8 @@ def _check_names(option: str, names: tuple[Any, ...], *, allow_empty: bool) -> N
     for name in names:
         if not isinstance(name, str) or not name or any(not part for part in name.split(".")):
             raise SpecError(option, f"field names must be non-empty strings, not {name!r}")
+        if "[" in name or "]" in name:
+            raise SpecError(option, f"{name!r}: write paths without row keys or indexes, e.g. 'items.price'")
 
 
 def _zone(name: Any) -> tzinfo:

@@ -21,6 +21,7 @@ from comparators import Spec, SpecError
         ({"ordered": 1}, "ordered"),
         ({"ignore": "email"}, "ignore"),
         ({"ignore": ["a..b"]}, "ignore"),
+        ({"ignore": ["items[0].price"]}, "ignore"),
         ({"rename": ["a", "b"]}, "rename"),
         ({"rename": {"a": 1}}, "rename"),
         ({"float_tolerance": "1e-9"}, "float_tolerance"),
