@@ -1,7 +1,7 @@
 """Pairs per second through real HTTP: shadowdiff's ingest path against a naive baseline, same run.
 
 Both servers run as separate uvicorn processes on loopback (one worker each) and get the same client
-load from this process: ``CONCURRENCY`` async httpx clients posting pre-encoded bodies for
+load from this process: ``CONCURRENCY`` keep-alive connections posting pre-built requests for
 ``SECONDS`` each. The pair is a 10-row result of ~10 mixed columns where the two sides spell most
 values differently (bigint as text vs number, numeric text vs float, snake_case vs camelCase, two
 timestamp spellings, date vs midnight instant, UUID case, JSON text vs object): equal data, as almost
@@ -166,48 +166,91 @@ def baseline_service(workdir: Path) -> Iterator[str]:
         log.close()
 
 
-# --- load ---
+# --- load: a minimal keep-alive HTTP/1.1 client, so the load generator costs next to nothing ---
+
+
+class Connection:
+    """One keep-alive connection posting pre-built requests; httpx's own per-request cost on a busy
+    2-core machine was a visible share of a 100-pair batch and would flatter the slow baseline."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, url: str) -> Connection:
+        host, port = url.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port), limit=1 << 22)
+        return cls(reader, writer)
+
+    async def post(self, request: bytes) -> bytes:
+        self.writer.write(request)
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = head.split(b" ", 2)[1]
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        body = await self.reader.readexactly(length)
+        if status != b"202":
+            raise RuntimeError(f"answered {status.decode()}: {body[:300]!r}")
+        return body
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def http_request(url: str, path: str, body: bytes) -> bytes:
+    host = url.removeprefix("http://")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
 
 
 async def throughput(url: str, path: str, bodies: list[bytes], pairs_per_body: int) -> float:
-    """Pairs per second with CONCURRENCY clients posting for SECONDS (after a short warm-up)."""
+    """Pairs per second with CONCURRENCY connections posting for SECONDS (after a short warm-up)."""
+    requests = [http_request(url, path, b) for b in bodies]
     done = 0
     stop = 0.0
 
-    async def worker(client: httpx.AsyncClient, offset: int) -> None:
+    async def worker(connection: Connection, offset: int) -> None:
         nonlocal done
         i = offset
         while time.perf_counter() < stop:
-            response = await client.post(path, content=bodies[i % len(bodies)])
-            if response.status_code != 202:
-                raise RuntimeError(f"{url}{path} answered {response.status_code}: {response.text[:300]}")
+            await connection.post(requests[i % len(requests)])
             done += pairs_per_body
             i += CONCURRENCY
 
-    headers = {"content-type": "application/json"}
-    limits = httpx.Limits(max_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as client:
+    connections = [await Connection.open(url) for _ in range(CONCURRENCY)]
+    try:
         stop = time.perf_counter() + 0.5
-        await asyncio.gather(*(worker(client, k) for k in range(CONCURRENCY)))
+        await asyncio.gather(*(worker(c, k) for k, c in enumerate(connections)))
         done = 0
         start = time.perf_counter()
         stop = start + SECONDS
-        await asyncio.gather(*(worker(client, k) for k in range(CONCURRENCY)))
+        await asyncio.gather(*(worker(c, k) for k, c in enumerate(connections)))
         return done / (time.perf_counter() - start)
+    finally:
+        for connection in connections:
+            connection.close()
 
 
-def latencies(url: str, bodies: list[bytes]) -> tuple[float, float]:
+async def latencies(url: str, bodies: list[bytes]) -> tuple[float, float]:
     """Single-pair p50 and p99 in milliseconds, one request in flight."""
+    requests = [http_request(url, "/v1/pairs", b) for b in bodies]
+    connection = await Connection.open(url)
     times: list[float] = []
-    with httpx.Client(base_url=url, headers={"content-type": "application/json"}, timeout=30) as client:
+    try:
         for i in range(LATENCY_SAMPLES + 20):
             start = time.perf_counter()
-            response = client.post("/v1/pairs", content=bodies[i % len(bodies)])
-            elapsed = time.perf_counter() - start
-            if response.status_code != 202:
-                raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:300]}")
+            await connection.post(requests[i % len(requests)])
             if i >= 20:
-                times.append(elapsed * 1000)
+                times.append((time.perf_counter() - start) * 1000)
+    finally:
+        connection.close()
     cuts = statistics.quantiles(times, n=100)
     return cuts[49], cuts[98]
 
@@ -217,7 +260,7 @@ def measure(url: str) -> dict[str, float]:
     batches = [
         orjson.dumps({"pairs": [the_pair(f"b{k}-{i}") for i in range(BATCH)]}) for k in range(CONCURRENCY)
     ]
-    p50, p99 = latencies(url, singles)
+    p50, p99 = asyncio.run(latencies(url, singles))
     return {
         "single": asyncio.run(throughput(url, "/v1/pairs", singles, 1)),
         "batch": asyncio.run(throughput(url, "/v1/pairs/batch", batches, BATCH)),
@@ -253,7 +296,7 @@ def main() -> None:
     ours = best([r[0] for r in rounds])
     naive = best([r[1] for r in rounds])
     print(
-        f"{ROWS}-row pair, {CONCURRENCY} concurrent clients, {SECONDS:.0f}s per run, batches of {BATCH}, "
+        f"{ROWS}-row pair, {CONCURRENCY} keep-alive connections, {SECONDS:.0f}s per run, batches of {BATCH}, "
         f"best of {ROUNDS} alternated rounds; uvicorn 1 worker each; cwd {ROOT}"
     )
     header = f"{'':<22}{'single pairs/s':>16}{'batch pairs/s':>16}{'p50 ms':>9}{'p99 ms':>9}"
