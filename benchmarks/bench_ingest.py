@@ -2,10 +2,10 @@
 
 Both servers run as separate uvicorn processes on loopback (one worker each) and get the same client
 load from this process: ``CONCURRENCY`` keep-alive connections posting pre-built requests for
-``SECONDS`` each. The pair is a 10-row result of ~10 mixed columns where the two sides spell most
-values differently (bigint as text vs number, numeric text vs float, snake_case vs camelCase, two
-timestamp spellings, date vs midnight instant, UUID case, JSON text vs object): equal data, as almost
-every real pair is.
+``SECONDS`` each, in ``ROUNDS`` alternated rounds with the best of each kept. The pair is a 10-row
+result of ~10 mixed columns where the two sides spell most values differently (bigint as text vs
+number, numeric text vs float, snake_case vs camelCase, two timestamp spellings, date vs midnight
+instant, UUID case, JSON text vs object): equal data, as almost every real pair is.
 
 The baseline is the obvious implementation: a FastAPI endpoint with a pydantic model of the pair
 that runs ``DeepDiff(legacy, orm, ignore_order=True)`` per pair (a batch endpoint loops over the
