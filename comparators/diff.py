@@ -70,12 +70,22 @@ def _diff_object(
     if ignores:
         return _diff_object_ignoring(a, b, spec, path, field, ignores, plan)
     # Find the differing fields with the fast loop; only those get the detailed (recursive) report.
+    if plan.complete:  # the usual case: no field on one side only, so no other entry to report
+        out: list[Difference] = []
+        index = first_unequal(a, b, spec, plan.matched, 0)
+        while index >= 0:
+            entry = plan.matched_entries[index]
+            label = field if field is not None else entry.label
+            where = join(path, entry.label)
+            out.extend(_diff_value(a[entry.label], b[plan.matched[index][1]], spec, where, label, None))
+            index = first_unequal(a, b, spec, plan.matched, index + 1)
+        return out
     differing: set[int] = set()
     index = first_unequal(a, b, spec, plan.matched, 0)
     while index >= 0:
         differing.add(id(plan.matched_entries[index]))
         index = first_unequal(a, b, spec, plan.matched, index + 1)
-    out: list[Difference] = []
+    out = []
     for entry in plan.entries:
         label = field if field is not None else entry.label
         if entry.orm is None:
