@@ -27,7 +27,8 @@ SIDE: dict[str, Any] = {
     },
 }
 
-FIELD_NAME: dict[str, Any] = {"type": "string", "pattern": r"^[^.]+(\.[^.]+)*$"}
+# A field name or dotted path, without row keys or indexes (comparators.spec refuses "[" and "]").
+FIELD_NAME: dict[str, Any] = {"type": "string", "pattern": r"^[^.\[\]]+(\.[^.\[\]]+)*$"}
 
 SPEC: dict[str, Any] = {
     "type": "object",
