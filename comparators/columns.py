@@ -66,21 +66,25 @@ def unequal_rows(
     if not plan.complete:
         return None
     try:
-        if not (_one_key_set(legacy) and _one_key_set(orm)):
+        if not (_one_key_set(legacy, len(plan.matched)) and _one_key_set(orm, len(plan.matched))):
             return None
-    except TypeError:  # a row that is not an object
+        unequal: set[int] = set()
+        for legacy_key, orm_key in plan.matched:
+            left = [row[legacy_key] for row in legacy]  # KeyError: a row without the key
+            right = [row[orm_key] for row in orm]
+            if not _column_equal(left, right, spec):
+                unequal.update(_unequal_values(left, right, spec, values_equal))
+    except (KeyError, TypeError):  # rows of another key set, or not objects: row by row, then
         return None
-    unequal: set[int] = set()
-    for legacy_key, orm_key in plan.matched:
-        left = [row[legacy_key] for row in legacy]
-        right = [row[orm_key] for row in orm]
-        if not _column_equal(left, right, spec):
-            unequal.update(_unequal_values(left, right, spec, values_equal))
     return unequal
 
 
-def _one_key_set(rows: list[Any]) -> bool:
+def _one_key_set(rows: list[Any], paired: int) -> bool:
+    """Whether all rows have the first row's keys. When the plan pairs every key of the first row,
+    the same count of keys per row is enough (reading the columns fails on any other key)."""
     keys = rows[0].keys()
+    if len(keys) == paired:
+        return set(map(len, rows)) == {paired}
     return all(map(keys.__eq__, map(dict.keys, rows)))
 
 
