@@ -85,7 +85,7 @@ class AlertmanagerPayload(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
-    version: str
+    version: str = Field(json_schema_extra={"enum": ["4"]})  # the schema says what the validator checks
     group_key: str = Field(alias="groupKey", min_length=1)
     truncated_alerts: int = Field(0, alias="truncatedAlerts", ge=0)
     status: Literal["firing", "resolved"]
