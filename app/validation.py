@@ -6,6 +6,7 @@ models would cost more than the diff); these helpers check exactly what the serv
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -38,18 +39,53 @@ def check_number(value: object, what: str, minimum: float = 0.0) -> float:
     return number
 
 
+# orjson reads integers beyond 64 bits as floats, which would make 10**30 and 10**30 + 1 equal. Only a
+# body with a run of 20 or more digits can hold one; those few take the exact stdlib parser.
+_LONG_DIGITS = re.compile(rb"[0-9]{20}")
+_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+
+
+def _big_int_as_text(text: str) -> int | str:
+    """Integers past orjson's 64-bit range are carried as their decimal text: by the comparison rules
+    (SPEC 2) that text and the number are the same value, and orjson can serialize it back out."""
+    value = int(text)
+    return value if _INT64_MIN <= value <= _UINT64_MAX else text
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _exact_loads(body: bytes, max_depth: int) -> Any:
+    try:
+        data = json.loads(body, parse_int=_big_int_as_text, parse_constant=_no_constants)
+        orjson.dumps(data)  # what orjson would refuse to read (a lone surrogate) it cannot write back
+        return data
+    except orjson.JSONEncodeError as exc:
+        raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise InvalidPayload(
+            f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
+        ) from exc
+    except (ValueError, UnicodeDecodeError) as exc:  # json.JSONDecodeError is a ValueError
+        raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+
+
 def parse_json(body: bytes, max_depth: int) -> Any:
     """orjson.loads plus the nesting limit; errors say where the JSON broke."""
     if not body:
         raise MalformedJson("the request body is empty; send a JSON object")
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        if "depth limit" in str(exc) or "recursion" in str(exc):  # orjson stops at 1024 levels
-            raise InvalidPayload(
-                f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
-            ) from exc
-        raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+    if _LONG_DIGITS.search(body) is not None:
+        data = _exact_loads(body, max_depth)
+    else:
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            if "depth limit" in str(exc) or "recursion" in str(exc):  # orjson stops at 1024 levels
+                raise InvalidPayload(
+                    f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
+                ) from exc
+            raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
     # A body with fewer brackets than the limit cannot nest deeper: skip the walk (single pairs).
     shallow = len(body) < 65536 and body.count(b"[") + body.count(b"{") <= max_depth
     if not shallow and too_deep(data, max_depth):

@@ -154,3 +154,20 @@ def test_a_batch_answers_each_pair_and_a_bad_item_does_not_sink_it(api: Api) -> 
     assert [r.get("outcome") for r in body["results"]] == ["match", None, "mismatch"]
     assert body["results"][1]["error"] == "invalid_payload"
     assert "pairs[1].module" in body["results"][1]["message"]
+
+
+BIG = 123456789012345678901234567890  # past 64 bits: orjson alone would read it as a float
+
+
+@pytest.mark.parametrize(
+    ("legacy", "orm", "outcome"),
+    [
+        (BIG, BIG, "match"),
+        (BIG, str(BIG), "match"),
+        (BIG, BIG + 1, "mismatch"),
+        (str(BIG), BIG + 1, "mismatch"),
+    ],
+)
+def test_integers_past_64_bits_compare_exactly(api: Api, legacy: Any, orm: Any, outcome: str) -> None:
+    answer = post(api, pair(unique(), [{"id": 1, "total": legacy}], [{"id": 1, "total": orm}]))
+    assert answer["outcome"] == outcome

@@ -49,3 +49,30 @@ def test_the_nesting_check_matches_the_depth(value: Any, limit: int) -> None:
 def test_parse_json_names_the_problem(body: bytes, error: type[Exception], says: str) -> None:
     with pytest.raises(error, match=says):
         parse_json(body, 32)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"[123456789012345678901234567890]", ["123456789012345678901234567890"]),
+        (b"[-123456789012345678901234567890]", ["-123456789012345678901234567890"]),
+        (b"[18446744073709551615, -9223372036854775808]", [18446744073709551615, -9223372036854775808]),
+        (b'["12345678901234567890123", 1.5]', ["12345678901234567890123", 1.5]),
+    ],
+)
+def test_integers_past_64_bits_arrive_as_exact_decimal_text(body: bytes, expected: Any) -> None:
+    assert parse_json(body, 64) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "words"),
+    [
+        (b"[123456789012345678901234567890, NaN]", MalformedJson, "NaN"),
+        (b'[123456789012345678901234567890, "\\ud800"]', MalformedJson, "surrogates"),
+        (b"[123456789012345678901234567890] x", MalformedJson, "Extra data"),
+        (b"[" * 2000 + b"123456789012345678901234567890" + b"]" * 2000, InvalidPayload, "nests deeper"),
+    ],
+)
+def test_the_exact_parser_names_each_problem(body: bytes, error: type[Exception], words: str) -> None:
+    with pytest.raises(error, match=words):
+        parse_json(body, 64)
