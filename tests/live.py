@@ -40,33 +40,41 @@ class LiveService:
 
 
 @contextmanager
-def live_service(env: Mapping[str, str], log_dir: Path, port: int | None = None) -> Iterator[LiveService]:
-    """Run the service until the block ends; fail with its log if it does not come up in time.
+def running_program(
+    args: list[str],
+    log_path: Path,
+    ready_url: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run an external program until the block ends (terminate, then kill); fail with its log if it
+    exits or does not answer ``ready_url`` with 200 in time.
 
     The deadline is generous because CI machines are loaded; it is a hang guard, not a measurement.
     """
-    port = port or free_port()
-    full_env = {**os.environ, "SHADOWDIFF_HOST": "127.0.0.1", "SHADOWDIFF_PORT": str(port), **env}
-    log_path = log_dir / f"shadowdiff-{port}.log"
+    name = Path(args[0]).name
+
+    def log_text() -> str:
+        return log_path.read_text(errors="replace")
+
     with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=full_env, stdout=log, stderr=log)
-    service = LiveService(f"http://127.0.0.1:{port}", port, proc, log_path)
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"shadowdiff exited with {proc.returncode}:\n{service.log()}")
+                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log_text()}")
             try:
-                if httpx.get(f"{service.url}/health", timeout=1).status_code == 200:
+                if httpx.get(ready_url, timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"shadowdiff did not answer /health within {STARTUP_SECONDS} s:\n{service.log()}"
+                    f"{name} did not answer {ready_url} within {STARTUP_SECONDS} s:\n{log_text()}"
                 )
             time.sleep(0.1)
-        yield service
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -74,3 +82,15 @@ def live_service(env: Mapping[str, str], log_dir: Path, port: int | None = None)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextmanager
+def live_service(env: Mapping[str, str], log_dir: Path, port: int | None = None) -> Iterator[LiveService]:
+    """Run ``python -m app`` until the block ends; fail with its log if it does not come up in time."""
+    port = port or free_port()
+    full_env = {**os.environ, "SHADOWDIFF_HOST": "127.0.0.1", "SHADOWDIFF_PORT": str(port), **env}
+    url = f"http://127.0.0.1:{port}"
+    log_path = log_dir / f"shadowdiff-{port}.log"
+    args = [sys.executable, "-m", "app"]
+    with running_program(args, log_path, f"{url}/health", env=full_env, cwd=ROOT) as proc:
+        yield LiveService(url, port, proc, log_path)

@@ -7,7 +7,6 @@ rule paths (copies with a short ``for:``) change.
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from typing import Any, TypeVar
 import httpx
 import yaml
 
-from tests.live import free_port
+from tests.live import free_port, running_program
 from tests.monitoring.rules import write_fast_copies
 from tests.monitoring.tools import PROMETHEUS_DIR, require
 
@@ -108,40 +107,17 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float, log: Call
 def running_prometheus(
     workdir: Path, shadowdiff: str, alertmanager: str | None = None
 ) -> Iterator[Prometheus]:
-    """Run prometheus until the block ends; fail with its log if it is not ready within 20 s."""
+    """Run prometheus until the block ends; fail with its log if it does not get ready."""
     binary = require("prometheus")
     address = f"127.0.0.1:{free_port()}"
     config = write_config(workdir, shadowdiff, address, alertmanager)
     log_path = workdir / "prometheus.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                binary,
-                f"--config.file={config}",
-                f"--storage.tsdb.path={workdir / 'data'}",
-                f"--web.listen-address={address}",
-                "--log.level=warn",
-            ],
-            stdout=log,
-            stderr=log,
-        )
-    prometheus = Prometheus(f"http://{address}", log_path)
-
-    def ready() -> bool | None:
-        if process.poll() is not None:
-            raise AssertionError(f"prometheus exited with {process.returncode}:\n{prometheus.log()}")
-        try:
-            return httpx.get(f"{prometheus.url}/-/ready", timeout=1).status_code == 200 or None
-        except httpx.TransportError:
-            return None
-
-    try:
-        wait_for("prometheus ready", ready, 20, prometheus.log)
-        yield prometheus
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    args = [
+        binary,
+        f"--config.file={config}",
+        f"--storage.tsdb.path={workdir / 'data'}",
+        f"--web.listen-address={address}",
+        "--log.level=warn",
+    ]
+    with running_program(args, log_path, f"http://{address}/-/ready"):
+        yield Prometheus(f"http://{address}", log_path)

@@ -8,7 +8,6 @@ Alertmanager's API directly, the way Prometheus sends them.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.live import free_port
+from tests.live import free_port, running_program
 from tests.monitoring.live_prometheus import wait_for
 from tests.monitoring.receivers import Notification, Sink, notification_sink
 from tests.monitoring.tools import PROMETHEUS_DIR, require
@@ -86,40 +85,18 @@ def alertmanager(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Alertmana
         config.write_text(yaml.safe_dump(local_config(sink, token_file), sort_keys=False))
         address = f"127.0.0.1:{free_port()}"
         log_path = workdir / "alertmanager.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    binary,
-                    f"--config.file={config}",
-                    f"--storage.path={workdir / 'data'}",
-                    f"--web.listen-address={address}",
-                    "--cluster.listen-address=",
-                ],
-                stdout=log,
-                stderr=log,
-            )
-        manager = Alertmanager(f"http://{address}", sink, log_path)
-        try:
-            wait_for("alertmanager ready", lambda: _ready(manager.url, process), 20, manager.log)
+        args = [
+            binary,
+            f"--config.file={config}",
+            f"--storage.path={workdir / 'data'}",
+            f"--web.listen-address={address}",
+            "--cluster.listen-address=",
+        ]
+        with running_program(args, log_path, f"http://{address}/-/ready"):
+            manager = Alertmanager(f"http://{address}", sink, log_path)
             posted = [{"labels": labels, "annotations": {"summary": "test"}} for labels in ALERTS]
             httpx.post(f"{manager.url}/api/v2/alerts", json=posted, timeout=5).raise_for_status()
             yield manager
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _ready(url: str, process: subprocess.Popen[bytes]) -> bool | None:
-    if process.poll() is not None:
-        raise AssertionError(f"alertmanager exited with {process.returncode}")
-    try:
-        return httpx.get(f"{url}/-/ready", timeout=1).status_code == 200 or None
-    except httpx.TransportError:
-        return None
 
 
 def _notified(manager: Alertmanager, path: str, labels: dict[str, str]) -> list[Notification] | None:

@@ -9,19 +9,15 @@ with the history naming Alertmanager, within a bounded time; a clean module besi
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from tests.live import free_port, live_service
+from tests.live import free_port, live_service, running_program
 from tests.monitoring.rules import write_fast_copies
 from tests.monitoring.tools import require
 from tests.rollback.client import HOOK, READER, TOKENS, Api, unique
@@ -30,35 +26,6 @@ pytestmark = pytest.mark.e2e
 
 LOOP_DEADLINE = 60.0
 ALERT = "ShadowMismatchRateCritical"
-
-
-@contextmanager
-def program(args: list[str], log_path: Path, ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """Run an external program until the block ends (terminate, then kill); fail with its log if it
-    exits or does not answer ``ready_url`` within 30 s."""
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{args[0]} exited with {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                if httpx.get(ready_url, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{args[0]} not ready within 30 s:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def alertmanager_config(webhook_url: str) -> dict[str, Any]:
@@ -171,8 +138,8 @@ def test_critical_alert_rolls_the_module_back_through_alertmanager(tmp_path: Pat
         am_ready = f"http://127.0.0.1:{am_port}/-/ready"
         prom_ready = f"http://127.0.0.1:{prom_port}/-/ready"
         with (
-            program(am_args, tmp_path / "alertmanager.log", am_ready),
-            program(prom_args, tmp_path / "prometheus.log", prom_ready),
+            running_program(am_args, tmp_path / "alertmanager.log", am_ready),
+            running_program(prom_args, tmp_path / "prometheus.log", prom_ready),
         ):
             traffic = [Traffic(api, dirty, mismatch=True), Traffic(api, clean, mismatch=False)]
             for thread in traffic:
