@@ -166,10 +166,16 @@ def instants_equal(a: Instant, b: Instant, precision: int | None) -> bool:
     return a[1][:digits] == b[1][:digits]
 
 
-_UTC_CLOCK = r"(?:[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:[.,]([0-9]+))?(Z|z|[+-]00(?::?00)?)?)?"
-_SAME_DAY_UTC = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})" + _UTC_CLOCK + r"\|\1" + _UTC_CLOCK)
-"""Both spellings of one pair joined by ``|``: the same date (backreference), each with an optional
-wall-clock time, fraction and zero offset. One regular-expression call reads both sides."""
+_UTC_ZONES: Final = frozenset({"Z", "z", "+00", "-00", "+0000", "-0000", "+00:00", "-00:00"})
+_MIDNIGHT_CLOCKS: Final = (
+    "00:00",
+    "00:00:00",
+    *(f"00:00:00{m}{'0' * n}" for m in ".," for n in range(1, 10)),
+)
+_MIDNIGHTS: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_CLOCKS for z in _UTC_ZONES)
+"""Every spelling of midnight UTC after a date (up to nine fraction digits) that :func:`instant_of` reads."""
+_NAIVE_MIDNIGHTS: Final = frozenset(f"{s}{c}" for s in "Tt " for c in _MIDNIGHT_CLOCKS)
+_fromisoformat: Final = datetime.fromisoformat
 
 
 @lru_cache(maxsize=8192)
@@ -179,27 +185,56 @@ def date_ok(text: str) -> bool:
 
 
 def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool) -> bool | None:
-    """Shortcut for the common case of :func:`instant_of` + :func:`instants_equal`: the same date on
-    both sides, each either a date alone or a wall-clock time in UTC (``Z``, ``+00``, ``+00:00``, or no
-    offset when naive times are UTC), spelled differently (``T`` or space, fraction digits, offset
-    form). Answers from one regular-expression match; None when the pair is not of that form (the
-    caller then parses each side)."""
-    match = _SAME_DAY_UTC.fullmatch(f"{a}|{b}")
-    if match is None:
+    """Shortcut for the common cases of :func:`instant_of` + :func:`instants_equal`, without a regular
+    expression: a date alone against midnight UTC of that day, and two spellings of the same date and
+    wall clock (``T`` or space, fraction digits, ``Z``/``+00``/``+00:00``, or no offset when naive
+    times are UTC). The answer is the rule's; None when the pair is not of these forms (the caller
+    then parses each side). ``datetime.fromisoformat`` (C) only checks that the date and clock are real.
+    """
+    if len(a) == 10 or len(b) == 10:
+        date, other = (a, b) if len(a) == 10 else (b, a)
+        suffix = other[10:]
+        if other[:10] != date or not (suffix in _MIDNIGHTS or (naive_is_utc and suffix in _NAIVE_MIDNIGHTS)):
+            return None
+        if date[4] != "-" or date[7] != "-":
+            return None
+        try:
+            _fromisoformat(date)  # ASCII digits and a real day (YYYY-MM-DD is its only 10-character form)
+        except ValueError:
+            return None
+        return True
+    if len(a) < 19 or len(b) < 19 or a[:10] != b[:10] or a[11:19] != b[11:19]:
         return None
-    date, clock_a, frac_a, zone_a, clock_b, frac_b, zone_b = match.groups()
-    if not naive_is_utc and ((clock_a and not zone_a) or (clock_b and not zone_b)):
+    if a[4] != "-" or a[7] != "-" or a[13] != ":" or a[16] != ":" or a[10] not in "Tt " or b[10] not in "Tt ":
         return None
-    if not date_ok(date):
+    tail_a = _fraction_and_zone(a[19:], naive_is_utc)
+    tail_b = _fraction_and_zone(b[19:], naive_is_utc)
+    if tail_a is None or tail_b is None:
         return None
-    if (clock_a or "00:00:00") != (clock_b or "00:00:00"):
-        return False
-    frac_a = frac_a or ""
-    frac_b = frac_b or ""
-    digits = min(len(frac_a), len(frac_b))
+    try:
+        _fromisoformat(a[:19])  # ASCII digits, a real day and a real wall-clock time
+    except ValueError:
+        return None
+    digits = min(len(tail_a), len(tail_b))
     if precision is not None and precision < digits:
         digits = precision
-    return frac_a[:digits] == frac_b[:digits]
+    return tail_a[:digits] == tail_b[:digits]
+
+
+def _fraction_and_zone(tail: str, naive_is_utc: bool) -> str | None:
+    """The fraction digits of what follows ``HH:MM:SS`` when the rest is a UTC offset (or none, when
+    naive times are UTC); None otherwise."""
+    if tail[:1] in (".", ","):
+        rest = tail[1:]
+        zone = rest.lstrip("0123456789")
+        fraction = rest[: len(rest) - len(zone)]
+        if not fraction:
+            return None
+    else:
+        fraction, zone = "", tail
+    if zone in _UTC_ZONES or (naive_is_utc and not zone):
+        return fraction
+    return None
 
 
 def looks_like_instant(text: str) -> bool:
