@@ -1,12 +1,14 @@
 """The monitoring tools the tests run for real (Debian's prometheus, promtool, alertmanager, amtool,
 docker-compose), and the repository paths they check.
 
-A missing tool skips the test that needs it with a message that says how to get it: `.ci/run` installs
-them, so in CI nothing is skipped.
+A missing tool skips the test that needs it with a message that says how to get it. `.ci/run` installs
+them, so under CI (``CI`` set) a missing tool fails the test instead: an install step that broke must
+not turn the end-to-end tests into silent skips.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -34,6 +36,8 @@ def require(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
         package = _PACKAGES.get(tool, tool)
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is not installed although .ci/run installs {package}: check its apt step")
         pytest.skip(f"{tool} is not installed: `apt-get install {package}` (or run .ci/run, which does)")
     return path
 
