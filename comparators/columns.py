@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, Final
 
 import orjson
 
 from comparators.fields import field_plan
-from comparators.normalize import date_ok
+from comparators.normalize import MIDNIGHTS_UTC, date_ok, fraction_in_utc
 from comparators.spec import Spec
 
 MIN_ROWS: Final = 8
@@ -29,25 +30,44 @@ _NUMBERS = re.compile(rf"(?:{_NUMBER}\n)*{_NUMBER}")
 _HEX = "[0-9a-f]"
 _UUID = rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
 _UUIDS = re.compile(rf"(?:{_UUID}\n)*{_UUID}")
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_DATES = re.compile(rf"(?:{_DATE}\n)*{_DATE}")
+_DAY_AND_CLOCK_LINE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_DAY_AND_CLOCK_LINES = re.compile(rf"(?:{_DAY_AND_CLOCK_LINE}\n)*{_DAY_AND_CLOCK_LINE}")
 _ZERO_ZONE = r"(?:Z|z|[+-]00(?::?00)?)"
-# One line per row, "legacy|orm": the same date and wall clock (backreferences \1, \2), each side in
-# UTC, and fractions of which one is a prefix of the other or absent (the coarser-precision rule). Each
-# alternative refers only to groups it sets itself, so no capture left over from an earlier line counts.
+# One line per distinct pair of what follows HH:MM:SS, "legacy|orm": each side in UTC, and fractions of
+# which one is a prefix of the other (the coarser-precision rule) or absent. Each alternative refers
+# only to the group it sets itself, so no capture left over from an earlier line counts.
+_TAIL_LINE = (
+    rf"(?:[.,]([0-9]+)[0-9]*{_ZERO_ZONE}\|[.,]\1{_ZERO_ZONE}"  # the orm fraction is a prefix
+    rf"|[.,]([0-9]+){_ZERO_ZONE}\|[.,]\2[0-9]*{_ZERO_ZONE}"  # the legacy fraction is a prefix
+    rf"|{_ZERO_ZONE}\|(?:[.,][0-9]+)?{_ZERO_ZONE}"  # no legacy fraction
+    rf"|[.,][0-9]+{_ZERO_ZONE}\|{_ZERO_ZONE})"  # no orm fraction
+)
+_TAIL_LINES = re.compile(rf"(?:{_TAIL_LINE}\n)+")
+# The same over whole "legacy|orm" lines: the same date and wall clock (backreferences \1, \2), then
+# the tails as above.
 _SAME = r"\|\1[Tt ]\2"
 _INSTANT_LINE = (
-    rf"({_DATE})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
-    rf"[.,]([0-9]*)[0-9]*{_ZERO_ZONE}{_SAME}[.,]\3{_ZERO_ZONE}"  # the orm fraction is a prefix
-    rf"|[.,]([0-9]+){_ZERO_ZONE}{_SAME}[.,]\4[0-9]*{_ZERO_ZONE}"  # the legacy fraction is a prefix
-    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]+)?{_ZERO_ZONE}"  # no legacy fraction
-    rf"|[.,][0-9]+{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"  # no orm fraction
+    rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
+    rf"[.,]([0-9]+)[0-9]*{_ZERO_ZONE}{_SAME}[.,]\3{_ZERO_ZONE}"
+    rf"|[.,]([0-9]+){_ZERO_ZONE}{_SAME}[.,]\4[0-9]*{_ZERO_ZONE}"
+    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]+)?{_ZERO_ZONE}"
+    rf"|[.,][0-9]+{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"
     r")"
 )
-_INSTANTS = re.compile(rf"(?:{_INSTANT_LINE}\n)+")  # every line ends with "\n": one copy of the groups
-_MIDNIGHT = re.compile(rf"[Tt ]00:00(?::00(?:[.,][0-9]*)?)?{_ZERO_ZONE}")
+_INSTANT_LINES = re.compile(rf"(?:{_INSTANT_LINE}\n)+")  # every line ends with "\n": one copy of the groups
+_PROBE: Final = 8
+_FEW_TAILS: Final = 2
+"""Up to this many distinct (legacy, ORM) tails are read one by one; more, by :data:`_TAIL_LINES`."""
+_DAY: Final = itemgetter(slice(0, 10))
+_AFTER_DAY: Final = itemgetter(slice(10, None))
+_SEPARATOR: Final = itemgetter(10)
+_SEPARATORS: Final = frozenset("Tt ")
+_CLOCK: Final = itemgetter(slice(11, 19))
+_DAY_AND_CLOCK: Final = itemgetter(slice(0, 19))
+_AFTER_CLOCK: Final = itemgetter(slice(19, None))
 
 ValuesEqual = Callable[[Any, Any, Spec, None], bool]
+Column = tuple[Any, ...]
 
 
 def unequal_rows(
@@ -68,10 +88,11 @@ def unequal_rows(
     try:
         if not (_one_key_set(legacy, len(plan.matched)) and _one_key_set(orm, len(plan.matched))):
             return None
+        # One tuple per column, read and transposed at C speed (KeyError: a row without the key).
+        left_columns = tuple(zip(*map(plan.legacy_values, legacy), strict=True))
+        right_columns = tuple(zip(*map(plan.orm_values, orm), strict=True))
         unequal: set[int] = set()
-        for legacy_key, orm_key in plan.matched:
-            left = [row[legacy_key] for row in legacy]  # KeyError: a row without the key
-            right = [row[orm_key] for row in orm]
+        for left, right in zip(left_columns, right_columns, strict=True):
             if not _column_equal(left, right, spec):
                 unequal.update(_unequal_values(left, right, spec, values_equal))
     except (KeyError, TypeError):  # rows of another key set, or not objects: row by row, then
@@ -88,7 +109,7 @@ def _one_key_set(rows: list[Any], paired: int) -> bool:
     return all(map(keys.__eq__, map(dict.keys, rows)))
 
 
-def _unequal_values(left: list[Any], right: list[Any], spec: Spec, values_equal: ValuesEqual) -> list[int]:
+def _unequal_values(left: Column, right: Column, spec: Spec, values_equal: ValuesEqual) -> list[int]:
     """Positions of the column whose values the per-value rules find unequal."""
     seen: dict[tuple[str, str], bool] = {}
     out: list[int] = []
@@ -104,39 +125,44 @@ def _unequal_values(left: list[Any], right: list[Any], spec: Spec, values_equal:
     return out
 
 
-def _column_equal(left: list[Any], right: list[Any], spec: Spec) -> bool:
+def _column_equal(left: Column, right: Column, spec: Spec) -> bool:
     """A sufficient condition, at C speed, for every pair of a column to be equal under the rules."""
-    try:
-        if orjson.dumps(left) == orjson.dumps(right):  # same JSON: equal under any rule (true != 1)
-            return True
-    except orjson.JSONEncodeError:
-        return False
+    if left == right:  # cheap, but lets true equal 1 (also nested): the same JSON settles it
+        return _same_json(left, right)
+    # Not ==, so not the same JSON either: only a rule can make the column equal.
     if spec.strict_types:
         return False
     left_types, right_types = set(map(type, left)), set(map(type, right))
     if len(left_types) != 1 or len(right_types) != 1:
         return False
     left_type, right_type = left_types.pop(), right_types.pop()
-    if left_type is str and right_type is str:
-        return _texts_equal(left, right)
     if left_type is str:
+        if right_type is str:
+            return _texts_equal(left, right)
         return _text_column_equal(left, right, right_type)
     if right_type is str:
         return _text_column_equal(right, left, left_type)
     return False
 
 
-def _text_column_equal(texts: list[str], others: list[Any], other_type: type) -> bool:
+def _same_json(left: Column, right: Column) -> bool:
+    try:
+        return orjson.dumps(left) == orjson.dumps(right)  # same JSON: equal under any rule (true != 1)
+    except orjson.JSONEncodeError:
+        return False
+
+
+def _text_column_equal(texts: Column, others: Column, other_type: type) -> bool:
     if other_type is int:  # bigint as text: the one canonical spelling of each integer
-        return list(map(str, others)) == texts
+        return tuple(map(str, others)) == texts
     if other_type is float:  # numeric as text against JSON floats: exactly the nearest float
-        return _NUMBERS.fullmatch("\n".join(texts)) is not None and list(map(float, texts)) == others
+        return _NUMBERS.fullmatch("\n".join(texts)) is not None and tuple(map(float, texts)) == others
     if other_type is dict or other_type is list:  # json columns read as text
         return _json_texts_equal(texts, others)
     return False
 
 
-def _json_texts_equal(texts: list[str], values: list[Any]) -> bool:
+def _json_texts_equal(texts: Column, values: Column) -> bool:
     try:
         parsed = orjson.loads("[" + ",".join(texts) + "]")
     except orjson.JSONDecodeError:
@@ -146,7 +172,7 @@ def _json_texts_equal(texts: list[str], values: list[Any]) -> bool:
     return len(parsed) == len(texts) and orjson.dumps(parsed) == orjson.dumps(values)
 
 
-def _texts_equal(legacy: list[str], orm: list[str]) -> bool:
+def _texts_equal(legacy: Column, orm: Column) -> bool:
     """UUID case, dates against midnight, and same-day UTC instants; both sides say their zone, so
     ``naive_time_zone`` plays no part, and equality at the coarser precision of the two implies it at
     any ``time_precision``."""
@@ -156,15 +182,47 @@ def _texts_equal(legacy: list[str], orm: list[str]) -> bool:
     if len(legacy[0]) == 10 or len(orm[0]) == 10:  # dates against midnight instants
         dates, instants = (legacy, orm) if len(legacy[0]) == 10 else (orm, legacy)
         return _dates_at_midnight(dates, instants)
-    lines = "".join(f"{a}|{b}\n" for a, b in zip(legacy, orm, strict=True))
-    if _INSTANTS.fullmatch(lines) is None:
-        return False
-    return all(map(date_ok, {text[:10] for text in legacy}))
+    return _same_day_instants(legacy, orm)
 
 
-def _dates_at_midnight(dates: list[str], instants: list[str]) -> bool:
-    if _DATES.fullmatch("\n".join(dates)) is None or [text[:10] for text in instants] != dates:
+def _same_day_instants(legacy: Column, orm: Column) -> bool:
+    """Row by row the same date and wall clock (``YYYY-MM-DD?HH:MM:SS``, ``T``/``t``/space between),
+    each side in UTC, fractions equal at the coarser of the two.
+
+    Two ways to the same answer: when the first rows share what follows the clock (a fixed number of
+    fraction digits on both sides), slices compared at C speed and one check per distinct pair of
+    tails; otherwise (fractions that vary row by row) one regular expression over all "legacy|orm" lines.
+    """
+    if (
+        len(set(zip(map(_AFTER_CLOCK, legacy[:_PROBE]), map(_AFTER_CLOCK, orm[:_PROBE]), strict=True)))
+        > _FEW_TAILS
+    ):
+        lines = "".join(f"{a}|{b}\n" for a, b in zip(legacy, orm, strict=True))
+        if _INSTANT_LINES.fullmatch(lines) is None:
+            return False
+        return all(map(date_ok, set(map(_DAY, legacy))))
+    days = tuple(map(_DAY, legacy))
+    if days != tuple(map(_DAY, orm)) or tuple(map(_CLOCK, legacy)) != tuple(map(_CLOCK, orm)):
         return False
-    if not all(_MIDNIGHT.fullmatch(suffix) for suffix in {text[10:] for text in instants}):
+    if _DAY_AND_CLOCK_LINES.fullmatch("\n".join(map(_DAY_AND_CLOCK, legacy))) is None:
+        return False  # (so every ORM text, with the same clock at 11..18, is 19+ characters long)
+    if not set(map(_SEPARATOR, orm)) <= _SEPARATORS or not all(map(date_ok, set(days))):
         return False
-    return all(map(date_ok, set(dates)))
+    tails = set(zip(map(_AFTER_CLOCK, legacy), map(_AFTER_CLOCK, orm), strict=True))
+    if len(tails) > _FEW_TAILS:
+        return _TAIL_LINES.fullmatch("\n".join(map("|".join, tails)) + "\n") is not None
+    for legacy_tail, orm_tail in tails:
+        legacy_fraction = fraction_in_utc(legacy_tail)
+        orm_fraction = fraction_in_utc(orm_tail)
+        if legacy_fraction is None or orm_fraction is None:
+            return False
+        digits = min(len(legacy_fraction), len(orm_fraction))
+        if legacy_fraction[:digits] != orm_fraction[:digits]:
+            return False
+    return True
+
+
+def _dates_at_midnight(dates: Column, instants: Column) -> bool:
+    if not set(map(_AFTER_DAY, instants)) <= MIDNIGHTS_UTC or tuple(map(_DAY, instants)) != dates:
+        return False
+    return all(map(date_ok, set(dates)))  # (date_ok checks the YYYY-MM-DD form too)

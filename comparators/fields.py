@@ -8,9 +8,11 @@ rename, ignore) and memoized: on a 1,000-row result the canonical names are work
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from comparators.normalize import canonical_name
 
@@ -35,6 +37,11 @@ class FieldPlan:
     """Whether every non-ignored key has a partner (else the objects cannot be equal)."""
     matched_entries: tuple[FieldEntry, ...]
     """The entries of ``matched``, position for position."""
+    legacy_values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    """A legacy object's values of the ``matched`` fields, in that order, read at C speed
+    (``operator.itemgetter``; KeyError when the object lacks one)."""
+    orm_values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    """The same for an ORM object."""
 
 
 @lru_cache(maxsize=2048)
@@ -87,7 +94,24 @@ def field_plan(
             entries.append(FieldEntry(None, key, key, frozenset({orm_canon[j]})))
     both = tuple(e for e in entries if e.legacy is not None and e.orm is not None)
     matched = tuple((e.legacy, e.orm) for e in both if e.legacy is not None and e.orm is not None)
-    return FieldPlan(tuple(entries), matched, len(matched) == len(entries), both)
+    return FieldPlan(
+        tuple(entries),
+        matched,
+        len(matched) == len(entries),
+        both,
+        _values_getter(tuple(pair[0] for pair in matched)),
+        _values_getter(tuple(pair[1] for pair in matched)),
+    )
+
+
+def _values_getter(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """``itemgetter(*keys)``, which returns a bare value rather than a 1-tuple for a single key."""
+    if len(keys) >= 2:
+        return itemgetter(*keys)
+    if keys:
+        only = keys[0]
+        return lambda row: (row[only],)
+    return lambda row: ()
 
 
 def child_ignores(

@@ -172,7 +172,7 @@ _MIDNIGHT_CLOCKS: Final = (
     "00:00:00",
     *(f"00:00:00{m}{'0' * n}" for m in ".," for n in range(1, 10)),
 )
-_MIDNIGHTS: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_CLOCKS for z in _UTC_ZONES)
+MIDNIGHTS_UTC: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_CLOCKS for z in _UTC_ZONES)
 """Every spelling of midnight UTC after a date (up to nine fraction digits) that :func:`instant_of` reads."""
 _NAIVE_MIDNIGHTS: Final = frozenset(f"{s}{c}" for s in "Tt " for c in _MIDNIGHT_CLOCKS)
 _fromisoformat: Final = datetime.fromisoformat
@@ -180,8 +180,13 @@ _fromisoformat: Final = datetime.fromisoformat
 
 @lru_cache(maxsize=8192)
 def date_ok(text: str) -> bool:
-    """Whether a ``YYYY-MM-DD`` string (format already checked) names a real day."""
-    return _valid_date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    """Whether a string is ``YYYY-MM-DD`` (ASCII digits) naming a real day."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
+        return False
+    year, month, day = text[:4], text[5:7], text[8:]
+    if not (year.isdigit() and month.isdigit() and day.isdigit()):
+        return False
+    return _valid_date(int(year), int(month), int(day))
 
 
 def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool) -> bool | None:
@@ -194,7 +199,9 @@ def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool)
     if len(a) == 10 or len(b) == 10:
         date, other = (a, b) if len(a) == 10 else (b, a)
         suffix = other[10:]
-        if other[:10] != date or not (suffix in _MIDNIGHTS or (naive_is_utc and suffix in _NAIVE_MIDNIGHTS)):
+        if other[:10] != date or not (
+            suffix in MIDNIGHTS_UTC or (naive_is_utc and suffix in _NAIVE_MIDNIGHTS)
+        ):
             return None
         if date[4] != "-" or date[7] != "-":
             return None
@@ -207,8 +214,8 @@ def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool)
         return None
     if a[4] != "-" or a[7] != "-" or a[13] != ":" or a[16] != ":" or a[10] not in "Tt " or b[10] not in "Tt ":
         return None
-    tail_a = _fraction_and_zone(a[19:], naive_is_utc)
-    tail_b = _fraction_and_zone(b[19:], naive_is_utc)
+    tail_a = fraction_in_utc(a[19:], naive_is_utc)
+    tail_b = fraction_in_utc(b[19:], naive_is_utc)
     if tail_a is None or tail_b is None:
         return None
     try:
@@ -221,7 +228,7 @@ def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool)
     return tail_a[:digits] == tail_b[:digits]
 
 
-def _fraction_and_zone(tail: str, naive_is_utc: bool) -> str | None:
+def fraction_in_utc(tail: str, naive_is_utc: bool = False) -> str | None:
     """The fraction digits of what follows ``HH:MM:SS`` when the rest is a UTC offset (or none, when
     naive times are UTC); None otherwise."""
     if tail[:1] in (".", ","):

@@ -40,6 +40,11 @@ PRISMA = "2025-06-30T22:45:10.123Z"
         (PG, PRISMA, "2025-02-30 22:45:10.1+00", "2025-02-30T22:45:10.100Z"),
         ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-03-02", "2025-03-02T00:00:01.000Z"),
         ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-02-30", "2025-02-30T00:00:00.000Z"),
+        ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-03-01", "2025-03-01T00:00:00.Z"),
+        ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-3-01", "2025-3-01T00:00:00.000Z"),
+        (PG, PRISMA, "2025-06-30 22:45:10.+00", "2025-06-30T22:45:10.Z"),
+        (PG, PRISMA, "2025-06-30 22:45:60.1+00", "2025-06-30T22:45:60.1Z"),
+        (PG, PRISMA, "2025-06-30 22:45:10.1+00", "2025-06-30X22:45:10.1Z"),
         ('{"a": 1}', {"a": 1}, '{"a": 1}, {"a": 2}', {"a": 1}),
         ('{"a": 1}', {"a": 1}, '{"a": true}', {"a": 1}),
         (True, True, True, 1),
@@ -62,7 +67,10 @@ def test_one_bad_row_among_many_is_found(
         ("12.50", 12.5),
         (UUID.upper(), UUID),
         (PG, PRISMA),
+        ("2025-06-30 22:45:10.123456", PRISMA),
+        ("2025-06-30 22:45:10,1+00:00", "2025-06-30t22:45:10.10000000000-0000"),
         ("2025-03-01", "2025-03-01T00:00:00.000Z"),
+        ("2025-03-01", "2025-03-01 00:00:00.123+00"),
         ('{"a": 1, "b": [1, 2]}', {"a": 1, "b": [1, 2]}),
         (None, None),
     ],
@@ -82,3 +90,24 @@ def test_rows_with_another_key_set_are_not_taken_as_one_column() -> None:
 def test_rename_keeps_nested_spellings_apart() -> None:
     legacy, orm = _rows({"a": 1, "b": 2}, {"a": 1, "b": 2}, {"a": 1, "b": 2}, {"a": 1, "b": 2})
     assert not compare(legacy, orm, Spec.from_dict({"rename": {"a": "b", "b": "a"}})).equal
+
+
+@pytest.mark.parametrize(
+    ("odd_legacy", "odd_orm"),
+    [
+        ("2025-06-30 22:45:10.123456+00", "2025-06-30T22:45:10.124Z"),
+        ("2025-06-30 22:45:10.+00", "2025-06-30T22:45:10.Z"),
+        ("2025-06-30 24:45:10.1+00", "2025-06-30T24:45:10.1Z"),
+        ("2025-06-30 22:45:10.1+02", "2025-06-30T22:45:10.1Z"),
+        ("2025-02-30 22:45:10.1+00", "2025-02-30T22:45:10.1Z"),
+        ("2025-06-30 22:45:10.1+00", "2025-06-30T22:45:11.1Z"),
+    ],
+)
+def test_one_bad_instant_among_varying_fractions_is_found(odd_legacy: str, odd_orm: str) -> None:
+    """Fractions that differ from row to row (PostgreSQL drops trailing zeros) take another check."""
+    fractions = [f"{(i + 1) * 7919:06d}" for i in range(ROWS)]
+    legacy = [{"id": i, "v": f"2025-06-30 22:45:10.{f.rstrip('0')}+00"} for i, f in enumerate(fractions)]
+    orm = [{"id": i, "v": f"2025-06-30T22:45:10.{f[:3]}Z"} for i, f in enumerate(fractions)]
+    assert compare(legacy, orm).equal
+    legacy[-1]["v"], orm[-1]["v"] = odd_legacy, odd_orm
+    assert [d.path for d in compare(legacy, orm).differences] == [f"[id={ROWS - 1}].v"]
