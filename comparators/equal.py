@@ -9,6 +9,7 @@ memoized :func:`comparators.fields.field_plan`, so rows of one query share one.
 
 from __future__ import annotations
 
+from operator import eq
 from typing import Any
 
 import orjson
@@ -189,20 +190,31 @@ def equal_prefix(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
 
     Reuses one key pairing while consecutive rows share their key sets.
     """
-    last_keys: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    last_a: dict[str, Any] | None = None
+    last_b: dict[str, Any] | None = None
     plan: FieldPlan | None = None
     seen: dict[tuple[str, str], bool] | None = {} if len(legacy) > 1 else None
     for index, (a, b) in enumerate(zip(legacy, orm, strict=False)):
         if type(a) is dict and type(b) is dict:
-            keys = (tuple(a), tuple(b))
-            if keys != last_keys:
-                last_keys = keys
-                plan = field_plan(keys[0], keys[1], spec.rename, spec.ignore_names)
-            if not objects_equal(a, b, spec, ignores, plan, seen):
+            # Same keys in the same order as the last row pair: the same plan (no tuples to build).
+            if plan is None or not (_same_keys(a, last_a) and _same_keys(b, last_b)):
+                plan = field_plan(tuple(a), tuple(b), spec.rename, spec.ignore_names)
+                last_a, last_b = a, b
+            if not plan.complete:
+                return index
+            if ignores:
+                if not _objects_equal_ignoring(a, b, spec, ignores, plan):
+                    return index
+            elif first_unequal(a, b, spec, plan.matched, 0, seen) >= 0:
                 return index
         elif not values_equal(a, b, spec, ignores):
             return index
     return min(len(legacy), len(orm))
+
+
+def _same_keys(a: dict[str, Any], b: dict[str, Any] | None) -> bool:
+    """Whether two objects have the same keys in the same order (``==`` on key views ignores order)."""
+    return b is not None and len(a) == len(b) and all(map(eq, a, b))
 
 
 def rows_matched_equal(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Hashable, Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Final
@@ -176,6 +176,10 @@ MIDNIGHTS_UTC: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_
 """Every spelling of midnight UTC after a date (up to nine fraction digits) that :func:`instant_of` reads."""
 _NAIVE_MIDNIGHTS: Final = frozenset(f"{s}{c}" for s in "Tt " for c in _MIDNIGHT_CLOCKS)
 _fromisoformat: Final = datetime.fromisoformat
+_TRUNCATE: Final = (1_000_000, 100_000, 10_000, 1000, 100, 10)
+"""Microseconds per unit of the last of 0..5 fraction digits."""
+_ZONE_LENGTHS: Final = frozenset({0, 1, 3, 5, 6})
+"""none, ``Z``, ``+HH``, ``+HHMM``, ``+HH:MM`` (not ``+HH:MM:SS``, which fromisoformat also reads)."""
 
 
 @lru_cache(maxsize=8192)
@@ -190,11 +194,12 @@ def date_ok(text: str) -> bool:
 
 
 def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool) -> bool | None:
-    """Shortcut for the common cases of :func:`instant_of` + :func:`instants_equal`, without a regular
-    expression: a date alone against midnight UTC of that day, and two spellings of the same date and
-    wall clock (``T`` or space, fraction digits, ``Z``/``+00``/``+00:00``, or no offset when naive
-    times are UTC). The answer is the rule's; None when the pair is not of these forms (the caller
-    then parses each side). ``datetime.fromisoformat`` (C) only checks that the date and clock are real.
+    """:func:`instant_of` + :func:`instants_equal` without a regular expression, for the usual spellings:
+    a date alone against midnight UTC of that day (by its suffix), and two instants written with at
+    most six fraction digits and an offset (or none, when naive times are UTC), read by
+    ``datetime.fromisoformat`` (C) once :func:`_fraction_digits` has checked that each is spelled the
+    way the rule reads. The answer is the rule's; None when the pair is not of these forms (the
+    caller then parses each side by the rule).
     """
     if len(a) == 10 or len(b) == 10:
         date, other = (a, b) if len(a) == 10 else (b, a)
@@ -203,29 +208,58 @@ def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool)
             suffix in MIDNIGHTS_UTC or (naive_is_utc and suffix in _NAIVE_MIDNIGHTS)
         ):
             return None
-        if date[4] != "-" or date[7] != "-":
-            return None
-        try:
-            _fromisoformat(date)  # ASCII digits and a real day (YYYY-MM-DD is its only 10-character form)
-        except ValueError:
-            return None
-        return True
-    if len(a) < 19 or len(b) < 19 or a[:10] != b[:10] or a[11:19] != b[11:19]:
-        return None
-    if a[4] != "-" or a[7] != "-" or a[13] != ":" or a[16] != ":" or a[10] not in "Tt " or b[10] not in "Tt ":
-        return None
-    tail_a = fraction_in_utc(a[19:], naive_is_utc)
-    tail_b = fraction_in_utc(b[19:], naive_is_utc)
-    if tail_a is None or tail_b is None:
-        return None
+        return True if date_ok(date) else None
     try:
-        _fromisoformat(a[:19])  # ASCII digits, a real day and a real wall-clock time
+        x = _fromisoformat(a)  # C: digits, a real day and wall clock, the offset
+        y = _fromisoformat(b)
     except ValueError:
         return None
-    digits = min(len(tail_a), len(tail_b))
+    digits_a = _fraction_digits(a)
+    digits_b = _fraction_digits(b)
+    if digits_a < 0 or digits_b < 0:
+        return None
+    if x.tzinfo is None or y.tzinfo is None:
+        if not naive_is_utc:  # (a date alone was handled above)
+            return None
+        if x.tzinfo is None:
+            x = x.replace(tzinfo=UTC)
+        if y.tzinfo is None:
+            y = y.replace(tzinfo=UTC)
+    if x == y:  # the same microsecond: equal at any precision
+        return True
+    digits = min(digits_a, digits_b)
     if precision is not None and precision < digits:
         digits = precision
-    return tail_a[:digits] == tail_b[:digits]
+    if digits >= 6:
+        return False
+    # Equal at the coarser precision: the same truncated fraction (offsets are whole minutes, so the
+    # microsecond field is the same in any zone) and nothing else apart.
+    step = _TRUNCATE[digits]
+    fraction_x, fraction_y = x.microsecond, y.microsecond
+    return fraction_x // step == fraction_y // step and x - y == timedelta(0, 0, fraction_x - fraction_y)
+
+
+def _fraction_digits(text: str) -> int:
+    """How many fraction digits a string ``datetime.fromisoformat`` read (with a clock) is written with,
+    or -1 when :func:`instant_of` would not read it, or reads more than six (which a datetime cannot
+    hold). fromisoformat also reads ``T22``, ``22:45.5``, none or seven fraction digits, any
+    separator, week dates and offsets with seconds; it has checked the digits, so what is left to
+    check is where the marks stand and how long the offset is."""
+    if len(text) < 16 or text[4] != "-" or text[7] != "-" or text[10] not in "Tt " or text[13] != ":":
+        return -1
+    digits = 0
+    if len(text) > 16 and text[16] == ":":
+        tail = text[19:]
+        zone = tail.lstrip(".,0123456789")
+        if len(zone) != len(tail):  # one mark (fromisoformat allows no other), then the digits
+            digits = len(tail) - len(zone) - 1
+            if not 0 < digits <= 6:
+                return -1
+    else:
+        zone = text[16:]
+    if len(zone) in _ZONE_LENGTHS and (not zone or zone[0] in "Z+-"):
+        return digits
+    return -1
 
 
 def fraction_in_utc(tail: str, naive_is_utc: bool = False) -> str | None:
@@ -313,7 +347,7 @@ def uuids_equal(a: str, b: str) -> bool:
     lower = a.lower()
     return (
         lower == b.lower()
-        and lower[8] == lower[13] == lower[18] == lower[23] == "-"
+        and lower[8:24:5] == "----"  # at 8, 13, 18 and 23, and nowhere else:
         and lower.count("-") == 4
         and not lower.strip("-0123456789abcdef")
     )
