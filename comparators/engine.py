@@ -31,19 +31,21 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None) -> Comparison:
     if type(legacy) is not type(orm):
         legacy, orm = _unwrap_json_text(legacy, orm, spec)
     ignores = spec.ignore_paths or None
-    if not spec.rename and _same_spelling(legacy, orm) and same_json(legacy, orm):
-        return EQUAL
     matching: RowMatching | None = None
     if type(legacy) is list and type(orm) is list:
+        if not spec.rename and _rows_spelled_alike(legacy, orm) and same_json(legacy, orm):
+            return EQUAL
         matching = _match_rows(legacy, orm, spec, ignores)
         if matching is None:
             return EQUAL
         if not spec.ordered and rows_matched_equal(matching, legacy, orm, spec, ignores):
             return EQUAL
     elif type(legacy) is dict and type(orm) is dict:
+        if not spec.rename and legacy.keys() == orm.keys() and same_json(legacy, orm):
+            return EQUAL
         if objects_equal(legacy, orm, spec, ignores):
             return EQUAL
-    elif values_equal(legacy, orm, spec, ignores):
+    elif (type(legacy) is type(orm) and same_json(legacy, orm)) or values_equal(legacy, orm, spec, ignores):
         return EQUAL
     differences = tuple(diff_result(legacy, orm, spec, matching))
     return Comparison(equal=not differences, differences=differences)
@@ -69,15 +71,14 @@ def _match_rows(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores)
     )
 
 
-def _same_spelling(legacy: Any, orm: Any) -> bool:
+def _rows_spelled_alike(legacy: list[Any], orm: list[Any]) -> bool:
     """A cheap guess whether both sides may be byte-for-byte the same JSON: worth a C-speed check."""
-    if type(legacy) is list and type(orm) is list:
-        if not legacy or not orm:
-            return True
-        legacy, orm = legacy[0], orm[0]
-    if type(legacy) is dict and type(orm) is dict:
-        return legacy.keys() == orm.keys()  # (a different key order fails the dumps check below)
-    return type(legacy) is type(orm)
+    if not legacy or not orm:
+        return True
+    first, other = legacy[0], orm[0]
+    if type(first) is dict and type(other) is dict:
+        return first.keys() == other.keys()  # (a different key order fails the dumps check)
+    return type(first) is type(other)
 
 
 def _unwrap_json_text(legacy: Any, orm: Any, spec: Spec) -> tuple[Any, Any]:

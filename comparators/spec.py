@@ -73,6 +73,8 @@ class Spec:
         init=False, compare=False, repr=False, default=frozenset()
     )
     naive_tz: tzinfo | None = field(init=False, compare=False, repr=False, default=None)
+    naive_is_utc: bool = field(init=False, compare=False, repr=False, default=True)
+    """Whether times without an offset are UTC (a plain attribute: the instant rule reads it per pair)."""
 
     def __post_init__(self) -> None:
         _check_names("key", self.key or (), allow_empty=self.key is None)
@@ -92,6 +94,7 @@ class Spec:
         if prec is not None and (isinstance(prec, bool) or not isinstance(prec, int) or not 0 <= prec <= 9):
             raise SpecError("time_precision", f"must be 0..9 fraction digits, not {prec!r}")
         object.__setattr__(self, "naive_tz", _zone(self.naive_time_zone))
+        object.__setattr__(self, "naive_is_utc", self.naive_tz is UTC)
         names = {canonical_name(n) for n in self.ignore if "." not in n}
         paths = {tuple(canonical_name(p) for p in n.split(".")) for n in self.ignore if "." in n}
         object.__setattr__(self, "ignore_names", frozenset(names))
@@ -100,10 +103,6 @@ class Spec:
     @property
     def rename_map(self) -> dict[str, str]:
         return dict(self.rename)
-
-    @property
-    def naive_is_utc(self) -> bool:
-        return self.naive_tz is UTC
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Spec:
