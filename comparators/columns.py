@@ -55,7 +55,7 @@ _INSTANT_LINE = (
     r")"
 )
 _INSTANT_LINES = re.compile(rf"(?:{_INSTANT_LINE}\n)+")  # every line ends with "\n": one copy of the groups
-_PROBE: Final = 8
+_PROBE: Final = 16
 _FEW_TAILS: Final = 2
 """Up to this many distinct (legacy, ORM) tails are read one by one; more, by :data:`_TAIL_LINES`."""
 _DAY: Final = itemgetter(slice(0, 10))
@@ -189,14 +189,14 @@ def _same_day_instants(legacy: Column, orm: Column) -> bool:
     """Row by row the same date and wall clock (``YYYY-MM-DD?HH:MM:SS``, ``T``/``t``/space between),
     each side in UTC, fractions equal at the coarser of the two.
 
-    Two ways to the same answer: when the first rows share what follows the clock (a fixed number of
+    Two ways to the same answer: when the rows share what follows the clock (a fixed number of
     fraction digits on both sides), slices compared at C speed and one check per distinct pair of
-    tails; otherwise (fractions that vary row by row) one regular expression over all "legacy|orm" lines.
+    tails; otherwise (fractions that vary row by row) one regular expression over all "legacy|orm"
+    lines. Past :data:`_PROBE` rows, the first ones tell which way.
     """
-    if (
-        len(set(zip(map(_AFTER_CLOCK, legacy[:_PROBE]), map(_AFTER_CLOCK, orm[:_PROBE]), strict=True)))
-        > _FEW_TAILS
-    ):
+    size = min(len(legacy), _PROBE)
+    probe = set(zip(map(_AFTER_CLOCK, legacy[:size]), map(_AFTER_CLOCK, orm[:size]), strict=True))
+    if len(probe) > _FEW_TAILS:
         lines = "".join(f"{a}|{b}\n" for a, b in zip(legacy, orm, strict=True))
         if _INSTANT_LINES.fullmatch(lines) is None:
             return False
@@ -208,7 +208,9 @@ def _same_day_instants(legacy: Column, orm: Column) -> bool:
         return False  # (so every ORM text, with the same clock at 11..18, is 19+ characters long)
     if not set(map(_SEPARATOR, orm)) <= _SEPARATORS or not all(map(date_ok, set(days))):
         return False
-    tails = set(zip(map(_AFTER_CLOCK, legacy), map(_AFTER_CLOCK, orm), strict=True))
+    tails = probe
+    if len(legacy) > size:
+        tails = set(zip(map(_AFTER_CLOCK, legacy), map(_AFTER_CLOCK, orm), strict=True))
     if len(tails) > _FEW_TAILS:
         return _TAIL_LINES.fullmatch("\n".join(map("|".join, tails)) + "\n") is not None
     for legacy_tail, orm_tail in tails:

@@ -111,3 +111,25 @@ def test_one_bad_instant_among_varying_fractions_is_found(odd_legacy: str, odd_o
     assert compare(legacy, orm).equal
     legacy[-1]["v"], orm[-1]["v"] = odd_legacy, odd_orm
     assert [d.path for d in compare(legacy, orm).differences] == [f"[id={ROWS - 1}].v"]
+
+
+@pytest.mark.parametrize(
+    ("odd_legacy", "odd_orm"),
+    [
+        ("2025-06-30 22:45:10.123456+00", "2025-06-30T22:45:10.124Z"),
+        ("2025-06-30 22:45:10.+00", "2025-06-30T22:45:10.Z"),
+        ("2025-06-30 22:45:10.1+02", "2025-06-30T22:45:10.1Z"),
+        ("2025-06-30 22:45:10.1+00", "2025-06-30T22:45:10.2"),
+    ],
+)
+def test_one_bad_instant_after_many_alike_is_found(odd_legacy: str, odd_orm: str) -> None:
+    """The first rows share their fraction digits, the last ones do not: the rest is still checked."""
+    rows = 24
+    legacy = [{"id": i, "v": "2025-06-30 22:45:10.5+00"} for i in range(rows)]
+    orm = [{"id": i, "v": "2025-06-30T22:45:10.500Z"} for i in range(rows)]
+    for i in range(rows - 6, rows):
+        legacy[i]["v"] = f"2025-06-30 22:45:10.{i}{i}+00"
+        orm[i]["v"] = f"2025-06-30T22:45:10.{i}Z"
+    assert compare(legacy, orm).equal
+    legacy[-1]["v"], orm[-1]["v"] = odd_legacy, odd_orm
+    assert [d.path for d in compare(legacy, orm).differences] == [f"[id={rows - 1}].v"]
