@@ -102,6 +102,8 @@ EQUAL: Final = Comparison(equal=True)
 
 def key_label(names: tuple[str, ...], values: tuple[Any, ...]) -> str:
     """``[id=3]`` or ``[tenant=a,id=3]``: a row addressed by its key, as a person would look it up."""
+    if len(names) == 1 and len(values) == 1:  # the usual single key, without a generator
+        return f"[{names[0]}={_scalar_text(values[0])}]"
     parts = ",".join(f"{n}={_scalar_text(v)}" for n, v in zip(names, values, strict=True))
     return f"[{parts}]"
 
@@ -118,6 +120,8 @@ def join(path: str, name: str) -> str:
 def _scalar_text(value: Any) -> str:
     if isinstance(value, str):
         return value
+    if type(value) is int:  # (not bool) its JSON spelling
+        return str(value)
     if value is MISSING:
         return MISSING_WIRE
     return orjson.dumps(value).decode()
