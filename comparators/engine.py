@@ -9,11 +9,13 @@ from comparators.diff import diff_result
 from comparators.equal import (
     Ignores,
     equal_prefix,
+    first_unequal,
     objects_equal,
     rows_matched_equal,
     same_json,
     values_equal,
 )
+from comparators.fields import field_plan
 from comparators.match import RowMatching, match_rows
 from comparators.normalize import json_of_text
 from comparators.report import EQUAL, Comparison
@@ -33,11 +35,19 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None) -> Comparison:
     ignores = spec.ignore_paths or None
     matching: RowMatching | None = None
     if type(legacy) is list and type(orm) is list:
-        if not spec.rename and _rows_spelled_alike(legacy, orm) and same_json(legacy, orm):
-            return EQUAL
-        matching = _match_rows(legacy, orm, spec, ignores)
-        if matching is None:
-            return EQUAL
+        if len(legacy) == 1 == len(orm) and type(legacy[0]) is dict and type(orm[0]) is dict and not ignores:
+            # One row a side (a find-by-id): the commonest pair, checked without the row loop.
+            if _row_equal(legacy[0], orm[0], spec):
+                return EQUAL
+            matching = match_rows(
+                legacy, orm, spec, ignores, key=spec.key, equal=values_equal, prefix=0, prefix_stopped=True
+            )
+        else:
+            if not spec.rename and _rows_spelled_alike(legacy, orm) and same_json(legacy, orm):
+                return EQUAL
+            matching = _match_rows(legacy, orm, spec, ignores)
+            if matching is None:
+                return EQUAL
         if not spec.ordered and rows_matched_equal(matching, legacy, orm, spec, ignores):
             return EQUAL
     elif type(legacy) is dict and type(orm) is dict:
@@ -69,6 +79,14 @@ def _match_rows(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores)
     return match_rows(
         legacy, orm, spec, ignores, key=spec.key, equal=values_equal, prefix=prefix, prefix_stopped=True
     )
+
+
+def _row_equal(legacy: dict[str, Any], orm: dict[str, Any], spec: Spec) -> bool:
+    """What :func:`comparators.equal.equal_prefix` decides for a single pair of rows, without ``ignore``."""
+    if not spec.rename and legacy.keys() == orm.keys() and same_json(legacy, orm):
+        return True
+    plan = field_plan(tuple(legacy), tuple(orm), spec.rename, spec.ignore_names)
+    return plan.complete and first_unequal(legacy, orm, spec, plan.matched, 0) < 0
 
 
 def _rows_spelled_alike(legacy: list[Any], orm: list[Any]) -> bool:
