@@ -87,7 +87,9 @@ def match_rows(
     right.extend(range(shorter, len(orm)))
     unverified: Pairs = []
     if left or right:
-        if key is not None:
+        if key is not None and len(left) == 1 == len(right):  # one leftover a side (a 1-row pair)
+            unverified, left, right = _match_one_by_key(legacy, orm, left[0], right[0], spec, key, forms)
+        elif key is not None:
             unverified, left, right = _match_by_key(legacy, orm, left, right, spec, key, forms)
         else:
             unverified, left, right = _match_multiset(legacy, orm, left, right, spec, ignores, equal)
@@ -198,6 +200,25 @@ def _match_by_key(
             legacy_only.append(i)
     orm_only = sorted(j for group in groups.values() for j in group)
     return pairs, legacy_only, orm_only
+
+
+def _match_one_by_key(
+    legacy: list[Any],
+    orm: list[Any],
+    i: int,
+    j: int,
+    spec: Spec,
+    key: tuple[str, ...],
+    forms: tuple[list[Hashable], list[Hashable]] | None,
+) -> tuple[Pairs, list[int], list[int]]:
+    """:func:`_match_by_key` for one row a side, without its grouping."""
+    if forms is None:
+        same = _key_forms([legacy[i]], key, spec, legacy_side=True) == _key_forms(
+            [orm[j]], key, spec, legacy_side=False
+        )
+    else:
+        same = forms[0][i] == forms[1][j]
+    return ([(i, j)], [], []) if same else ([], [i], [j])
 
 
 def _match_multiset(

@@ -47,6 +47,21 @@ def test_equal_rows_in_any_order(legacy: Any, orm: Any, spec: dict[str, Any] | N
     [
         # a forgotten filter: the ORM returns one row more
         ([{"id": 1}], [{"id": 1}, {"id": 2}], None, [("__row__", "extra_row", "[id=2]")]),
+        # one row a side: another id is another row, the same id (any spelling) the same row
+        (
+            [{"id": 1, "v": 1}],
+            [{"id": 2, "v": 1}],
+            None,
+            [("__row__", "missing_row", "[id=1]"), ("__row__", "extra_row", "[id=2]")],
+        ),
+        ([{"id": 1, "v": 1}], [{"id": "1", "v": 2}], None, [("v", "changed", "[id=1].v")]),
+        (
+            [{"k": 1, "v": 1}],
+            [{"k": 2, "v": 1}],
+            {"key": "k"},
+            [("__row__", "missing_row", "[k=1]"), ("__row__", "extra_row", "[k=2]")],
+        ),
+        ([{"k": 1, "v": 1}], [{"K": 1, "v": 2}], {"key": "k"}, [("v", "changed", "[k=1].v")]),
         # a dropped row, also the last one
         ([{"id": 1}], [], None, [("__row__", "missing_row", "[id=1]")]),
         ([{"id": 1}, {"id": 2}], [{"id": 2}], None, [("__row__", "missing_row", "[id=1]")]),
