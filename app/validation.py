@@ -40,8 +40,17 @@ def check_number(value: object, what: str, minimum: float = 0.0) -> float:
 
 
 # orjson reads integers beyond 64 bits as floats, which would make 10**30 and 10**30 + 1 equal. Only a
-# body with a run of 20 or more digits can hold one; those few take the exact stdlib parser.
-_LONG_DIGITS = re.compile(rb"[0-9]{20}")
+# body with a run of 20 or more digits can hold one; those few take the exact stdlib parser. The run is
+# found by mapping every digit to "0" and anything else to " " (bytes.translate, then a substring
+# search: both C loops); a regular expression for the same run cost five times a whole orjson.loads.
+_DIGITS_ONLY = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+_TWENTY_DIGITS = b"0" * 20
+
+
+def has_long_digit_run(body: bytes) -> bool:
+    return _TWENTY_DIGITS in body.translate(_DIGITS_ONLY)
+
+
 _INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
 
 
@@ -75,7 +84,7 @@ def parse_json(body: bytes, max_depth: int) -> Any:
     """orjson.loads plus the nesting limit; errors say where the JSON broke."""
     if not body:
         raise MalformedJson("the request body is empty; send a JSON object")
-    if _LONG_DIGITS.search(body) is not None:
+    if has_long_digit_run(body):
         data = _exact_loads(body, max_depth)
     else:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.errors import InvalidPayload, MalformedJson
-from app.validation import parse_json, too_deep
+from app.validation import has_long_digit_run, parse_json, too_deep
 
 TRICKY_TEXT = st.text(alphabet='[]{}"\\ab\n\u00e9', max_size=8)
 JSON = st.recursive(
@@ -76,3 +77,9 @@ def test_integers_past_64_bits_arrive_as_exact_decimal_text(body: bytes, expecte
 def test_the_exact_parser_names_each_problem(body: bytes, error: type[Exception], words: str) -> None:
     with pytest.raises(error, match=words):
         parse_json(body, 64)
+
+
+@given(st.binary(max_size=80) | st.text(alphabet='0123456789 .e-"x', max_size=60).map(str.encode))
+@settings(max_examples=300)
+def test_the_long_digit_scan_agrees_with_a_regular_expression(body: bytes) -> None:
+    assert has_long_digit_run(body) == (re.search(rb"[0-9]{20}", body) is not None)
