@@ -171,6 +171,14 @@ def install(app: FastAPI, extra: Iterable[type[Exception]] = ()) -> None:
     async def validation_handler(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         errors = exc.errors()
+        content_type = request.headers.get("content-type", "")
+        if "json" not in content_type and any(tuple(e.get("loc", ())) == ("body",) for e in errors):
+            # FastAPI reads a body as JSON only when the request says so: `curl -d` sends a form type.
+            message = (
+                "send the body as JSON with the header Content-Type: application/json "
+                f"(this request said {content_type or 'nothing'!r})"
+            )
+            return json_response(415, error_body("unsupported_media_type", message))
         code = "malformed_json" if any(e.get("type") == "json_invalid" for e in errors) else "invalid_request"
         status = 400 if code == "malformed_json" else 422
         return json_response(status, error_body(code, describe_validation(errors)))

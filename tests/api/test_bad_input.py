@@ -186,6 +186,14 @@ CASES = {
     "read token posts a pair": Case("POST", "/v1/pairs", 403, "ingest", body=GOOD, role="read"),
     "ingest token reads history": Case("GET", "/v1/flags/{m}/history", 403, "read", role="ingest", setup={}),
     "unknown route": Case("GET", "/v1/nothing", 404, "no endpoint", role="read"),
+    "flag change sent as a form (curl -d)": Case(
+        "PUT",
+        "/v1/flags/{m}",
+        415,
+        "Content-Type: application/json",
+        body={"state": "orm", "reason": "r"},
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    ),
 }
 
 
