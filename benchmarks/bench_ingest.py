@@ -2,10 +2,11 @@
 
 Both servers run as separate uvicorn processes on loopback (one worker each) and get the same client
 load from this process: ``CONCURRENCY`` keep-alive connections posting pre-built requests for
-``SECONDS`` each, in ``ROUNDS`` alternated rounds with the best of each kept. The pair is a 10-row
-result of ~10 mixed columns where the two sides spell most values differently (bigint as text vs
-number, numeric text vs float, snake_case vs camelCase, two timestamp spellings, date vs midnight
-instant, UUID case, JSON text vs object): equal data, as almost every real pair is.
+``SECONDS`` each, in ``ROUNDS`` alternated rounds with the best of each kept. The pair is the
+comparator benchmark's 10-row result (``benchmarks.bench_compare``): ~10 mixed columns where the two
+sides spell most values differently (bigint as text vs number, numeric text vs float, snake_case vs
+camelCase, two timestamp spellings, date vs midnight instant, UUID case, JSON text vs object): equal
+data, as almost every real pair is.
 
 The baseline is the obvious implementation: a FastAPI endpoint with a pydantic model of the pair
 that runs ``DeepDiff(legacy, orm, ignore_order=True)`` per pair (a batch endpoint loops over the
@@ -31,6 +32,7 @@ from typing import Any
 import httpx
 import orjson
 
+from benchmarks.bench_compare import legacy_row, orm_row
 from tests.live import ROOT, free_port, live_service
 
 ROWS = 10
@@ -39,38 +41,6 @@ CONCURRENCY = 8
 SECONDS = 2.0
 LATENCY_SAMPLES = 300
 ROUNDS = 2  # alternated, best of each: other processes on the machine come and go
-
-
-def legacy_row(i: int) -> dict[str, Any]:
-    """A row as a raw SQL driver renders it."""
-    return {
-        "id": str(1000 + i),
-        "tenant_id": str(9_007_199_254_740_993 + i),
-        "full_name": f"Customer {i}",
-        "balance": f"{250 + i}.50",
-        "created_at": f"2025-06-30 22:{i % 60:02d}:10.5+00",
-        "birth_date": f"1988-07-{1 + i % 28:02d}",
-        "external_ref": f"1B4E28BA-2FA1-11D2-883F-{i:012X}",
-        "preferences": f'{{"locale": "nb-NO", "alerts": {{"sms": false, "cap": {i}}}}}',
-        "is_verified": i % 3 == 0,
-        "closed_at": None,
-    }
-
-
-def orm_row(i: int) -> dict[str, Any]:
-    """The same row as the ORM serializes it."""
-    return {
-        "id": 1000 + i,
-        "tenantId": 9_007_199_254_740_993 + i,
-        "fullName": f"Customer {i}",
-        "balance": 250 + i + 0.5,
-        "createdAt": f"2025-06-30T22:{i % 60:02d}:10.500Z",
-        "birthDate": f"1988-07-{1 + i % 28:02d}T00:00:00.000Z",
-        "externalRef": f"1b4e28ba-2fa1-11d2-883f-{i:012x}",
-        "preferences": {"locale": "nb-NO", "alerts": {"sms": False, "cap": i}},
-        "isVerified": i % 3 == 0,
-        "closedAt": None,
-    }
 
 
 def the_pair(request_id: str) -> dict[str, Any]:
