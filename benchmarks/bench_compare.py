@@ -5,7 +5,7 @@ where the two sides spell most values differently (bigint as text vs number, num
 snake_case vs camelCase, two timestamp spellings, date vs midnight instant, UUID case, JSON text vs
 object). "equal" pairs hold the same data; "1 diff" pairs have one changed field in one row.
 
-Everything is measured in one run (``timeit``, best of several repeats) and printed as ratios:
+Everything is measured in one run (``timeit``, best of interleaved rounds) and printed as ratios:
 ``vs DeepDiff`` is how many times faster ``compare`` is than ``DeepDiff(legacy, orm, ignore_order=True)``;
 ``vs parse`` is how many times slower it is than ``orjson.loads`` of the pair's JSON (the floor for any
 JSON service). Goals: equal pairs >= 100x vs DeepDiff and <= 3x vs parse; 1-diff pairs >= 20x vs DeepDiff.
@@ -73,16 +73,25 @@ def pairs(rows: int) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     )
 
 
-def best_seconds(fn: Callable[[], object], *, repeat: int = 7, budget: float = 0.2) -> float:
-    """Best CPU time of one call, over ``repeat`` rounds of as many calls as fit in ``budget`` seconds.
+def calls_per_round(fn: Callable[[], object], budget: float) -> int:
+    """How many calls of ``fn`` take about ``budget`` seconds of CPU time."""
+    number, elapsed = timeit.Timer(fn, timer=time.process_time).autorange()
+    return max(1, int(number * budget / max(elapsed, 1e-9)))
 
-    CPU time (``process_time``), not wall time: on a shared machine other processes' load would
-    otherwise land in whichever measurement it happens to overlap, and skew the ratios.
+
+def best_seconds(contenders: dict[str, Callable[[], object]], *, rounds: int = 7) -> dict[str, float]:
+    """Best CPU time of one call of each contender, over ``rounds`` rounds that time them in turn.
+
+    CPU time (``process_time``), not wall time, and interleaved rounds: on a shared machine another
+    process's burst of load then lands on every contender alike instead of skewing one ratio.
     """
-    timer = timeit.Timer(fn, timer=time.process_time)
-    number, elapsed = timer.autorange()
-    number = max(1, int(number * budget / max(elapsed, 1e-9)))
-    return min(timer.repeat(repeat=repeat, number=number)) / number
+    timers = {name: timeit.Timer(fn, timer=time.process_time) for name, fn in contenders.items()}
+    numbers = {name: calls_per_round(fn, 0.05) for name, fn in contenders.items()}
+    best = dict.fromkeys(contenders, float("inf"))
+    for _ in range(rounds):
+        for name, timer in timers.items():
+            best[name] = min(best[name], timer.timeit(numbers[name]) / numbers[name])
+    return best
 
 
 def measure(legacy: Any, orm: Any, *, expect_equal: bool) -> tuple[float, float, float]:
@@ -90,10 +99,14 @@ def measure(legacy: Any, orm: Any, *, expect_equal: bool) -> tuple[float, float,
     if result.equal is not expect_equal or (not expect_equal and len(result.differences) != 1):
         raise SystemExit(f"benchmark pair misjudged: {result}")
     blob = orjson.dumps({"legacy": legacy, "orm": orm})
-    ours = best_seconds(lambda: compare(legacy, orm))
-    floor = best_seconds(lambda: orjson.loads(blob))
-    deep = best_seconds(lambda: DeepDiff(legacy, orm, ignore_order=True), repeat=3, budget=0.5)
-    return ours, deep, floor
+    best = best_seconds(
+        {
+            "compare": lambda: compare(legacy, orm),
+            "parse": lambda: orjson.loads(blob),
+            "deepdiff": lambda: DeepDiff(legacy, orm, ignore_order=True),
+        }
+    )
+    return best["compare"], best["deepdiff"], best["parse"]
 
 
 def _verdict(met: bool) -> str:
@@ -101,7 +114,7 @@ def _verdict(met: bool) -> str:
 
 
 def main() -> None:
-    print(f"Python {sys.version.split()[0]}; CPU time per pair, best of several timeit repeats")
+    print(f"Python {sys.version.split()[0]}; CPU time per pair, best of 7 interleaved timeit rounds")
     columns = ("rows", "pair", "compare", "DeepDiff", "orjson.loads", "vs DeepDiff", "vs parse")
     header = "{:>5} {:<7} {:>11} {:>11} {:>12} {:>12} {:>9}".format(*columns)
     print(header)

@@ -19,7 +19,7 @@ from typing import Any, Final
 import orjson
 
 from comparators.fields import field_plan
-from comparators.normalize import MIDNIGHTS_UTC, date_ok, fraction_in_utc
+from comparators.normalize import MIDNIGHTS_UTC, SAME_UTC_INSTANT, ZERO_ZONE, date_ok, fraction_in_utc
 from comparators.spec import Spec
 
 MIN_ROWS: Final = 8
@@ -32,29 +32,19 @@ _UUID = rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
 _UUIDS = re.compile(rf"(?:{_UUID}\n)*{_UUID}")
 _DAY_AND_CLOCK_LINE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 _DAY_AND_CLOCK_LINES = re.compile(rf"(?:{_DAY_AND_CLOCK_LINE}\n)*{_DAY_AND_CLOCK_LINE}")
-_ZERO_ZONE = r"(?:Z|z|[+-]00(?::?00)?)"
 # One line per distinct pair of what follows HH:MM:SS, "legacy|orm": each side in UTC, and fractions of
 # which one is a prefix of the other (the coarser-precision rule) or absent. Each alternative refers
 # only to the group it sets itself, so no capture left over from an earlier line counts.
 _TAIL_LINE = (
-    rf"(?:[.,]([0-9]+)[0-9]*{_ZERO_ZONE}\|[.,]\1{_ZERO_ZONE}"  # the orm fraction is a prefix
-    rf"|[.,]([0-9]+){_ZERO_ZONE}\|[.,]\2[0-9]*{_ZERO_ZONE}"  # the legacy fraction is a prefix
-    rf"|{_ZERO_ZONE}\|(?:[.,][0-9]+)?{_ZERO_ZONE}"  # no legacy fraction
-    rf"|[.,][0-9]+{_ZERO_ZONE}\|{_ZERO_ZONE})"  # no orm fraction
+    rf"(?:[.,]([0-9]+)[0-9]*{ZERO_ZONE}\|[.,]\1{ZERO_ZONE}"  # the orm fraction is a prefix
+    rf"|[.,]([0-9]+){ZERO_ZONE}\|[.,]\2[0-9]*{ZERO_ZONE}"  # the legacy fraction is a prefix
+    rf"|{ZERO_ZONE}\|(?:[.,][0-9]+)?{ZERO_ZONE}"  # no legacy fraction
+    rf"|[.,][0-9]+{ZERO_ZONE}\|{ZERO_ZONE})"  # no orm fraction
 )
 _TAIL_LINES = re.compile(rf"(?:{_TAIL_LINE}\n)+")
-# The same over whole "legacy|orm" lines: the same date and wall clock (backreferences \1, \2), then
-# the tails as above.
-_SAME = r"\|\1[Tt ]\2"
-_INSTANT_LINE = (
-    rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
-    rf"[.,]([0-9]+)[0-9]*{_ZERO_ZONE}{_SAME}[.,]\3{_ZERO_ZONE}"
-    rf"|[.,]([0-9]+){_ZERO_ZONE}{_SAME}[.,]\4[0-9]*{_ZERO_ZONE}"
-    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]+)?{_ZERO_ZONE}"
-    rf"|[.,][0-9]+{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"
-    r")"
-)
-_INSTANT_LINES = re.compile(rf"(?:{_INSTANT_LINE}\n)+")  # every line ends with "\n": one copy of the groups
+# The same over whole "legacy|orm" lines: the same date and wall clock, then the tails as above. Every
+# line ends with "\n", so the pattern holds one copy of the groups.
+_INSTANT_LINES = re.compile(rf"(?:{SAME_UTC_INSTANT}\n)+")
 _PROBE: Final = 16
 _FEW_TAILS: Final = 2
 """Up to this many distinct (legacy, ORM) tails are read one by one; more, by :data:`_TAIL_LINES`."""

@@ -26,6 +26,7 @@ from comparators.normalize import (
     number_of_text,
     numbers_equal,
     same_instant_text,
+    same_utc_instant,
     uuids_equal,
 )
 from comparators.spec import Spec
@@ -263,6 +264,8 @@ def texts_equal(legacy: str, orm: str, spec: Spec, ignores: Ignores) -> bool:
         # Only an instant can start like this (a UUID has its first dash at 8, a number none at 4).
         if not (len(orm) >= 10 and orm[4] == "-" and orm[7] == "-"):
             return False
+        if size != 10 and len(orm) != 10 and same_utc_instant(legacy, orm):  # (a date alone: below)
+            return True
         quick = same_instant_text(legacy, orm, spec.time_precision, spec.naive_is_utc)
         if quick is not None:
             return quick

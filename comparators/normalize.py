@@ -29,6 +29,7 @@ _INSTANT = re.compile(
     r"(?:(Z|z)|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?"
 )
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_UUID_LOWER = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _ISO_DURATION = re.compile(
     r"(-)?P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"
     r"(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)(?:[.,]([0-9]+))?S)?)?"
@@ -176,6 +177,21 @@ MIDNIGHTS_UTC: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_
 """Every spelling of midnight UTC after a date (up to nine fraction digits) that :func:`instant_of` reads."""
 _NAIVE_MIDNIGHTS: Final = frozenset(f"{s}{c}" for s in "Tt " for c in _MIDNIGHT_CLOCKS)
 _fromisoformat: Final = datetime.fromisoformat
+ZERO_ZONE: Final = r"(?:Z|z|[+-]00(?::?00)?)"
+"""UTC as an offset: ``Z``, ``+00``, ``-0000``, ``+00:00`` (the spellings of :data:`_UTC_ZONES`)."""
+_SAME = r"\|\1[Tt ]\2"
+SAME_UTC_INSTANT: Final = (
+    rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
+    rf"[.,]([0-9]+)[0-9]*{ZERO_ZONE}{_SAME}[.,]\3{ZERO_ZONE}"  # the orm fraction is a prefix
+    rf"|[.,]([0-9]+){ZERO_ZONE}{_SAME}[.,]\4[0-9]*{ZERO_ZONE}"  # the legacy fraction is a prefix
+    rf"|{ZERO_ZONE}{_SAME}(?:[.,][0-9]+)?{ZERO_ZONE}"  # no legacy fraction
+    rf"|[.,][0-9]+{ZERO_ZONE}{_SAME}{ZERO_ZONE}"  # no orm fraction
+    r")"
+)
+"""A ``legacy|orm`` line of two instants with the same date and wall clock (backreferences), each in
+UTC, whose fractions agree at the coarser of the two: equal by the instant rule at any
+``time_precision`` (truncating both further keeps them equal), once the date is a real day."""
+_SAME_UTC_INSTANT: Final = re.compile(SAME_UTC_INSTANT)
 _TRUNCATE: Final = (1_000_000, 100_000, 10_000, 1000, 100, 10)
 """Microseconds per unit of the last of 0..5 fraction digits."""
 _ZONE_LENGTHS: Final = frozenset({0, 1, 3, 5, 6})
@@ -191,6 +207,13 @@ def date_ok(text: str) -> bool:
     if not (year.isdigit() and month.isdigit() and day.isdigit()):
         return False
     return _valid_date(int(year), int(month), int(day))
+
+
+def same_utc_instant(a: str, b: str) -> bool:
+    """The usual pair (a driver's ``2025-06-30 22:45:10.5+00``, an ORM's ``2025-06-30T22:45:10.500Z``)
+    settled by one regular expression, and a cached check of the day. False says nothing: the caller
+    goes on to :func:`same_instant_text` (other zones, naive times, a coarser ``time_precision``)."""
+    return _SAME_UTC_INSTANT.fullmatch(f"{a}|{b}") is not None and date_ok(a[:10])
 
 
 def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool) -> bool | None:
@@ -342,15 +365,8 @@ def looks_like_duration(text: str) -> bool:
 
 def uuids_equal(a: str, b: str) -> bool:
     """Two UUIDs in 8-4-4-4-12 hex form are equal regardless of letter case; nothing else is a UUID."""
-    if len(a) != 36:
-        return False
     lower = a.lower()
-    return (
-        lower == b.lower()
-        and lower[8:24:5] == "----"  # at 8, 13, 18 and 23, and nowhere else:
-        and lower.count("-") == 4
-        and not lower.strip("-0123456789abcdef")
-    )
+    return lower == b.lower() and _UUID_LOWER.fullmatch(lower) is not None
 
 
 # --- JSON text ---------------------------------------------------------------------------------------
