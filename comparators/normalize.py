@@ -177,15 +177,15 @@ MIDNIGHTS_UTC: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_
 """Every spelling of midnight UTC after a date (up to nine fraction digits) that :func:`instant_of` reads."""
 _NAIVE_MIDNIGHTS: Final = frozenset(f"{s}{c}" for s in "Tt " for c in _MIDNIGHT_CLOCKS)
 _fromisoformat: Final = datetime.fromisoformat
-ZERO_ZONE: Final = r"(?:Z|z|[+-]00(?::?00)?)"
+_ZERO_ZONE: Final = r"(?:Z|z|[+-]00(?::?00)?)"
 """UTC as an offset: ``Z``, ``+00``, ``-0000``, ``+00:00`` (the spellings of :data:`_UTC_ZONES`)."""
 _SAME = r"\|\1[Tt ]\2"
 SAME_UTC_INSTANT: Final = (
     rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
-    rf"[.,]([0-9]+)[0-9]*{ZERO_ZONE}{_SAME}[.,]\3{ZERO_ZONE}"  # the orm fraction is a prefix
-    rf"|[.,]([0-9]+){ZERO_ZONE}{_SAME}[.,]\4[0-9]*{ZERO_ZONE}"  # the legacy fraction is a prefix
-    rf"|{ZERO_ZONE}{_SAME}(?:[.,][0-9]+)?{ZERO_ZONE}"  # no legacy fraction
-    rf"|[.,][0-9]+{ZERO_ZONE}{_SAME}{ZERO_ZONE}"  # no orm fraction
+    rf"[.,]([0-9]+)[0-9]*{_ZERO_ZONE}{_SAME}[.,]\3{_ZERO_ZONE}"  # the orm fraction is a prefix
+    rf"|[.,]([0-9]+){_ZERO_ZONE}{_SAME}[.,]\4[0-9]*{_ZERO_ZONE}"  # the legacy fraction is a prefix
+    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]+)?{_ZERO_ZONE}"  # no legacy fraction
+    rf"|[.,][0-9]+{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"  # no orm fraction
     r")"
 )
 """A ``legacy|orm`` line of two instants with the same date and wall clock (backreferences), each in
@@ -283,22 +283,6 @@ def _fraction_digits(text: str) -> int:
     if len(zone) in _ZONE_LENGTHS and (not zone or zone[0] in "Z+-"):
         return digits
     return -1
-
-
-def fraction_in_utc(tail: str, naive_is_utc: bool = False) -> str | None:
-    """The fraction digits of what follows ``HH:MM:SS`` when the rest is a UTC offset (or none, when
-    naive times are UTC); None otherwise."""
-    if tail[:1] in (".", ","):
-        rest = tail[1:]
-        zone = rest.lstrip("0123456789")
-        fraction = rest[: len(rest) - len(zone)]
-        if not fraction:
-            return None
-    else:
-        fraction, zone = "", tail
-    if zone in _UTC_ZONES or (naive_is_utc and not zone):
-        return fraction
-    return None
 
 
 def looks_like_instant(text: str) -> bool:
