@@ -53,6 +53,17 @@ PRISMA = "2025-06-30T22:45:10.123Z"
         ('{"a": 1}', {"a": 1}, '{"a": 1}, {"a": 2}', {"a": 1}),
         ('{"a": 1}', {"a": 1}, '{"a": true}', {"a": 1}),
         (True, True, True, 1),
+        # A value of another type further down a column (only the first row's types pick the check).
+        ("42", 42, "1", True),
+        ("42", 42, "None", None),
+        ("42", 42, None, "None"),
+        ("12.50", 12.5, "1", True),
+        ('{"a": 1}', {"a": 1}, '"x"', "x"),
+        ('{"a": 1}', {"a": 1}, "[1]", [True]),
+        (UUID.upper(), UUID, 5, UUID),
+        (PG, PRISMA, PG, 1),
+        ("2025-03-01", "2025-03-01T00:00:00.000Z", ["2025-03-01"], "2025-03-01T00:00:00.000Z"),
+        ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-03-01", {"2025-03-01": 1}),
     ],
 )
 def test_one_bad_row_among_many_is_found(
