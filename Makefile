@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Which build the tree holds; named by mode so that switching SHADOWDIFF_COMPILE rebuilds.
 BUILT  := $(VENV)/.built-$(if $(filter 0,$(SHADOWDIFF_COMPILE)),pure,compiled)
 # What a build leaves in the source tree (setuptools builds extensions in place for editable installs).
-COMPILED_FILES := comparators/*.so comparators__mypyc*.so
+COMPILED_FILES := comparators/*.so
 
 .PHONY: run test lint bench clean
 

@@ -37,9 +37,12 @@ def extensions() -> list[Extension]:
 
     # "--config-file=": the project's [tool.mypy] loads the pydantic plugin for app/, which the isolated
     # build environment does not have; `make lint` already checks comparators/ strictly with it.
-    # group_name fixes the shared library's name (comparators__mypyc.*.so) instead of a hash of the
-    # module list, so a module added later does not leave an orphaned library behind.
-    built = mypycify(["--config-file=", *modules], opt_level="3", group_name="comparators")
+    # group_name puts the shared library holding the code inside the package
+    # (comparators/_compiled__mypyc.*.so, beside the per-module shims that load it) under a fixed name:
+    # mypyc's default is a top-level module named by a hash of the module list, which a setuptools
+    # editable finder only finds if the install that registered it compiled too, and which a module
+    # added later would orphan.
+    built = mypycify(["--config-file=", *modules], opt_level="3", group_name="comparators._compiled")
     # mypyc builds setuptools Extensions whenever setuptools is importable, as it is here.
     return cast("list[Extension]", built)
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "comparators"
-GROUP_LIBRARY = f"{PACKAGE}__mypyc"
-"""The shared library holding all the compiled code (setup.py's group_name); each module's .so is a shim."""
+GROUP_LIBRARY = "_compiled__mypyc"
+"""The shared library in the package holding all the compiled code (setup.py's group_name); each
+module's own .so is a shim that loads it."""
 
 REMEDY = (
     "Run `make test` (it rebuilds the compiled modules when a source changes), or rebuild with"
@@ -34,11 +35,11 @@ def _extension(directory: Path, stem: str) -> Path | None:
 def stale_compiled_modules(root: Path = ROOT) -> list[str]:
     """One message per compiled module that would shadow a newer source, or has no source any more."""
     package = root / PACKAGE
-    group = _extension(root, GROUP_LIBRARY)
+    group = _extension(package, GROUP_LIBRARY)
     problems: list[str] = []
     for compiled in sorted(package.iterdir()):
         suffix = next((s for s in EXTENSION_SUFFIXES if compiled.name.endswith(s)), None)
-        if suffix is None:
+        if suffix is None or compiled.name == GROUP_LIBRARY + suffix:
             continue
         source = package / (compiled.name.removesuffix(suffix) + ".py")
         shown = compiled.relative_to(root)

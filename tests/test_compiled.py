@@ -48,7 +48,7 @@ T0 = 1_700_000_000 * SECOND
 def test_a_fresh_build_is_not_stale(tmp_path: Path) -> None:
     _write(tmp_path / PACKAGE / "equal.py", T0)
     _write(tmp_path / PACKAGE / f"equal{SUFFIX}", T0 + SECOND)
-    _write(tmp_path / f"{GROUP_LIBRARY}{SUFFIX}", T0 + SECOND)
+    _write(tmp_path / PACKAGE / f"{GROUP_LIBRARY}{SUFFIX}", T0 + SECOND)
     assert stale_compiled_modules(tmp_path) == []
 
 
@@ -68,7 +68,7 @@ def test_a_shim_rebuilt_without_its_code_library_is_stale(tmp_path: Path) -> Non
     """The per-module .so only forwards to the group library, which holds the code."""
     _write(tmp_path / PACKAGE / "equal.py", T0 + SECOND)
     _write(tmp_path / PACKAGE / f"equal{SUFFIX}", T0 + 2 * SECOND)
-    _write(tmp_path / f"{GROUP_LIBRARY}{SUFFIX}", T0)
+    _write(tmp_path / PACKAGE / f"{GROUP_LIBRARY}{SUFFIX}", T0)
     assert [p.split()[0] for p in stale_compiled_modules(tmp_path)] == ["comparators/equal.py"]
 
 
