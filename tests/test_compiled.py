@@ -29,7 +29,10 @@ def test_engine_modules_are_compiled() -> None:
         for name in ENGINE_MODULES
         if not str(importlib.import_module(name).__file__).endswith(tuple(EXTENSION_SUFFIXES))
     ]
-    assert pure == []
+    assert pure == [], (
+        f"{', '.join(pure)} run as Python, not compiled: rebuild with `make test`; installed with"
+        " SHADOWDIFF_COMPILE=0 on purpose? Set it for pytest too."
+    )
     # The public entry point, re-exported by the (pure) package __init__, is the native function.
     assert not inspect.isfunction(comparators.compare)
 
