@@ -32,7 +32,7 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None) -> Comparison:
         spec = DEFAULT_SPEC
     if type(legacy) is not type(orm):
         legacy, orm = _unwrap_json_text(legacy, orm, spec)
-    ignores = spec.ignore_paths or None
+    ignores: Ignores = spec.ignore_paths or None
     matching: RowMatching | None = None
     if type(legacy) is list and type(orm) is list:
         if len(legacy) == 1 == len(orm) and type(legacy[0]) is dict and type(orm[0]) is dict and not ignores:

@@ -81,18 +81,11 @@ class Spec:
         _check_names("ignore", self.ignore, allow_empty=True)
         for legacy, orm in self.rename:
             _check_names("rename", (legacy, orm), allow_empty=False)
-        if not isinstance(self.ordered, bool):
-            raise SpecError("ordered", f"must be true or false, not {self.ordered!r}")
-        if not isinstance(self.strict_types, bool):
-            raise SpecError("strict_types", f"must be true or false, not {self.strict_types!r}")
-        tol = self.float_tolerance
-        if isinstance(tol, bool) or not isinstance(tol, int | float) or not math.isfinite(tol):
-            raise SpecError("float_tolerance", f"must be a number, not {tol!r}")
-        if not 0 <= tol < 1:
-            raise SpecError("float_tolerance", f"must be at least 0 and below 1 (relative), not {tol!r}")
-        prec = self.time_precision
-        if prec is not None and (isinstance(prec, bool) or not isinstance(prec, int) or not 0 <= prec <= 9):
-            raise SpecError("time_precision", f"must be 0..9 fraction digits, not {prec!r}")
+        _flag("ordered", self.ordered)
+        _flag("strict_types", self.strict_types)
+        _tolerance(self.float_tolerance)
+        if self.time_precision is not None:
+            _precision(self.time_precision)
         object.__setattr__(self, "naive_tz", _zone(self.naive_time_zone))
         object.__setattr__(self, "naive_is_utc", self.naive_tz is UTC)
         names = {canonical_name(n) for n in self.ignore if "." not in n}
@@ -118,26 +111,30 @@ class Spec:
         if raw.get("key") is not None:
             key = raw["key"]
             args["key"] = (key,) if isinstance(key, str) else _string_tuple("key", key)
+        # Each raw value is checked here, before the constructor sees it: compiled (mypyc), the
+        # dataclass refuses an ill-typed field with a TypeError that names neither option nor fix.
         if raw.get("ordered") is not None:
-            args["ordered"] = raw["ordered"]
+            args["ordered"] = _flag("ordered", raw["ordered"])
         if raw.get("ignore") is not None:
             args["ignore"] = _string_tuple("ignore", raw["ignore"])
         if raw.get("rename") is not None:
             ren = raw["rename"]
             if not isinstance(ren, Mapping):
                 raise SpecError("rename", "must be an object mapping legacy names to ORM names")
-            args["rename"] = tuple((k, v) for k, v in ren.items())
+            for pair in ren.items():
+                _check_names("rename", pair, allow_empty=False)
+            args["rename"] = tuple(ren.items())
         if raw.get("float_tolerance") is not None:
-            args["float_tolerance"] = raw["float_tolerance"]
+            args["float_tolerance"] = _tolerance(raw["float_tolerance"])
         if raw.get("time_precision") is not None:
             prec = raw["time_precision"]
-            args["time_precision"] = _PRECISION_NAMES.get(prec, prec) if isinstance(prec, str) else prec
             if isinstance(prec, str) and prec not in _PRECISION_NAMES:
                 raise SpecError("time_precision", f"must be 0..9 or one of s, ms, us, ns, not {prec!r}")
+            args["time_precision"] = _precision(_PRECISION_NAMES[prec] if isinstance(prec, str) else prec)
         if raw.get("naive_time_zone") is not None:
-            args["naive_time_zone"] = raw["naive_time_zone"]
+            args["naive_time_zone"] = _zone_name(raw["naive_time_zone"])
         if raw.get("strict_types") is not None:
-            args["strict_types"] = raw["strict_types"]
+            args["strict_types"] = _flag("strict_types", raw["strict_types"])
         return cls(**args)
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,9 +177,34 @@ def _check_names(option: str, names: tuple[Any, ...], *, allow_empty: bool) -> N
             raise SpecError(option, f"{name!r}: write paths without row keys or indexes, e.g. 'items.price'")
 
 
-def _zone(name: Any) -> tzinfo:
+def _flag(option: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SpecError(option, f"must be true or false, not {value!r}")
+    return value
+
+
+def _tolerance(tol: Any) -> float:
+    if isinstance(tol, bool) or not isinstance(tol, int | float) or not math.isfinite(tol):
+        raise SpecError("float_tolerance", f"must be a number, not {tol!r}")
+    if not 0 <= tol < 1:
+        raise SpecError("float_tolerance", f"must be at least 0 and below 1 (relative), not {tol!r}")
+    return tol
+
+
+def _precision(prec: Any) -> int:
+    if isinstance(prec, bool) or not isinstance(prec, int) or not 0 <= prec <= 9:
+        raise SpecError("time_precision", f"must be 0..9 fraction digits, not {prec!r}")
+    return prec
+
+
+def _zone_name(name: Any) -> str:
     if not isinstance(name, str) or not name:
         raise SpecError("naive_time_zone", f"must be a zone name such as 'UTC' or '+02:00', not {name!r}")
+    return name
+
+
+def _zone(name: Any) -> tzinfo:
+    name = _zone_name(name)
     if name.upper() in ("UTC", "Z", "GMT"):
         return UTC
     match = _OFFSET.fullmatch(name)

@@ -1,10 +1,22 @@
-"""Shared test fixtures: a scratch directory per test module for service logs and data."""
+"""Shared test fixtures: a scratch directory per test module for service logs and data.
+
+Also refuses to start when a compiled engine module is older than its source (see tests/compiled.py):
+the suite would otherwise pass or fail on code that is no longer in the tree.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from tests.compiled import REMEDY, stale_compiled_modules
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    problems = stale_compiled_modules()
+    if problems:
+        raise pytest.UsageError("\n".join([*problems, REMEDY]))
 
 
 @pytest.fixture(scope="module")

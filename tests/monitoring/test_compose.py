@@ -99,7 +99,14 @@ def test_service_does_not_listen_beyond_loopback_without_tokens() -> None:
 
 def test_dockerfile_copies_only_what_exists_and_dockerignore_lets_it_through() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    sources = [s for line in re.findall(r"^COPY (.+) \S+$", dockerfile, re.MULTILINE) for s in line.split()]
+    # COPY --from copies out of an earlier build stage, not the context: it must name a stage.
+    stages = set(re.findall(r"^FROM \S+ AS (\S+)$", dockerfile, re.MULTILINE))
+    assert set(re.findall(r"^COPY --from=(\S+) ", dockerfile, re.MULTILINE)) <= stages
+    sources = [
+        s
+        for line in re.findall(r"^COPY (?!--from=)(.+) \S+$", dockerfile, re.MULTILINE)
+        for s in line.split()
+    ]
     assert sources and all((ROOT / s).exists() for s in sources)
     allowed = {
         line[1:].rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines() if line[:1] == "!"
