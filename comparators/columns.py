@@ -25,14 +25,16 @@ from comparators.spec import Spec
 MIN_ROWS: Final = 8
 """Below this, the set-up of column lists costs more than it saves."""
 
-_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
-_NUMBERS = re.compile(rf"(?:{_NUMBER}\n)*{_NUMBER}")
+# Possessive repetition (*+, ++, ?+) where what follows cannot start with what it took: the same
+# matches, without the regular-expression engine's backtracking records (a third fewer instructions).
+_NUMBER = r"-?+(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?+"
+_NUMBERS = re.compile(rf"(?:{_NUMBER}\n)*+{_NUMBER}")
 _HEX = "[0-9a-f]"
 _UUID = rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
-_UUIDS = re.compile(rf"(?:{_UUID}\n)*{_UUID}")
+_UUIDS = re.compile(rf"(?:{_UUID}\n)*+{_UUID}")
 # "legacy|orm" lines of instants equal by the rule (see SAME_UTC_INSTANT). Every line ends with "\n", so
 # the pattern holds one copy of the groups and none is left over from an earlier line.
-_INSTANT_LINES = re.compile(rf"(?:{SAME_UTC_INSTANT}\n)+")
+_INSTANT_LINES = re.compile(rf"(?:{SAME_UTC_INSTANT}\n)++")
 _DAY: Final = itemgetter(slice(0, 10))
 _AFTER_DAY: Final = itemgetter(slice(10, None))
 

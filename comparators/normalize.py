@@ -177,15 +177,17 @@ MIDNIGHTS_UTC: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_
 """Every spelling of midnight UTC after a date (up to nine fraction digits) that :func:`instant_of` reads."""
 _NAIVE_MIDNIGHTS: Final = frozenset(f"{s}{c}" for s in "Tt " for c in _MIDNIGHT_CLOCKS)
 _fromisoformat: Final = datetime.fromisoformat
-_ZERO_ZONE: Final = r"(?:Z|z|[+-]00(?::?00)?)"
+_ZERO_ZONE: Final = r"(?:Z|z|[+-]00(?::?00)?+)"
 """UTC as an offset: ``Z``, ``+00``, ``-0000``, ``+00:00`` (the spellings of :data:`_UTC_ZONES`)."""
 _SAME = r"\|\1[Tt ]\2"
+# Possessive quantifiers (*+, ++, ?+) wherever what follows cannot start with what they took: they
+# match exactly the same lines and spare the regular-expression engine its backtracking records.
 SAME_UTC_INSTANT: Final = (
     rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
     rf"[.,]([0-9]+)[0-9]*{_ZERO_ZONE}{_SAME}[.,]\3{_ZERO_ZONE}"  # the orm fraction is a prefix
-    rf"|[.,]([0-9]+){_ZERO_ZONE}{_SAME}[.,]\4[0-9]*{_ZERO_ZONE}"  # the legacy fraction is a prefix
-    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]+)?{_ZERO_ZONE}"  # no legacy fraction
-    rf"|[.,][0-9]+{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"  # no orm fraction
+    rf"|[.,]([0-9]++){_ZERO_ZONE}{_SAME}[.,]\4[0-9]*+{_ZERO_ZONE}"  # the legacy fraction is a prefix
+    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]++)?+{_ZERO_ZONE}"  # no legacy fraction
+    rf"|[.,][0-9]++{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"  # no orm fraction
     r")"
 )
 """A ``legacy|orm`` line of two instants with the same date and wall clock (backreferences), each in
