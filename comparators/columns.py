@@ -36,7 +36,6 @@ _UUIDS = re.compile(rf"(?:{_UUID}\n)*+{_UUID}")
 # the pattern holds one copy of the groups and none is left over from an earlier line.
 _INSTANT_LINES = re.compile(rf"(?:{SAME_UTC_INSTANT}\n)++")
 _DAY: Final = itemgetter(slice(0, 10))
-_AFTER_DAY: Final = itemgetter(slice(10, None))
 
 ValuesEqual = Callable[[Any, Any, Spec, None], bool]
 Column = tuple[Any, ...]
@@ -179,6 +178,10 @@ def _same_day_instants(legacy: Column, orm: Column) -> bool:
 
 
 def _dates_at_midnight(dates: Column, instants: Column) -> bool:
-    if not set(map(_AFTER_DAY, instants)) <= MIDNIGHTS_UTC or tuple(map(_DAY, instants)) != dates:
+    """Every instant is its date followed by the first one's spelling of midnight UTC: one string
+    built and compared. (A date holds no newline once ``date_ok`` passes, nor does a spelling of
+    midnight, so equal joins pair each instant with its own date.)"""
+    midnight = instants[0][10:]
+    if midnight not in MIDNIGHTS_UTC or (midnight + "\n").join(dates) + midnight != "\n".join(instants):
         return False
     return all(map(date_ok, set(dates)))  # (date_ok checks the YYYY-MM-DD form too)

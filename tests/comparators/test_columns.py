@@ -96,6 +96,22 @@ def test_many_equal_rows_are_equal(legacy_value: Any, orm_value: Any) -> None:
     assert compare(legacy, orm).equal
 
 
+@pytest.mark.parametrize(
+    ("legacy_value", "orm_value", "odd_legacy", "odd_orm"),
+    [
+        ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-03-02", "2025-03-02 00:00:00+00"),
+        ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-03-02T00:00:00Z", "2025-03-02"),
+        (UUID.upper(), UUID, UUID, UUID.upper()),
+        ("42", 42, "-7", -7),
+    ],
+)
+def test_a_row_spelled_otherwise_among_many_is_still_equal(
+    legacy_value: Any, orm_value: Any, odd_legacy: Any, odd_orm: Any
+) -> None:
+    legacy, orm = _rows(legacy_value, orm_value, odd_legacy, odd_orm)
+    assert compare(legacy, orm).equal
+
+
 def test_rows_with_another_key_set_are_not_taken_as_one_column() -> None:
     legacy, orm = _rows(1, 1, 1, 1)
     legacy[-1] = {"id": ROWS - 1, "w": 1}
