@@ -184,15 +184,17 @@ _SAME = r"\|\1[Tt ]\2"
 # match exactly the same lines and spare the regular-expression engine its backtracking records.
 SAME_UTC_INSTANT: Final = (
     rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
-    rf"[.,]([0-9]+)[0-9]*{_ZERO_ZONE}{_SAME}[.,]\3{_ZERO_ZONE}"  # the orm fraction is a prefix
-    rf"|[.,]([0-9]++){_ZERO_ZONE}{_SAME}[.,]\4[0-9]*+{_ZERO_ZONE}"  # the legacy fraction is a prefix
-    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]++)?+{_ZERO_ZONE}"  # no legacy fraction
-    rf"|[.,][0-9]++{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"  # no orm fraction
+    rf"[.,]([0-9]++){_ZERO_ZONE}{_SAME}[.,]\3[0-9]*+{_ZERO_ZONE}"  # the first fraction is a prefix
+    rf"|[.,]([0-9]+?)[0-9]*+{_ZERO_ZONE}{_SAME}[.,]\4{_ZERO_ZONE}"  # the second fraction is a prefix
+    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]++)?+{_ZERO_ZONE}"  # no first fraction
+    rf"|[.,][0-9]++{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"  # no second fraction
     r")"
 )
-"""A ``legacy|orm`` line of two instants with the same date and wall clock (backreferences), each in
-UTC, whose fractions agree at the coarser of the two: equal by the instant rule at any
-``time_precision`` (truncating both further keeps them equal), once the date is a real day."""
+"""An ``a|b`` line of two instants with the same date and wall clock (backreferences), each in UTC,
+whose fractions agree at the coarser of the two: equal by the instant rule at any ``time_precision``
+(truncating both further keeps them equal), once the date is a real day. Callers put the ORM side
+first: it usually has the shorter fraction (milliseconds against a driver's microseconds), and a
+line whose first fraction is the shorter matches without backtracking."""
 _SAME_UTC_INSTANT: Final = re.compile(SAME_UTC_INSTANT)
 _TRUNCATE: Final = (1_000_000, 100_000, 10_000, 1000, 100, 10)
 """Microseconds per unit of the last of 0..5 fraction digits."""
@@ -215,7 +217,7 @@ def same_utc_instant(a: str, b: str) -> bool:
     """The usual pair (a driver's ``2025-06-30 22:45:10.5+00``, an ORM's ``2025-06-30T22:45:10.500Z``)
     settled by one regular expression, and a cached check of the day. False says nothing: the caller
     goes on to :func:`same_instant_text` (other zones, naive times, a coarser ``time_precision``)."""
-    return _SAME_UTC_INSTANT.fullmatch(f"{a}|{b}") is not None and date_ok(a[:10])
+    return _SAME_UTC_INSTANT.fullmatch(f"{b}|{a}") is not None and date_ok(a[:10])
 
 
 def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool) -> bool | None:
