@@ -28,6 +28,7 @@ from app.flag_service import FlagService
 from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
+from app.rollups import Rollups
 from app.spec_cache import SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import check_name, check_number
@@ -127,6 +128,8 @@ class Ingestor:
         max_differences: int,
         store_values: bool,
         rng: random.Random | None = None,
+        *,
+        rollups: Rollups | None = None,
     ) -> None:
         self.flags = flags
         self.specs = specs
@@ -137,6 +140,7 @@ class Ingestor:
         self.max_differences = max_differences
         self.store_values = store_values
         self.rng = rng or random.Random()
+        self.rollups = rollups
 
     async def single(self, data: Any, actor: str) -> dict[str, Any]:
         return await self.process(parse_pair(data), actor)
@@ -212,21 +216,33 @@ class Ingestor:
         fields: dict[str, None] = {}
         for diff in differences:
             fields.setdefault(diff.field, None)
-        for field in fields:
-            self.metrics.count_mismatch_field(q, field)
+        labels = tuple(dict.fromkeys(self.metrics.count_mismatch_field(q, field) for field in fields))
         shown = [self.redactor.difference(d.to_wire()) for d in differences[: self.max_differences]]
         stored = shown if self.store_values else [_without_values(d) for d in shown]
         self.writer.offer(
             MismatchSample(pair.module, pair.query_name, tuple(fields), stored, pair.request_id, now())
         )
-        answer = self._done(q, pair, "mismatch", None)
+        answer = self._done(q, pair, "mismatch", None, labels)
         answer["differences"] = shown
         answer["difference_count"] = len(differences)
         answer["truncated"] = len(differences) > len(shown)
         return answer
 
-    def _done(self, q: QueryMetrics, pair: Pair, outcome: str, reason: str | None) -> dict[str, Any]:
+    def _done(
+        self, q: QueryMetrics, pair: Pair, outcome: str, reason: str | None, fields: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         q.outcome[outcome].inc()
+        if self.rollups is not None:
+            self.rollups.record(
+                q.module,
+                q.query_name,
+                outcome,
+                pair.legacy.latency_ms,
+                pair.orm.latency_ms,
+                pair.legacy.error_type is not None,
+                pair.orm.error_type is not None,
+                fields,
+            )
         for observer in self.observers:
             try:
                 observer(pair.module, pair.query_name, outcome)

@@ -83,6 +83,7 @@ async def start(services: Services) -> None:
             await store.put_spec(StoredSpec(module, query_name, spec, now(), SPECS_FILE_ACTOR))
     await services.specs.load(store)
     services.writer.start()
+    services.rollups.start()
     if settings.database_url:  # other replicas may store specs too; flags have NOTIFY, specs a poll
         services.background.append(asyncio.create_task(reload_specs(services), name="spec-reload"))
     log.info(
@@ -101,5 +102,6 @@ async def reload_specs(services: Services) -> None:
 
 async def stop(services: Services) -> None:
     await services.stop_background()
+    await services.rollups.close()
     await services.writer.close()
     await services.store.close()

@@ -117,6 +117,13 @@ class Metrics:
             ["module", "actor"],
             registry=registry,
         )
+        self.flag_changes = Counter(
+            "shadow_flag_changes_total",
+            "Flag changes by module, new state and mechanism (api, alertmanager, guard): the dashboard's "
+            "annotations; who and why are in the history.",
+            ["module", "to", "actor"],
+            registry=registry,
+        )
         self.http_requests = Counter(
             "http_requests_total",
             "Requests to this service by route template.",
@@ -160,10 +167,11 @@ class Metrics:
             self._handles[(module, query_name)] = handle
         return handle
 
-    def count_mismatch_field(self, q: QueryMetrics, field: str) -> None:
-        self.mismatch.labels(
-            q.module, q.query_name, self._field_cap.fold((q.module, q.query_name), field)
-        ).inc()
+    def count_mismatch_field(self, q: QueryMetrics, field: str) -> str:
+        """Count one differing field; the label it was counted under (``__other__`` past the cap)."""
+        folded = self._field_cap.fold((q.module, q.query_name), field)
+        self.mismatch.labels(q.module, q.query_name, folded).inc()
+        return folded
 
     def count_error(self, side: str, q: QueryMetrics, error_type: str) -> None:
         counter = self.sql_errors if side == "sql" else self.prisma_errors
@@ -186,7 +194,7 @@ class FlagCollector(Collector):
         )
         enabled = GaugeMetricFamily(
             "feature_flag_enabled",
-            "1 when the ORM path serves the module (orm or migrated).",
+            "The share of requests the ORM serves: 0 in legacy/shadow, serve_rate in orm, 1 in migrated.",
             labels=["flag"],
         )
         module_rate = GaugeMetricFamily(
@@ -195,7 +203,7 @@ class FlagCollector(Collector):
         for flag in flags:
             for state in FlagState:
                 progress.add_metric([flag.module, state.value], 1.0 if flag.state is state else 0.0)
-            enabled.add_metric([flag.module], 1.0 if flag.state.orm_serves else 0.0)
+            enabled.add_metric([flag.module], flag.orm_share)
             module_rate.add_metric([flag.module], flag.effective_rate(self._view.default_rate))
         yield progress
         yield enabled

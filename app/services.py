@@ -23,6 +23,7 @@ from app.ingest import Ingestor, Observer
 from app.metrics import FlagCollector, Metrics
 from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
+from app.rollups import Rollups
 from app.settings import Settings
 from app.spec_cache import SpecCache
 from app.store.base import Store
@@ -41,6 +42,7 @@ class Services:
     redactor: Redactor
     writer: MismatchWriter
     ingestor: Ingestor
+    rollups: Rollups
     observers: list[Observer] = field(default_factory=list)
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -60,6 +62,12 @@ class Services:
             settings.mismatch_keep,
         )
         observers: list[Observer] = []
+        rollups = Rollups(
+            store,
+            flush_seconds=settings.rollup_flush_seconds,
+            retention_hours=settings.rollup_retention_hours,
+        )
+        flags.readiness = rollups.readiness
         ingestor = Ingestor(
             flags,
             specs,
@@ -69,6 +77,7 @@ class Services:
             observers,
             settings.max_differences,
             settings.store_values,
+            rollups=rollups,
         )
         return cls(
             settings,
@@ -82,6 +91,7 @@ class Services:
             redactor,
             writer,
             ingestor,
+            rollups,
             observers,
         )
 

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     guard_window_seconds: float = Field(300.0, gt=0.0)
     guard_threshold: float = Field(0.001, ge=0.0, le=1.0)
     guard_min_comparisons: int = Field(100, ge=1)
+    # Per-minute rollups in the store (issue 14): flush interval and how long minutes are kept.
+    rollup_flush_seconds: float = Field(1.0, gt=0.0, le=1.0)
+    rollup_retention_hours: float = Field(72.0, ge=1.0)
 
     # Limits of the ingest path; the defaults fit the reference deployment.
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)

@@ -11,19 +11,36 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 
 from app.deps import ModuleName, Operator, Reader, ServicesDep
 from app.errors import PreconditionFailed
 from app.routes.schemas import ERRORS
-from flags.errors import VersionConflict
+from flags.errors import AlreadyRolledBack, VersionConflict
 from flags.model import AutoRollback, Flag, FlagState, FlagUpdate, Source
+from flags.policy import GuardSettings, ReadinessCriteria
 
 router = APIRouter(tags=["flags"])
 
 # Something besides whitespace, by both ECMA (the schema) and Python's str.strip (the flag model).
 REASON_PATTERN = r"[^\s\x1c-\x1f\x85]"
 IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,18}"?)$'
+
+
+PERSON_PATTERN = r"^[^\x00-\x1f\x7f]{1,128}$"
+
+
+def _overrides_model(name: str, limits: dict[str, tuple[float, float, bool]]) -> type[BaseModel]:
+    """The wire schema of an override object, derived from the model's table of limits."""
+    fields: dict[str, Any] = {
+        key: ((int if integer else float) | None, Field(None, ge=low, le=high, strict=True))
+        for key, (low, high, integer) in limits.items()
+    }
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+GuardIn = _overrides_model("GuardIn", GuardSettings.LIMITS)
+ReadinessIn = _overrides_model("ReadinessIn", ReadinessCriteria.LIMITS)
 
 
 class FlagPut(BaseModel):
@@ -34,6 +51,17 @@ class FlagPut(BaseModel):
     state: FlagState | None = None
     sample_rate: float | None = Field(None, ge=0, le=1, strict=True)
     auto_rollback: StrictBool | Literal["notify"] | None = None
+    serve_rate: float | None = Field(
+        None, ge=0, le=1, strict=True, description="in orm: the share of requests the ORM serves"
+    )
+    guard: GuardIn | None = Field(  # type: ignore[valid-type]
+        None, description="per-module guard settings; a key set to null returns to the default"
+    )
+    readiness: ReadinessIn | None = Field(  # type: ignore[valid-type]
+        None, description="per-module readiness criteria; a key set to null returns to the default"
+    )
+    force: StrictBool = Field(False, description="override a lifecycle rail; recorded as forced")
+    by: str | None = Field(None, pattern=PERSON_PATTERN, description="the person acting")
     reason: str = Field(min_length=1, max_length=2000, pattern=REASON_PATTERN)
     version: int | None = Field(None, ge=0, le=2**62, description="the version this change is based on")
 
@@ -42,6 +70,7 @@ class RollbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=2000, pattern=REASON_PATTERN)
+    by: str | None = Field(None, pattern=PERSON_PATTERN, description="the person acting")
 
 
 def etag(flag: Flag) -> str:
@@ -61,8 +90,10 @@ def parse_if_match(value: str) -> int | None:
     return int(text)
 
 
-def _flag_response(flag: Flag, default_rate: float, status: int = 200) -> JSONResponse:
-    return JSONResponse(flag.to_wire(default_rate), status_code=status, headers={"ETag": etag(flag)})
+def _flag_response(flag: Flag, default_rate: float, status: int = 200, **extra: Any) -> JSONResponse:
+    return JSONResponse(
+        {**flag.to_wire(default_rate), **extra}, status_code=status, headers={"ETag": etag(flag)}
+    )
 
 
 @router.get("/v1/flags", summary="Every module's flag", responses=ERRORS)
@@ -113,14 +144,37 @@ async def put_flag(
         clear_sample_rate="sample_rate" in body.model_fields_set and body.sample_rate is None,
         auto_rollback=None if body.auto_rollback is None else AutoRollback.parse(body.auto_rollback),
         expected_version=expected,
+        force=body.force,
+        serve_rate=None if body.serve_rate is None else float(body.serve_rate),
+        guard=_overrides(body, "guard"),
+        readiness=_overrides(body, "readiness"),
+        by=body.by,
     )
     try:
-        flag, created = await services.flags.update(module, update, principal.name, Source.API)
+        planned = await services.flags.update(module, update, principal.name, Source.API)
     except VersionConflict as exc:
         if if_match is not None:
             raise PreconditionFailed(str(exc)) from exc
         raise
-    return _flag_response(flag, services.flags.default_rate, 201 if created else 200)
+    return _flag_response(
+        planned.flag,
+        services.flags.default_rate,
+        201 if planned.created else 200,
+        changed=planned.change is not None,
+        forced=planned.change is not None and planned.change.forced,
+        notes=list(planned.notes),
+    )
+
+
+def _overrides(body: FlagPut, name: str) -> dict[str, Any] | None:
+    """``{}`` merges nothing, ``null`` (sent explicitly) resets every key to the default."""
+    value: BaseModel | None = getattr(body, name)
+    if value is None:
+        if name in body.model_fields_set:
+            keys = GuardSettings.LIMITS if name == "guard" else ReadinessCriteria.LIMITS
+            return dict.fromkeys(keys)
+        return None
+    return value.model_dump(exclude_unset=True)
 
 
 @router.get("/v1/flags/{module}/history", summary="Audit trail, newest first", responses=ERRORS)
@@ -134,6 +188,17 @@ async def flag_history(
     return {"module": module, "history": [c.to_wire() for c in changes]}
 
 
+@router.get(
+    "/v1/flags/{module}/readiness",
+    summary="Whether shadow -> orm may go: per query, figures and reasons against the module's criteria",
+    responses=ERRORS,
+)
+async def flag_readiness(module: ModuleName, _: Reader, services: ServicesDep) -> dict[str, Any]:
+    flag = await services.flags.get(module)
+    verdict = await services.rollups.readiness(flag)
+    return {"state": flag.state.value, **verdict.to_wire()}
+
+
 @router.post(
     "/v1/flags/{module}/rollback",
     summary="Move a module whose ORM path serves (orm) back to shadow",
@@ -142,5 +207,11 @@ async def flag_history(
 async def rollback_flag(
     module: ModuleName, body: RollbackIn, principal: Operator, services: ServicesDep
 ) -> JSONResponse:
-    flag = await services.flags.rollback(module, principal.name, Source.API, body.reason)
-    return _flag_response(flag, services.flags.default_rate)
+    try:
+        flag = await services.flags.rollback(module, principal.name, Source.API, body.reason, by=body.by)
+    except AlreadyRolledBack as exc:
+        current = await services.flags.get(module)
+        return _flag_response(
+            current, services.flags.default_rate, changed=False, message=f"already rolled back: {exc}"
+        )
+    return _flag_response(flag, services.flags.default_rate, changed=True)

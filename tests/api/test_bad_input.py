@@ -157,11 +157,16 @@ CASES = {
     ),
     "bad module in path": Case("GET", "/v1/flags/bad%20name", 422, "module", role="read"),
     "unknown module": Case("GET", "/v1/flags/{m}", 404, "no flag for module", role="read"),
-    "rollback of a shadow module": Case(
-        "POST", "/v1/flags/{m}/rollback", 409, "state 'shadow'", body={"reason": "r"}, setup={}
+    "rollback of a legacy module": Case(
+        "POST",
+        "/v1/flags/{m}/rollback",
+        409,
+        "state 'legacy'",
+        body={"reason": "r"},
+        setup={"state": "legacy"},
     ),
     "rollback without reason": Case(
-        "POST", "/v1/flags/{m}/rollback", 422, "reason", body={}, setup={"state": "orm"}
+        "POST", "/v1/flags/{m}/rollback", 422, "reason", body={}, setup={"state": "orm", "force": True}
     ),
     "mismatch limit zero": Case("GET", "/v1/mismatches?limit=0", 422, "limit", role="read"),
     "mismatch bad field name": Case("GET", "/v1/mismatches?field=a%20b", 422, "field", role="read"),

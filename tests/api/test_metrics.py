@@ -35,7 +35,7 @@ SERIES_SUFFIXES = ("_total", "_created", "_bucket", "_sum", "_count")
 def traffic(api: Api) -> dict[str, Any]:
     """One module with a match, a mismatch, an error on each side and a rollback; read the exposition."""
     module = unique("metrics")
-    api.put_flag(module, state="orm", sample_rate=0.5)
+    api.put_flag(module, state="orm", sample_rate=0.5, force=True)
     for request_id in ("a", "b", "c", "d", "e", "f"):
         api.pair(
             pair(

@@ -79,7 +79,9 @@ def _recorded_modules(prometheus: Prometheus) -> set[str]:
 
 def _promote_and_roll_back(url: str, module: str) -> None:
     """One API rollback, for the dashboard's rollback annotation to show."""
-    put = httpx.put(f"{url}/v1/flags/{module}", json={"state": "orm", "reason": "e2e: promote"}, timeout=10)
+    put = httpx.put(
+        f"{url}/v1/flags/{module}", json={"state": "orm", "reason": "e2e: promote", "force": True}, timeout=10
+    )
     assert put.status_code in (200, 201), put.text
     back = httpx.post(f"{url}/v1/flags/{module}/rollback", json={"reason": "e2e: roll back"}, timeout=10)
     assert back.status_code == 200, back.text
