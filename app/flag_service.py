@@ -47,7 +47,7 @@ GuardCheck = Callable[[Flag], str | None]
 
 
 class FlagService:
-    def __init__(self, store: Store, view: FlagView, metrics: Metrics) -> None:
+    def __init__(self, *, store: Store, view: FlagView, metrics: Metrics) -> None:
         self.store = store
         self.view = view
         self.metrics = metrics
@@ -65,6 +65,13 @@ class FlagService:
             raise UnknownModule(module)
         self.view.put(flag)
         return flag
+
+    async def all(self) -> list[Flag]:
+        """Every flag from the store, refreshing this replica's view on the way."""
+        flags = await self.store.list_flags()
+        for flag in flags:
+            self.view.put(flag)
+        return flags
 
     async def update(
         self, module: str, update: FlagUpdate, actor: str, source: Source = Source.API

@@ -30,8 +30,8 @@ PRUNE_EVERY_SECONDS = 600.0
 class Rollups:
     def __init__(
         self,
-        store: Store,
         *,
+        store: Store,
         flush_seconds: float = 1.0,
         retention_hours: float = 72.0,
         clock: Callable[[], float] = time.time,

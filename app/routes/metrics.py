@@ -15,8 +15,11 @@ from app.errors import InvalidPayload
 from app.flag_view import FlagView
 from app.routes.schemas import ERRORS
 from flags.readiness import Figures
+from flags.vocabulary import Outcome, Side
 
 router = APIRouter(tags=["metrics"])
+
+SOURCES = tuple(side.source for side in Side)  # the keys sql / prisma, as the metrics name the sides
 
 
 @router.get("/metrics", summary="Prometheus exposition", response_class=Response)
@@ -60,13 +63,13 @@ async def metrics_json(
 
 def figures_wire(f: Figures) -> dict[str, Any]:
     return {
-        "comparisons": {"match": f.match, "mismatch": f.mismatch, "error": f.error, "skipped": f.skipped},
+        "comparisons": {o.value: getattr(f, o.value) for o in Outcome},
         "mismatch_rate": f.mismatch_rate,
         "last_mismatch_at": None if f.last_mismatch_at is None else f.last_mismatch_at.isoformat(),
-        "queries": {"sql": f.sql_queries, "prisma": f.prisma_queries},
-        "errors": {"sql": f.sql_errors, "prisma": f.prisma_errors},
-        "mean_latency_ms": {"sql": f.mean("sql"), "prisma": f.mean("prisma")},
-        "p95_latency_ms": {"sql": f.p95("sql"), "prisma": f.p95("prisma")},
+        "queries": {s: getattr(f, f"{s}_queries") for s in SOURCES},
+        "errors": {s: getattr(f, f"{s}_errors") for s in SOURCES},
+        "mean_latency_ms": {s: f.mean(s) for s in SOURCES},
+        "p95_latency_ms": {s: f.p95(s) for s in SOURCES},
         "mismatched_fields": dict(sorted(f.fields.items())),
     }
 

@@ -73,7 +73,7 @@ async def test_pruning_removes_only_minutes_before_the_cut(store: Store) -> None
 
 async def test_the_writer_flushes_what_ingest_recorded_and_readers_see_it(store: Store) -> None:
     clock = [T0.timestamp() + 30]
-    rollups = Rollups(store, retention_hours=72, clock=lambda: clock[0])
+    rollups = Rollups(store=store, retention_hours=72, clock=lambda: clock[0])
     for _ in range(3):
         rollups.record("orders", "getUser", "match", 0.3, 0.5, False, False)
     rollups.record("orders", "getUser", "mismatch", 0.3, 0.5, False, False, ("total",))
