@@ -182,9 +182,10 @@ class Metrics:
 class FlagCollector(Collector):
     """Flag-derived gauges computed at scrape time from the in-memory view."""
 
-    def __init__(self, view: FlagView, sync_age: Callable[[], float]) -> None:
+    def __init__(self, view: FlagView, sync_age: Callable[[], float], default_threshold: float) -> None:
         self._view = view
         self._sync_age = sync_age
+        self._default_threshold = default_threshold
 
     def collect(self) -> Iterator[Metric]:
         flags = self._view.all()
@@ -201,7 +202,14 @@ class FlagCollector(Collector):
         module_rate = GaugeMetricFamily(
             "shadow_module_sample_rate", "Effective sample rate per module.", labels=["module"]
         )
+        threshold = GaugeMetricFamily(
+            "shadow_module_mismatch_threshold",
+            "The guard's critical mismatch rate per module; the mismatch alerts compare on (module).",
+            labels=["module"],
+        )
         for flag in flags:
+            own = flag.guard.threshold
+            threshold.add_metric([flag.module], self._default_threshold if own is None else own)
             for state in FlagState:
                 progress.add_metric([flag.module, state.value], 1.0 if flag.state is state else 0.0)
             enabled.add_metric([flag.module], flag.orm_share)
@@ -212,6 +220,7 @@ class FlagCollector(Collector):
             "shadow_sample_rate", "Global default sample rate.", value=self._view.default_rate
         )
         yield module_rate
+        yield threshold
         yield GaugeMetricFamily(
             "shadow_flags_sync_age_seconds",
             "Seconds since this replica's view of the flags was last confirmed current.",

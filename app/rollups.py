@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.store.base import RollupRow, Store, StoreUnavailable
 from flags.model import Flag
-from flags.readiness import Figures, Readiness, judge, latency_bucket
+from flags.readiness import Figures, Readiness, clamp_ms, judge, latency_bucket
 
 log = logging.getLogger("shadowdiff.rollups")
 
@@ -82,10 +82,12 @@ class Rollups:
         row.sql_errors += sql_error
         row.prisma_errors += orm_error
         if sql_ms is not None:
+            sql_ms = clamp_ms(sql_ms)
             row.sql_latency_sum += sql_ms
             k = ("sql", str(latency_bucket(sql_ms)))
             row.keyed[k] = row.keyed.get(k, 0) + 1
         if orm_ms is not None:
+            orm_ms = clamp_ms(orm_ms)
             row.prisma_latency_sum += orm_ms
             k = ("prisma", str(latency_bucket(orm_ms)))
             row.keyed[k] = row.keyed.get(k, 0) + 1

@@ -58,7 +58,7 @@ class Services:
             max_error_types=settings.max_error_types,
         )
         view = FlagView(settings.default_sample_rate)
-        registry.register(FlagCollector(view, store.sync_age))
+        registry.register(FlagCollector(view, store.sync_age, settings.guard_threshold))
         flags = FlagService(store=store, view=view, metrics=metrics)
         specs = SpecService(store=store, cache=SpecCache())
         redactor = Redactor(settings.redact)
@@ -76,6 +76,7 @@ class Services:
         )
         flags.readiness = rollups.readiness
         rollbacks = build_rollbacks(settings=settings, flags=flags, view=view, store=store)
+        flags.guard_acting = rollbacks.guard_acting
         ingestor = Ingestor(
             flags=flags,
             specs=specs.cache,

@@ -18,17 +18,26 @@ from flags.policy import ReadinessCriteria
 
 BUCKETS_PER_DOUBLING = 8
 LOWEST_BUCKET = -10 * BUCKETS_PER_DOUBLING  # 2**-10 ms, about 1 µs: anything faster counts here
+HIGHEST_BUCKET = 32 * BUCKETS_PER_DOUBLING  # 2**32 ms, about 50 days: anything slower counts here
+LONGEST_MS = 2.0**32
+
+
+def clamp_ms(ms: float) -> float:
+    """A reported latency as the rollups keep it: 0 to :data:`LONGEST_MS` (sums stay finite)."""
+    return min(max(ms, 0.0), LONGEST_MS)
 
 
 def latency_bucket(ms: float) -> int:
     """The log bucket whose upper bound is the smallest ``2 ** (b / 8)`` at or above ``ms``."""
     if not ms > 0:
         return LOWEST_BUCKET
+    if ms >= LONGEST_MS:
+        return HIGHEST_BUCKET
     return max(LOWEST_BUCKET, math.ceil(math.log2(ms) * BUCKETS_PER_DOUBLING - 1e-9))
 
 
 def bucket_upper_ms(bucket: int) -> float:
-    return float(2.0 ** (bucket / BUCKETS_PER_DOUBLING))
+    return float(2.0 ** (min(max(bucket, LOWEST_BUCKET), HIGHEST_BUCKET) / BUCKETS_PER_DOUBLING))
 
 
 def quantile_ms(buckets: Counter[int], q: float) -> float | None:

@@ -7,6 +7,7 @@ change applies to the current version.
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -195,6 +196,23 @@ async def flag_readiness(module: ModuleName, _: Reader, services: ServicesDep) -
     flag = await services.flags.get(module)
     verdict = await services.rollups.readiness(flag)
     return {"state": flag.state.value, **verdict.to_wire()}
+
+
+@router.get(
+    "/v1/flags/{module}/guard",
+    summary="The guard's window for the module on this replica, and whether it would act now",
+    responses=ERRORS,
+)
+async def flag_guard(module: ModuleName, _: Reader, services: ServicesDep) -> dict[str, Any]:
+    flag = await services.flags.get(module)
+    settings = services.settings
+    replica = settings.replica_name or f"{socket.gethostname()}:{settings.port}"
+    return {
+        "module": module,
+        "replica": replica,
+        "state": flag.state.value,
+        **services.rollbacks.guard_status(flag),
+    }
 
 
 @router.post(

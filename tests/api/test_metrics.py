@@ -24,6 +24,8 @@ CONTRACT = {
     "shadow_sample_rate": ("gauge", set()),
     "shadow_module_sample_rate": ("gauge", {"module"}),
     "shadow_rollbacks": ("counter", {"module", "actor"}),
+    "shadow_flag_changes": ("counter", {"module", "to", "actor"}),
+    "shadow_module_mismatch_threshold": ("gauge", {"module"}),
     "shadow_flags_sync_age_seconds": ("gauge", set()),
     "http_requests": ("counter", {"method", "route", "status"}),
     "http_request_duration_seconds": ("histogram", {"method", "route", "status"}),

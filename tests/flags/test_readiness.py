@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -86,3 +87,9 @@ def test_module_criteria_override_the_defaults_key_by_key() -> None:
     mine = ReadinessCriteria().merged({"min_pairs": 10})
     assert mine.effective() == ReadinessCriteria(**{**READINESS_DEFAULTS.to_wire(), "min_pairs": 10})
     assert mine.merged({"min_pairs": None}).effective() == READINESS_DEFAULTS
+
+
+def test_absurd_latencies_stay_finite() -> None:
+    bucket = latency_bucket(1e308)
+    assert bucket == latency_bucket(2.0**40) and math.isfinite(bucket_upper_ms(bucket))
+    assert quantile_ms(Counter({bucket: 3}), 0.95) == 2.0**32
