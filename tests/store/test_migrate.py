@@ -45,9 +45,10 @@ def test_unknown_backend_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_shipped_migrations_start_at_1_without_gaps(backend: str) -> None:
+def test_shipped_migrations_start_at_1_in_increasing_order(backend: str) -> None:
+    """Versions come in blocks per line of work (0010-0019, ...), so gaps are allowed; order is not."""
     versions = [m.version for m in load_migrations(backend)]
-    assert versions == list(range(1, len(versions) + 1))
+    assert versions[0] == 1 and versions == sorted(set(versions))
 
 
 def test_sqlite_statements_split_around_trigger_bodies() -> None:
