@@ -8,8 +8,12 @@ STAMP  := $(VENV)/.installed
 BUILT  := $(VENV)/.built-$(if $(filter 0,$(SHADOWDIFF_COMPILE)),pure,compiled)
 # What a build leaves in the source tree (setuptools builds extensions in place for editable installs).
 COMPILED_FILES := comparators/*.so
+# The TypeScript client: npm ci from the committed lock file (no install scripts: nothing in it needs
+# one, and some would download binaries), then tsc and node --test (clients/typescript/package.json).
+TS       := clients/typescript
+TS_STAMP := $(TS)/node_modules/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-ts lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +37,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(BUILT) lint
+$(TS_STAMP): $(TS)/package.json $(TS)/package-lock.json
+	cd $(TS) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# The TypeScript tests start the service from .venv, hence $(BUILT).
+test-ts: $(BUILT) $(TS_STAMP)
+	cd $(TS) && npm test
+
+test: $(BUILT) lint test-ts
 	$(BIN)/pytest
 
 bench: $(BUILT)
@@ -41,3 +53,4 @@ bench: $(BUILT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis data build $(COMPILED_FILES)
+	rm -rf $(TS)/node_modules $(TS)/dist $(TS)/test/generated
