@@ -14,7 +14,9 @@
  * | retired    | the path the config names (`serves`)    | nothing, posts nothing       |
  *
  * A module the config does not list is in the config's `default_state` (`shadow` when the service does
- * not say) at `default_sample_rate`, so a new module registers itself with its first pair.
+ * not say; `legacy` for anything but `shadow`, since a module never registers where the ORM serves) at
+ * `default_sample_rate` (1 when the service does not say, its own default), so a new module registers
+ * itself with its first pair. The Python client (clients/python, `_plan.py`) decides the same way.
  */
 import { isSampled, isServedByOrm } from "./hash.js";
 
@@ -55,6 +57,12 @@ function rate(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 }
 
+/** A module registers in `shadow` or `legacy`, never in a state where the ORM serves (SPEC section 3). */
+function defaultState(config: Config): State {
+  const state = config.default_state ?? "shadow";
+  return state === "shadow" ? "shadow" : "legacy";
+}
+
 export function decide(config: Config | null, module: string, requestId: string | null | undefined): Decision {
   if (config === null) {
     return LEGACY_ONLY;
@@ -63,8 +71,8 @@ export function decide(config: Config | null, module: string, requestId: string 
   if (entry?.retired === true) {
     return entry.serves === "orm" ? ORM_ONLY : LEGACY_ONLY;
   }
-  const state = entry === undefined ? (config.default_state ?? "shadow") : entry.state;
-  const sampleRate = rate(entry?.sample_rate, rate(config.default_sample_rate, 0));
+  const state = entry === undefined ? defaultState(config) : entry.state;
+  const sampleRate = rate(entry?.sample_rate, rate(config.default_sample_rate, 1));
   switch (state) {
     case "shadow":
       return { serve: "legacy", shadow: isSampled(module, requestId, sampleRate) };

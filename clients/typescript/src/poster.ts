@@ -5,8 +5,8 @@
  *   dropped (counted in `dropped`), since a recent pair says more about the code now deployed.
  * - One batch is in flight at a time, sent when `batchSize` pairs wait or `flushIntervalMs` after the
  *   first one arrived. The body is gzip-compressed on libuv's thread pool, not the event loop.
- * - A network error, a timeout, 408, 429 or 5xx is retried with exponential backoff (and jitter) up to
- *   `maxRetries` times with the same body: every pair carries its `pair_id`, so a batch the service
+ * - A network error, a timeout, 408, 429 or 5xx is retried with exponential backoff (and jitter), up to
+ *   `maxAttempts` attempts in all, with the same body: every pair carries its `pair_id`, so a batch the service
  *   stored before the answer got lost counts once. A batch still failing then is dropped (counted).
  * - 413 splits the batch in two; any other 4xx rejects the batch (a client bug or a bad token: resending
  *   cannot help). A pair the service refuses inside a 202 answer is counted in `rejected`.
@@ -22,8 +22,9 @@ export interface PosterOptions {
   queueSize: number;
   batchSize: number;
   flushIntervalMs: number;
-  maxRetries: number;
+  maxAttempts: number;
   retryBackoffMs: number;
+  maxBackoffMs: number;
   requestTimeoutMs: number;
   gzip: boolean;
   onAnswer: (module: string, answer: Record<string, unknown>) => void;
@@ -33,11 +34,14 @@ export interface PosterOptions {
 export interface PosterCounters {
   /** Pairs the service answered for (any outcome, also `skipped`). */
   posted: number;
-  /** Pairs given up before the service answered: the queue was full, retries ran out, or close() timed out. */
+  /**
+   * Pairs given up: the queue was full (oldest dropped), retries ran out, close() timed out, or the
+   * service refused them (`rejected`, counted here too).
+   */
   dropped: number;
   /** HTTP attempts that failed (each retry counts); says the service was unreachable or unwell. */
   failedPosts: number;
-  /** Pairs the service refused (a 4xx for their batch, or an error item in a 202 answer). */
+  /** Of `dropped`: pairs the service refused (a 4xx for their batch, or an error item in a 202 answer). */
   rejected: number;
 }
 
@@ -202,12 +206,12 @@ export class Poster {
         }
       } catch (error) {
         this.counters.failedPosts += 1;
-        if (attempt >= this.options.maxRetries || this.pastDeadline() || this.abort.signal.aborted) {
+        if (attempt + 1 >= this.options.maxAttempts || this.pastDeadline() || this.abort.signal.aborted) {
           this.counters.dropped += batch.length;
           this.options.onError(error);
           return;
         }
-        const backoff = this.options.retryBackoffMs * 2 ** attempt * (0.5 + Math.random());
+        const backoff = Math.min(this.options.maxBackoffMs, this.options.retryBackoffMs * 2 ** attempt) * (0.5 + Math.random());
         const left = this.deadline === null ? backoff : Math.max(0, this.deadline - performance.now());
         await sleep(Math.min(backoff, left));
         continue;
@@ -228,6 +232,7 @@ export class Poster {
     if (!response.ok) {
       const detail = await response.text().catch(() => "");
       this.counters.rejected += batch.length;
+      this.counters.dropped += batch.length;
       this.options.onError(new Error(`POST /v1/pairs/batch answered ${response.status}: ${detail.slice(0, 500)}`));
       return;
     }
@@ -237,6 +242,7 @@ export class Poster {
       const result = results[i] as Record<string, unknown> | undefined;
       if (typeof result !== "object" || result === null || !("outcome" in result)) {
         this.counters.rejected += 1;
+        this.counters.dropped += 1;
         if (result !== undefined) {
           this.options.onError(new Error(`a pair was refused: ${JSON.stringify(result).slice(0, 500)}`));
         }

@@ -54,6 +54,9 @@ test("an unlisted module takes default_state and default_sample_rate", () => {
     shadow: false,
   });
   assert.deepEqual(decide(config({}, { default_sample_rate: 0 }), "new", "r"), { serve: "legacy", shadow: false });
+  // Never registered where the ORM serves; no rate given is the service's own default, 1.
+  assert.deepEqual(decide(config({}, { default_state: "orm" }), "new", "r"), { serve: "legacy", shadow: false });
+  assert.deepEqual(decide(config({}), "new", "r"), { serve: "legacy", shadow: true });
 });
 
 test("a retired module serves the named path and posts nothing", () => {

@@ -27,7 +27,7 @@ test("kill the service mid-run: every caller gets its result, no exception; lost
       flushIntervalMs: 10,
       batchSize: 10,
       queueSize: 25,
-      maxRetries: 1,
+      maxAttempts: 2,
       retryBackoffMs: 20,
       requestTimeoutMs: 2000,
       onError: () => undefined,
