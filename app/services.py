@@ -19,13 +19,14 @@ from prometheus_client import CollectorRegistry
 from app.auth import Authenticator
 from app.flag_service import FlagService
 from app.flag_view import FlagView
-from app.ingest import Ingestor, Observer
+from app.ingest import Ingestor, Observer, PairIds
 from app.metrics import FlagCollector, Metrics
 from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
 from app.settings import Settings
 from app.spec_cache import SpecCache
 from app.store.base import Store
+from flags.model import FlagState
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, store: Store, registry: CollectorRegistry) -> Services:
         metrics = Metrics(registry, settings.max_query_names, settings.max_fields, settings.max_error_types)
-        view = FlagView(settings.default_sample_rate)
+        view = FlagView(settings.default_sample_rate, FlagState(settings.default_state.value))
         registry.register(FlagCollector(view, store.sync_age))
         flags = FlagService(store, view, metrics)
         specs = SpecCache()
@@ -69,6 +70,7 @@ class Services:
             observers,
             settings.max_differences,
             settings.store_values,
+            pair_ids=PairIds(settings.pair_id_cache),
         )
         return cls(
             settings,

@@ -21,6 +21,7 @@ def sample_wire(sample: MismatchSample) -> dict[str, Any]:
         "fields": list(sample.fields),
         "differences": sample.differences,
         "request_id": sample.request_id,
+        "context": sample.context,
         "at": sample.at.isoformat(),
     }
 

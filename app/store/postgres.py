@@ -45,7 +45,7 @@ DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, Timeout
 
 _FLAG_COLUMNS = "module, state, sample_rate, auto_rollback, version, updated_at, updated_by"
 _HISTORY_COLUMNS = "id, module, action, actor, source, reason, at, before, after, decision"
-_SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at"
+_SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at, context"
 
 
 def describe(dsn: str) -> str:
@@ -76,8 +76,10 @@ def _change(row: asyncpg.Record) -> FlagChange:
 
 
 def _sample(row: asyncpg.Record) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at = row
-    return MismatchSample(module, query_name, tuple(fields), differences, request_id, utc(at), id_)
+    id_, module, query_name, fields, differences, request_id, at, context = row
+    return MismatchSample(
+        module, query_name, tuple(fields), differences, request_id, utc(at), id_, context=context
+    )
 
 
 class PostgresStore:
@@ -480,8 +482,9 @@ class PostgresStore:
             )
             rows = [(row[0], sample, utc(sample.at)) for row, sample in zip(ids, samples, strict=True)]
             await conn.executemany(
-                "INSERT INTO mismatch_samples (id, module, query_name, fields, differences, request_id, at)"
-                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO mismatch_samples"
+                " (id, module, query_name, fields, differences, request_id, at, context)"
+                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 [
                     (
                         id_,
@@ -491,6 +494,7 @@ class PostgresStore:
                         s.differences,
                         optional_text(s.request_id),
                         at,
+                        s.context,
                     )
                     for id_, s, at in rows
                 ],

@@ -31,7 +31,7 @@ T = TypeVar("T")
 DEFAULT_FILENAME = "shadowdiff.sqlite3"
 _FLAG_COLUMNS = "module, state, sample_rate, auto_rollback, version, updated_at, updated_by"
 _HISTORY_COLUMNS = "id, module, action, actor, source, reason, at, before, after, decision"
-_SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at"
+_SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at, context"
 
 
 def split_statements(sql: str) -> Iterator[str]:
@@ -82,7 +82,7 @@ def _change(row: tuple[Any, ...]) -> FlagChange:
 
 
 def _sample(row: tuple[Any, ...]) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at = row
+    id_, module, query_name, fields, differences, request_id, at, context = row
     return MismatchSample(
         module=module,
         query_name=query_name,
@@ -91,6 +91,7 @@ def _sample(row: tuple[Any, ...]) -> MismatchSample:
         request_id=request_id,
         at=parse_time(at),
         id=id_,
+        context=load_json(context),
     )
 
 
@@ -335,7 +336,8 @@ class SQLiteStore:
                     fields = sample_fields(sample)
                     at = time_text(sample.at)
                     cursor = conn.execute(
-                        f"INSERT INTO mismatch_samples ({_SAMPLE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                        f"INSERT INTO mismatch_samples ({_SAMPLE_COLUMNS})"
+                        " VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             sample.module,
                             sample.query_name,
@@ -343,6 +345,7 @@ class SQLiteStore:
                             dump_json(sample.differences),
                             optional_text(sample.request_id),
                             at,
+                            None if sample.context is None else dump_json(sample.context),
                         ),
                     )
                     conn.executemany(
