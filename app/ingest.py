@@ -45,12 +45,14 @@ from comparators import Spec, SpecError, compare
 from flags.errors import FlagError
 from flags.model import Flag, now
 from flags.sampling import is_sampled
+from flags.vocabulary import Outcome, Reason
+from flags.vocabulary import Side as PairSide
 
 log = logging.getLogger("shadowdiff.ingest")
 
-Observer = Callable[[str, str, str], None]
+Observer = Callable[[str, str, Outcome], None]
 """Called synchronously after every accepted pair with (module, query_name, outcome); must be O(1)
-and must not raise (schedule any slow work). ``outcome`` is match, mismatch, error or skipped."""
+and must not raise (schedule any slow work)."""
 
 PAIR_KEYS = frozenset({"module", "query_name", "request_id", "pair_id", "context", "legacy", "orm", "spec"})
 SIDE_KEYS = frozenset({"result", "latency_ms", "error"})
@@ -214,6 +216,7 @@ def _side(value: Any, where: str) -> Side:
 class Ingestor:
     def __init__(
         self,
+        *,
         flags: FlagService,
         specs: SpecCache,
         metrics: Metrics,
@@ -304,29 +307,29 @@ class Ingestor:
 
         if pair.legacy.error_type is not None or pair.orm.error_type is not None:
             if pair.legacy.error_type is not None:
-                self.metrics.count_error("sql", q, pair.legacy.error_type)
+                self.metrics.count_error(PairSide.LEGACY, q, pair.legacy.error_type)
             if pair.orm.error_type is not None:
-                self.metrics.count_error("prisma", q, pair.orm.error_type)
+                self.metrics.count_error(PairSide.ORM, q, pair.orm.error_type)
             reason = (
-                "both_error"
+                Reason.BOTH_ERROR
                 if pair.legacy.error_type and pair.orm.error_type
-                else ("legacy_error" if pair.legacy.error_type else "orm_error")
+                else (Reason.LEGACY_ERROR if pair.legacy.error_type else Reason.ORM_ERROR)
             )
-            return self._done(q, pair, flag, "error", reason)
+            return self._done(q, pair, flag, Outcome.ERROR, reason)
         if not flag.state.compares:
-            return self._done(q, pair, flag, "skipped", "module_off")
+            return self._done(q, pair, flag, Outcome.SKIPPED, Reason.MODULE_OFF)
         if not is_sampled(
             pair.module, pair.request_id, flag.effective_rate(self.flags.default_rate), self.rng
         ):
-            return self._done(q, pair, flag, "skipped", "not_sampled")
+            return self._done(q, pair, flag, Outcome.SKIPPED, Reason.NOT_SAMPLED)
 
         try:
             comparison = compare(pair.legacy.result, pair.orm.result, spec)
         except Exception:  # a comparator bug must not turn a client's pair into a 500
             log.exception("compare failed for %s/%s", pair.module, pair.query_name)
-            return self._done(q, pair, flag, "error", "compare_failed")
+            return self._done(q, pair, flag, Outcome.ERROR, Reason.COMPARE_FAILED)
         if comparison.equal:
-            return self._done(q, pair, flag, "match", None)
+            return self._done(q, pair, flag, Outcome.MATCH, None)
         return self._mismatch(q, pair, flag, comparison.differences)
 
     def _spec(self, pair: Pair) -> Spec | None:
@@ -350,14 +353,14 @@ class Ingestor:
                 pair.module, pair.query_name, tuple(fields), stored, pair.request_id, now(), context=context
             )
         )
-        answer = self._done(q, pair, flag, "mismatch", None)
+        answer = self._done(q, pair, flag, Outcome.MISMATCH, None)
         answer["differences"] = shown
         answer["difference_count"] = len(differences)
         answer["truncated"] = len(differences) > len(shown)
         return answer
 
     def _done(
-        self, q: QueryMetrics, pair: Pair, flag: Flag, outcome: str, reason: str | None
+        self, q: QueryMetrics, pair: Pair, flag: Flag, outcome: Outcome, reason: Reason | None
     ) -> dict[str, Any]:
         q.outcome[outcome].inc()
         for observer in self.observers:
