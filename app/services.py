@@ -46,7 +46,13 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, store: Store, registry: CollectorRegistry) -> Services:
-        metrics = Metrics(registry, settings.max_query_names, settings.max_fields, settings.max_error_types)
+        metrics = Metrics(
+            registry,
+            settings.max_query_names,
+            settings.max_fields,
+            settings.max_error_types,
+            settings.max_label_length,
+        )
         view = FlagView(settings.default_sample_rate)
         registry.register(FlagCollector(view, store.sync_age))
         flags = FlagService(store, view, metrics)

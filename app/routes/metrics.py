@@ -18,7 +18,7 @@ router = APIRouter(tags=["metrics"])
 
 @router.get("/metrics", summary="Prometheus exposition", response_class=Response)
 async def metrics(services: ServicesDep) -> Response:
-    return Response(generate_latest(services.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(services.metrics.scrape), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/metrics/json", summary="Per-module summary of the counters", responses=ERRORS)
