@@ -26,7 +26,7 @@ from flags.model import Flag, FlagChange, FlagUpdate, Source, apply_update, new_
 
 
 class FlagService:
-    def __init__(self, store: Store, view: FlagView, metrics: Metrics) -> None:
+    def __init__(self, *, store: Store, view: FlagView, metrics: Metrics) -> None:
         self.store = store
         self.view = view
         self.metrics = metrics
@@ -42,6 +42,13 @@ class FlagService:
             raise UnknownModule(module)
         self.view.put(flag)
         return flag
+
+    async def all(self) -> list[Flag]:
+        """Every flag from the store, refreshing this replica's view on the way."""
+        flags = await self.store.list_flags()
+        for flag in flags:
+            self.view.put(flag)
+        return flags
 
     async def update(
         self, module: str, update: FlagUpdate, actor: str, source: Source = Source.API

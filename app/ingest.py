@@ -35,12 +35,14 @@ from comparators import Spec, SpecError, compare
 from flags.errors import FlagError
 from flags.model import now
 from flags.sampling import is_sampled
+from flags.vocabulary import Outcome, Reason
+from flags.vocabulary import Side as PairSide
 
 log = logging.getLogger("shadowdiff.ingest")
 
-Observer = Callable[[str, str, str], None]
+Observer = Callable[[str, str, Outcome], None]
 """Called synchronously after every accepted pair with (module, query_name, outcome); must be O(1)
-and must not raise (schedule any slow work). ``outcome`` is match, mismatch, error or skipped."""
+and must not raise (schedule any slow work)."""
 
 PAIR_KEYS = frozenset({"module", "query_name", "request_id", "legacy", "orm", "spec"})
 SIDE_KEYS = frozenset({"result", "latency_ms", "error"})
@@ -118,6 +120,7 @@ def _side(value: Any, where: str) -> Side:
 class Ingestor:
     def __init__(
         self,
+        *,
         flags: FlagService,
         specs: SpecCache,
         metrics: Metrics,
@@ -178,29 +181,29 @@ class Ingestor:
 
         if pair.legacy.error_type is not None or pair.orm.error_type is not None:
             if pair.legacy.error_type is not None:
-                self.metrics.count_error("sql", q, pair.legacy.error_type)
+                self.metrics.count_error(PairSide.LEGACY, q, pair.legacy.error_type)
             if pair.orm.error_type is not None:
-                self.metrics.count_error("prisma", q, pair.orm.error_type)
+                self.metrics.count_error(PairSide.ORM, q, pair.orm.error_type)
             reason = (
-                "both_error"
+                Reason.BOTH_ERROR
                 if pair.legacy.error_type and pair.orm.error_type
-                else ("legacy_error" if pair.legacy.error_type else "orm_error")
+                else (Reason.LEGACY_ERROR if pair.legacy.error_type else Reason.ORM_ERROR)
             )
-            return self._done(q, pair, "error", reason)
+            return self._done(q, pair, Outcome.ERROR, reason)
         if not flag.state.compares:
-            return self._done(q, pair, "skipped", "module_off")
+            return self._done(q, pair, Outcome.SKIPPED, Reason.MODULE_OFF)
         if not is_sampled(
             pair.module, pair.request_id, flag.effective_rate(self.flags.default_rate), self.rng
         ):
-            return self._done(q, pair, "skipped", "not_sampled")
+            return self._done(q, pair, Outcome.SKIPPED, Reason.NOT_SAMPLED)
 
         try:
             comparison = compare(pair.legacy.result, pair.orm.result, spec)
         except Exception:  # a comparator bug must not turn a client's pair into a 500
             log.exception("compare failed for %s/%s", pair.module, pair.query_name)
-            return self._done(q, pair, "error", "compare_failed")
+            return self._done(q, pair, Outcome.ERROR, Reason.COMPARE_FAILED)
         if comparison.equal:
-            return self._done(q, pair, "match", None)
+            return self._done(q, pair, Outcome.MATCH, None)
         return self._mismatch(q, pair, comparison.differences)
 
     def _spec(self, pair: Pair) -> Spec | None:
@@ -219,13 +222,13 @@ class Ingestor:
         self.writer.offer(
             MismatchSample(pair.module, pair.query_name, tuple(fields), stored, pair.request_id, now())
         )
-        answer = self._done(q, pair, "mismatch", None)
+        answer = self._done(q, pair, Outcome.MISMATCH, None)
         answer["differences"] = shown
         answer["difference_count"] = len(differences)
         answer["truncated"] = len(differences) > len(shown)
         return answer
 
-    def _done(self, q: QueryMetrics, pair: Pair, outcome: str, reason: str | None) -> dict[str, Any]:
+    def _done(self, q: QueryMetrics, pair: Pair, outcome: Outcome, reason: Reason | None) -> dict[str, Any]:
         q.outcome[outcome].inc()
         for observer in self.observers:
             try:

@@ -24,10 +24,10 @@ from prometheus_client.registry import Collector
 
 from app.flag_view import FlagView
 from flags.model import FlagState
+from flags.vocabulary import Outcome, Side
 
 OTHER = "__other__"
 LATENCY_BUCKETS_MS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
-OUTCOMES = ("match", "mismatch", "error", "skipped")
 
 
 MAX_LABEL_LENGTH = 128
@@ -71,6 +71,7 @@ class QueryMetrics:
 class Metrics:
     def __init__(
         self,
+        *,
         registry: CollectorRegistry,
         max_query_names: int = 500,
         max_fields: int = 200,
@@ -161,9 +162,9 @@ class Metrics:
             handle = QueryMetrics(
                 module,
                 folded,
-                {o: self.comparisons.labels(module, folded, o) for o in OUTCOMES},
-                self.queries.labels("sql", module, folded),
-                self.queries.labels("prisma", module, folded),
+                {o: self.comparisons.labels(module, folded, o) for o in Outcome},
+                self.queries.labels(Side.LEGACY.source, module, folded),
+                self.queries.labels(Side.ORM.source, module, folded),
                 self.sql_latency.labels(module, folded),
                 self.prisma_latency.labels(module, folded),
             )
@@ -177,8 +178,8 @@ class Metrics:
             q.module, q.query_name, self._field_cap.fold((q.module, q.query_name), field)
         ).inc()
 
-    def count_error(self, side: str, q: QueryMetrics, error_type: str) -> None:
-        counter = self.sql_errors if side == "sql" else self.prisma_errors
+    def count_error(self, side: Side, q: QueryMetrics, error_type: str) -> None:
+        counter = self.sql_errors if side is Side.LEGACY else self.prisma_errors
         counter.labels(q.module, q.query_name, self._error_cap.fold(q.module, error_type)).inc()
 
 

@@ -40,10 +40,6 @@ class Redactor:
         self._regex = re.compile("|".join(re.escape(p) for p in squashed)) if squashed else None
         self._cache: dict[str, bool] = {}
 
-    @property
-    def enabled(self) -> bool:
-        return self._regex is not None
-
     def sensitive(self, name: str) -> bool:
         hit = self._cache.get(name)
         if hit is None:

@@ -72,9 +72,7 @@ def _flag_response(flag: Flag, default_rate: float, status: int = 200) -> JSONRe
 
 @router.get("/v1/flags", summary="Every module's flag", responses=ERRORS)
 async def list_flags(_: Reader, services: ServicesDep) -> dict[str, Any]:
-    flags = await services.store.list_flags()
-    for flag in flags:
-        services.view.put(flag)
+    flags = await services.flags.all()
     rate = services.flags.default_rate
     return {"default_sample_rate": rate, "flags": [f.to_wire(rate) for f in flags]}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.validation import NAME_PATTERN
+from flags.vocabulary import Outcome, Reason
 
 NAME: dict[str, Any] = {"type": "string", "pattern": NAME_PATTERN}
 
@@ -90,8 +91,8 @@ RESULT: dict[str, Any] = {
     "type": "object",
     "required": ["outcome", "reason", "differences"],
     "properties": {
-        "outcome": {"enum": ["match", "mismatch", "error", "skipped"]},
-        "reason": {"type": ["string", "null"]},
+        "outcome": {"enum": [o.value for o in Outcome]},
+        "reason": {"anyOf": [{"type": "null"}, {"enum": [r.value for r in Reason]}]},
         "differences": {"type": "array", "items": {"type": "object"}},
         "difference_count": {"type": "integer"},
         "truncated": {"type": "boolean"},

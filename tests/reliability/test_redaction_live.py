@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.client import TOKENS_ENV, Api, unique
-from tests.live import LiveService, live_service
+from tests.live import live_service
 from tests.reliability.raw import wait_for
 
 
