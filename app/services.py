@@ -55,6 +55,7 @@ class Services:
             max_query_names=settings.max_query_names,
             max_fields=settings.max_fields,
             max_error_types=settings.max_error_types,
+            max_label_length=settings.max_label_length,
         )
         view = FlagView(settings.default_sample_rate, FlagState(settings.default_state.value))
         registry.register(FlagCollector(view, store.sync_age))
