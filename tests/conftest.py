@@ -22,7 +22,6 @@ import pytest
 
 from tests.compiled import REMEDY, stale_compiled_modules
 
-
 LIVE_PARTS = re.compile(
     r"live_service|fresh_database|running_program|PostgresStore|subprocess|shutil\.which|playwright"
     r"|private_cluster|mariadb|chromium"
