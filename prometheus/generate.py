@@ -29,8 +29,10 @@ def read_links(path: Path = LINKS) -> dict[str, str]:
     links: dict[str, str] = {}
     for key in PLACEHOLDERS.values():
         url = data.get(key)
-        parts = urlsplit(url) if isinstance(url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        if not isinstance(url, str):
+            raise SystemExit(f"{path}: {key} must be an http(s) base URL, not {url!r}")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SystemExit(f"{path}: {key} must be an http(s) base URL, not {url!r}")
         links[key] = url.rstrip("/")
     return links

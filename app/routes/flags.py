@@ -2,11 +2,14 @@
 
 A change names the version it was based on either as ``If-Match: "<version>"`` (the ETag of the GET)
 or as ``version`` in the body; a stale one answers 412 (If-Match) or 409 (body). Without either, the
-change applies to the current version.
+change applies to the current version. ``If-Match: *`` (RFC 9110 13.1.1) only asks that the module
+exists: 412 when it does not, else the change applies to whatever version is current, retried when
+another writer got in between (a version conflict says nothing about existence).
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from typing import Annotated, Any, Literal
 
@@ -17,8 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 from app.deps import ModuleName, Operator, Reader, ServicesDep
 from app.errors import PreconditionFailed
 from app.routes.schemas import ERRORS
+from app.services import Services
 from flags.errors import AlreadyRolledBack, VersionConflict
-from flags.model import AutoRollback, Flag, FlagState, FlagUpdate, Source
+from flags.model import AutoRollback, Flag, FlagState, FlagUpdate, Planned, Source
 from flags.policy import GuardSettings, ReadinessCriteria
 
 router = APIRouter(tags=["flags"])
@@ -26,6 +30,7 @@ router = APIRouter(tags=["flags"])
 # Something besides whitespace, by both ECMA (the schema) and Python's str.strip (the flag model).
 REASON_PATTERN = r"[^\s\x1c-\x1f\x85]"
 IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,18}"?)$'
+ANY_VERSION_ATTEMPTS = 20
 
 
 PERSON_PATTERN = r"^[^\x00-\x1f\x7f]{1,128}$"
@@ -149,12 +154,15 @@ async def put_flag(
         readiness=_overrides(body, "readiness"),
         by=body.by,
     )
-    try:
-        planned = await services.flags.update(module, update, principal.name, Source.API)
-    except VersionConflict as exc:
-        if if_match is not None:
-            raise PreconditionFailed(str(exc)) from exc
-        raise
+    if if_match is not None and if_match.strip() == "*":
+        planned = await _update_existing(services, module, update, principal.name)
+    else:
+        try:
+            planned = await services.flags.update(module, update, principal.name, Source.API)
+        except VersionConflict as exc:
+            if if_match is not None:
+                raise PreconditionFailed(str(exc)) from exc
+            raise
     return _flag_response(
         planned.flag,
         services.flags.default_rate,
@@ -174,6 +182,20 @@ def _overrides(body: FlagPut, name: str) -> dict[str, Any] | None:
             return dict.fromkeys(keys)
         return None
     return value.model_dump(exclude_unset=True)
+
+
+async def _update_existing(services: Services, module: str, update: FlagUpdate, actor: str) -> Planned:
+    """``If-Match: *``: the module must exist; a concurrent writer only means "read again"."""
+    for attempt in range(ANY_VERSION_ATTEMPTS):
+        if await services.store.get_flag(module) is None:
+            raise PreconditionFailed(f"If-Match: * but module {module!r} does not exist; PUT without it")
+        try:
+            return await services.flags.update(module, update, actor, Source.API)
+        except VersionConflict:
+            if attempt == ANY_VERSION_ATTEMPTS - 1:
+                raise  # 409: this many writers at once is contention, not a failed precondition
+            await asyncio.sleep(0.001 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 @router.get("/v1/flags/{module}/history", summary="Audit trail, newest first", responses=ERRORS)

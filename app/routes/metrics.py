@@ -24,7 +24,7 @@ SOURCES = tuple(side.source for side in Side)  # the keys sql / prisma, as the m
 
 @router.get("/metrics", summary="Prometheus exposition", response_class=Response)
 async def metrics(services: ServicesDep) -> Response:
-    return Response(generate_latest(services.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(services.metrics.scrape), media_type=CONTENT_TYPE_LATEST)
 
 
 WINDOW_PATTERN = r"^([0-9]{1,6}(?:\.[0-9]{1,6})?)(s|m|h|d)$"

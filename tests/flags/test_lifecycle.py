@@ -14,6 +14,7 @@ from flags.model import (
     FlagState,
     FlagUpdate,
     Gates,
+    Planned,
     Source,
     apply_update,
     new_flag,
@@ -43,7 +44,7 @@ def at(state: FlagState, **kw: Any) -> Flag:
 
 def move(
     current: Flag | None, target: FlagState | None, force: bool = False, gates: Gates = READY, **kw: Any
-):  # type: ignore[no-untyped-def]
+) -> Planned:
     return plan_change(
         current, "m", FlagUpdate("why", state=target, force=force, **kw), "ops", Source.API, gates
     )

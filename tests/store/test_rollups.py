@@ -18,7 +18,7 @@ pytestmark = pytest.mark.anyio
 T0 = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
-def row(minute: datetime, query: str = "getUser", **counts: int) -> RollupRow:
+def row(minute: datetime, query: str = "getUser", **counts: float) -> RollupRow:
     made = RollupRow(minute, "orders", query)
     for name, value in counts.items():
         setattr(made, name, value)
