@@ -396,19 +396,25 @@ def plan_change(
                 f"{was!r} -> {name!r} skips {', '.join(repr(s) for s in skipped)}: "
                 "move one stage at a time (legacy <-> shadow <-> orm <-> migrated)"
             )
-    if entering_orm(current, target) and gates.guard_acting is not None:
-        rails.append(f"the guard would still roll {module!r} back: {gates.guard_acting}")
     for rail in rails:
         if not update.force:
             raise InvalidTransition(f"{rail}; {FORCE_HINT}")
     forced = bool(rails)
+    guard = None
+    if entering_orm(current, target) and gates.guard_acting is not None:
+        guard = f"the guard would still roll {module!r} back: {gates.guard_acting}"
     if needs_readiness(current, target):
         verdict = gates.readiness
         if verdict is None or not verdict.ready:
             if not update.force:
-                reasons = verdict.reasons if verdict is not None else ["readiness was not measured"]
+                reasons = list(verdict.reasons) if verdict is not None else ["readiness was not measured"]
+                reasons += [guard] if guard is not None else []
                 raise NotReady(module, reasons, verdict.to_wire() if verdict is not None else {})
             forced = True
+    if guard is not None:
+        if not update.force:
+            raise InvalidTransition(f"{guard}; {FORCE_HINT}")
+        forced = True
     notes: list[str] = []
     if entering_orm(current, target) and update.auto_rollback is None:
         update = replace(update, auto_rollback=AutoRollback.ON)

@@ -163,3 +163,13 @@ def test_by_is_recorded_beside_the_token_name() -> None:
     planned = move(at(L), S, by="Dana Scully")
     assert planned.change is not None
     assert (planned.change.actor, planned.change.by) == ("ops", "Dana Scully")
+
+
+def test_a_refused_promotion_lists_the_guard_beside_the_readiness_reasons() -> None:
+    gates = Gates(readiness=FakeVerdict(False, ["q: 5 of 1000 pairs"]), guard_acting="rate over 0.1%")
+    with pytest.raises(NotReady) as refused:
+        move(at(S), O, gates=gates)
+    assert refused.value.reasons == [
+        "q: 5 of 1000 pairs",
+        "the guard would still roll 'm' back: rate over 0.1%",
+    ]
