@@ -9,7 +9,7 @@ BUILT  := $(VENV)/.built-$(if $(filter 0,$(SHADOWDIFF_COMPILE)),pure,compiled)
 # What a build leaves in the source tree (setuptools builds extensions in place for editable installs).
 COMPILED_FILES := comparators/*.so
 
-.PHONY: run test lint bench clean
+.PHONY: run test check coverage lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt setup.py clients/python/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,22 @@ lint: $(STAMP)
 test: $(BUILT) lint
 	$(BIN)/pytest
 
+# The quick edit loop: lint, types and every test that needs no live part (no uvicorn process, no
+# database server, no external program; tests/conftest.py marks the others `live`). ~20 s.
+check: $(BUILT) lint
+	$(BIN)/pytest -m "not live" -q
+
+# The whole suite on the pure-Python engine under coverage, following the uvicorn subprocesses the
+# tests start; fails under 95% of app/, comparators/ and flags/. CI runs it after `make test`.
+coverage:
+	$(MAKE) SHADOWDIFF_COMPILE=0 $(VENV)/.built-pure
+	rm -f .coverage .coverage.*
+	SHADOWDIFF_COMPILE=0 $(BIN)/coverage run -m pytest -q
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report --fail-under=95
+
 bench: $(BUILT)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis data build $(COMPILED_FILES)
+	rm -rf $(VENV) .coverage .coverage.* .pytest_cache .mypy_cache .ruff_cache .hypothesis data build $(COMPILED_FILES)
