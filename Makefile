@@ -8,8 +8,12 @@ STAMP  := $(VENV)/.installed
 BUILT  := $(VENV)/.built-$(if $(filter 0,$(SHADOWDIFF_COMPILE)),pure,compiled)
 # What a build leaves in the source tree (setuptools builds extensions in place for editable installs).
 COMPILED_FILES := comparators/*.so
+# The TypeScript client: npm ci from the committed lock file (no install scripts: nothing in it needs
+# one, and some would download binaries), then tsc and node --test (clients/typescript/package.json).
+TS       := clients/typescript
+TS_STAMP := $(TS)/node_modules/.installed
 
-.PHONY: run test check coverage lint bench clean
+.PHONY: run test test-ts check coverage lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt setup.py clients/python/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +39,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(BUILT) lint
+$(TS_STAMP): $(TS)/package.json $(TS)/package-lock.json
+	cd $(TS) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# The TypeScript tests start the service from .venv, hence $(BUILT).
+test-ts: $(BUILT) $(TS_STAMP)
+	cd $(TS) && npm test
+
+test: $(BUILT) lint test-ts
 	$(BIN)/pytest
 
 # The quick edit loop: lint, types and every test that needs no live part (no uvicorn process, no
@@ -57,3 +69,4 @@ bench: $(BUILT)
 
 clean:
 	rm -rf $(VENV) .coverage .coverage.* .pytest_cache .mypy_cache .ruff_cache .hypothesis data build $(COMPILED_FILES)
+	rm -rf $(TS)/node_modules $(TS)/dist $(TS)/test/generated
