@@ -26,7 +26,7 @@ from flags.model import Flag, FlagChange, FlagUpdate, Source, apply_update, new_
 
 
 class FlagService:
-    def __init__(self, store: Store, view: FlagView, metrics: Metrics) -> None:
+    def __init__(self, *, store: Store, view: FlagView, metrics: Metrics) -> None:
         self.store = store
         self.view = view
         self.metrics = metrics
@@ -42,6 +42,13 @@ class FlagService:
             raise UnknownModule(module)
         self.view.put(flag)
         return flag
+
+    async def all(self) -> list[Flag]:
+        """Every flag from the store, refreshing this replica's view on the way."""
+        flags = await self.store.list_flags()
+        for flag in flags:
+            self.view.put(flag)
+        return flags
 
     async def update(
         self, module: str, update: FlagUpdate, actor: str, source: Source = Source.API
@@ -85,7 +92,8 @@ class FlagService:
         return await self.store.history(module, limit)
 
     async def ensure(self, module: str, actor: str) -> Flag:
-        """The flag of a module seen in a pair, registering it in ``shadow`` the first time.
+        """The flag of a module seen in a pair, registering it in the default state (``shadow`` unless
+        ``SHADOWDIFF_DEFAULT_STATE`` says ``legacy``) the first time.
 
         Concurrent first pairs of one module share one registration; when another replica registered
         it first, its flag is used.
@@ -115,7 +123,7 @@ class FlagService:
     async def _register(self, module: str, actor: str) -> Flag:
         existing = await self.store.get_flag(module)
         if existing is None:
-            fresh = new_flag(module, actor)
+            fresh = new_flag(module, actor, self.view.default_state)
             flag, change = apply_update(
                 fresh, FlagUpdate(reason="first pair received for this module"), actor, Source.INGEST
             )

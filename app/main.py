@@ -1,7 +1,7 @@
 """The app factory: settings, store and metrics registry come in as arguments, nothing is global.
 
-``create_app(settings)`` builds every service object at once (so hooks such as ``services.observers``
-can be wired before start) and opens the store in ``lifespan``: migrations, the flag view, the
+``create_app(settings)`` builds every service object at once through ``Services.build`` (the one
+composition root) and opens the store in ``lifespan``: migrations, the flag view, the
 change subscription, the specs file and the background writer. A store passed in is owned by the app
 from then on: it is opened at start and closed at shutdown.
 """
@@ -18,18 +18,13 @@ from prometheus_client import CollectorRegistry
 
 from app import errors
 from app.middleware import BodyLimit, HttpMetrics
-from app.rollback import build_rollbacks
 from app.routes import alerts, config, flags, health, metrics, mismatches, pairs, specs
 from app.services import Services
 from app.settings import Settings
-from app.spec_cache import read_specs_file
 from app.store import create_store
-from app.store.base import Store, StoredSpec
-from flags.model import now
+from app.store.base import Store
 
 log = logging.getLogger("shadowdiff")
-
-SPECS_FILE_ACTOR = "specs-file"
 
 
 def create_app(
@@ -37,7 +32,6 @@ def create_app(
 ) -> FastAPI:
     store = store or create_store(settings.database_url, settings.data_dir, settings.flag_poll_seconds)
     services = Services.build(settings, store, registry or CollectorRegistry(auto_describe=True))
-    rollbacks = build_rollbacks(services)  # the Alertmanager webhook and the guard (ingest observer)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -45,7 +39,7 @@ def create_app(
         try:
             yield
         finally:
-            await rollbacks.aclose()
+            await services.rollbacks.aclose()
             await stop(services)
 
     app = FastAPI(
@@ -55,7 +49,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
-    app.state.rollbacks = rollbacks
     errors.install(app)
     for router in (
         pairs.router,
@@ -79,14 +72,15 @@ async def start(services: Services) -> None:
     await store.subscribe(lambda module: services.view.refresh(store, module))
     await services.view.load(store)
     if settings.specs_file is not None:
-        for module, query_name, spec in read_specs_file(settings.specs_file):
-            await store.put_spec(StoredSpec(module, query_name, spec, now(), SPECS_FILE_ACTOR))
-    await services.specs.load(store)
+        await services.specs.seed_from_file(settings.specs_file)
+    await services.specs.reload()
     services.writer.start()
     if settings.database_url:  # other replicas may store specs too; flags have NOTIFY, specs a poll
         services.background.append(asyncio.create_task(reload_specs(services), name="spec-reload"))
     log.info(
-        "shadowdiff ready: %d modules, %d stored specs", len(services.view.all()), len(services.specs.all())
+        "shadowdiff ready: %d modules, %d stored specs",
+        len(services.view.all()),
+        len(services.specs.cache.all()),
     )
 
 
@@ -94,7 +88,7 @@ async def reload_specs(services: Services) -> None:
     while True:
         await asyncio.sleep(services.settings.spec_reload_seconds)
         try:
-            await services.specs.load(services.store)
+            await services.specs.reload()
         except Exception:  # the store may be down for a while; the next round retries
             log.warning("could not reload stored specs", exc_info=True)
 

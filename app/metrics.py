@@ -6,7 +6,11 @@ flag state (``migration_progress_total``, ``feature_flag_enabled``, the sample r
 produced by :class:`FlagCollector` at scrape time from the in-memory flag view.
 
 Label sets are capped: past ``max_query_names`` query names of a module, ``max_fields`` fields of a
-query or ``max_error_types`` error types of a module, new values are reported as ``__other__``.
+query or ``max_error_types`` error types of a module, new values are reported as ``__other__``; so is
+any value longer than ``max_label_length`` (a field name comes from a result's keys, of any length).
+
+Scrapes leave out the ``_created`` series (:class:`ScrapeRegistry`): a timestamp per child that no
+query reads, a quarter of the text at the caps.
 """
 
 from __future__ import annotations
@@ -20,17 +24,23 @@ from prometheus_client.registry import Collector
 
 from app.flag_view import FlagView
 from flags.model import FlagState
+from flags.vocabulary import Outcome, Side
 
 OTHER = "__other__"
 LATENCY_BUCKETS_MS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
-OUTCOMES = ("match", "mismatch", "error", "skipped")
+
+
+MAX_LABEL_LENGTH = 128
+"""Longest label value kept as is (the length of a name in SPEC 1); longer ones fold into ``__other__``."""
 
 
 class LabelCap:
-    """Keeps at most ``limit`` distinct values per scope; later newcomers become ``__other__``."""
+    """Keeps at most ``limit`` distinct values per scope, none longer than ``max_length``; later
+    newcomers and longer values become ``__other__``."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, max_length: int = MAX_LABEL_LENGTH) -> None:
         self.limit = limit
+        self.max_length = max_length
         self._seen: dict[object, set[str]] = {}
 
     def fold(self, scope: object, value: str) -> str:
@@ -39,7 +49,7 @@ class LabelCap:
             seen = self._seen[scope] = set()
         if value in seen:
             return value
-        if len(seen) >= self.limit:
+        if len(seen) >= self.limit or len(value) > self.max_length:
             return OTHER
         seen.add(value)
         return value
@@ -61,10 +71,12 @@ class QueryMetrics:
 class Metrics:
     def __init__(
         self,
+        *,
         registry: CollectorRegistry,
         max_query_names: int = 500,
         max_fields: int = 200,
         max_error_types: int = 50,
+        max_label_length: int = MAX_LABEL_LENGTH,
     ) -> None:
         self.registry = registry
         self.mismatch = Counter(
@@ -134,9 +146,10 @@ class Metrics:
             "Mismatch samples not stored because the background writer's queue was full or the store failed.",
             registry=registry,
         )
-        self._query_cap = LabelCap(max_query_names)
-        self._field_cap = LabelCap(max_fields)
-        self._error_cap = LabelCap(max_error_types)
+        self.scrape = ScrapeRegistry(registry)
+        self._query_cap = LabelCap(max_query_names, max_label_length)
+        self._field_cap = LabelCap(max_fields, max_label_length)
+        self._error_cap = LabelCap(max_error_types, max_label_length)
         self._handles: dict[tuple[str, str], QueryMetrics] = {}
 
     def for_query(self, module: str, query_name: str) -> QueryMetrics:
@@ -149,9 +162,9 @@ class Metrics:
             handle = QueryMetrics(
                 module,
                 folded,
-                {o: self.comparisons.labels(module, folded, o) for o in OUTCOMES},
-                self.queries.labels("sql", module, folded),
-                self.queries.labels("prisma", module, folded),
+                {o: self.comparisons.labels(module, folded, o) for o in Outcome},
+                self.queries.labels(Side.LEGACY.source, module, folded),
+                self.queries.labels(Side.ORM.source, module, folded),
                 self.sql_latency.labels(module, folded),
                 self.prisma_latency.labels(module, folded),
             )
@@ -165,9 +178,30 @@ class Metrics:
             q.module, q.query_name, self._field_cap.fold((q.module, q.query_name), field)
         ).inc()
 
-    def count_error(self, side: str, q: QueryMetrics, error_type: str) -> None:
-        counter = self.sql_errors if side == "sql" else self.prisma_errors
+    def count_error(self, side: Side, q: QueryMetrics, error_type: str) -> None:
+        counter = self.sql_errors if side is Side.LEGACY else self.prisma_errors
         counter.labels(q.module, q.query_name, self._error_cap.fold(q.module, error_type)).inc()
+
+
+class ScrapeRegistry(CollectorRegistry):
+    """What ``/metrics`` exposes: ``registry`` without the ``_created`` series.
+
+    prometheus-client can only turn those off process-wide (``disable_created_metrics``); filtering
+    the one scrape keeps every app's registry its own, as the factory promises.
+    """
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        super().__init__(auto_describe=False)
+        self._source = registry
+
+    def collect(self) -> Iterator[Metric]:
+        for family in self._source.collect():
+            samples = [s for s in family.samples if not s.name.endswith("_created")]
+            if len(samples) != len(family.samples):
+                trimmed = Metric(family.name, family.documentation, family.type, family.unit)
+                trimmed.samples = samples
+                family = trimmed
+            yield family
 
 
 class FlagCollector(Collector):

@@ -19,7 +19,7 @@ log = logging.getLogger("shadowdiff.samples")
 
 
 class MismatchWriter:
-    def __init__(self, store: Store, dropped: Counter, queue_size: int, batch: int, keep: int) -> None:
+    def __init__(self, *, store: Store, dropped: Counter, queue_size: int, batch: int, keep: int) -> None:
         self._store = store
         self._dropped = dropped
         self._queue: asyncio.Queue[MismatchSample] = asyncio.Queue(maxsize=queue_size)

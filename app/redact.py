@@ -4,6 +4,14 @@ A pattern matches a field name when it occurs in it ignoring case, ``_`` and ``-
 ``apiKey``, ``X-Api-Key`` and ``user_api_key``. Over-masking (``card`` in ``discarded``) is the safe
 side of that trade. A difference is masked when its field or any key on its path matches; values that
 are objects are masked key by key, however deep.
+
+No holes (SPEC 1: "also inside JSON text and inside paths"):
+
+- A string holding a JSON object or array (the engine compares such text as the parsed value) is
+  redacted like the parsed value and written back as JSON text, wherever it sits: a changed value,
+  an extra or missing row, a whole result sent as text, any depth.
+- A row addressed by a sensitive key column keeps its place in the path but not the value:
+  ``[session_token=abc].email`` becomes ``[session_token=***].email``.
 """
 
 from __future__ import annotations
@@ -11,8 +19,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
+
 MASK = "***"
 _KEY_IN_PATH = re.compile(r"[A-Za-z0-9_\-$]+")
+# One ``name=value`` of a row key label (``[id=3]``, ``[tenant=a,id=3]``): the value runs to the next
+# ``,name=`` of the label or to the ``]`` that ends it (followed by ``.``, ``[`` or the end of the path).
+_KEY_VALUE = re.compile(
+    r"(?<=[\[,])(?P<name>[A-Za-z0-9_\-$]+)=(?P<value>.*?)(?=,[A-Za-z0-9_\-$]+=|\](?:[.\[]|$))", re.DOTALL
+)
 
 
 def _squash(name: str) -> str:
@@ -25,10 +40,6 @@ class Redactor:
         self._regex = re.compile("|".join(re.escape(p) for p in squashed)) if squashed else None
         self._cache: dict[str, bool] = {}
 
-    @property
-    def enabled(self) -> bool:
-        return self._regex is not None
-
     def sensitive(self, name: str) -> bool:
         hit = self._cache.get(name)
         if hit is None:
@@ -38,14 +49,39 @@ class Redactor:
         return hit
 
     def value(self, value: Any) -> Any:
-        """Mask the values of sensitive keys inside ``value`` (a copy; the input is not changed)."""
+        """Mask the values of sensitive keys inside ``value`` (a copy; the input is not changed),
+        JSON text included."""
         if self._regex is None:
             return value
         if isinstance(value, dict):
             return {k: (MASK if self.sensitive(k) else self.value(v)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(v) for v in value]
+        if isinstance(value, str):
+            return self._json_text(value)
         return value
+
+    def _json_text(self, text: str) -> str:
+        """JSON text of an object or array, redacted as its parsed value; any other string as is."""
+        start = text.lstrip()[:1]
+        if start != "{" and start != "[":
+            return text
+        try:
+            parsed = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return text
+        if not isinstance(parsed, dict | list):
+            return text
+        masked = self.value(parsed)
+        return text if masked == parsed else orjson.dumps(masked).decode()
+
+    def path(self, path: str) -> str:
+        """``[session_token=abc].x`` -> ``[session_token=***].x``: key values of sensitive columns."""
+        if self._regex is None or "=" not in path:
+            return path
+        return _KEY_VALUE.sub(
+            lambda m: f"{m['name']}={MASK}" if self.sensitive(m["name"]) else m.group(0), path
+        )
 
     def difference(self, diff: dict[str, Any]) -> dict[str, Any]:
         """A wire-form difference ``{field, kind, path, legacy, orm}`` with its values masked."""
@@ -56,11 +92,13 @@ class Redactor:
             self.sensitive(k) for k in _KEY_IN_PATH.findall(path)
         ):
             out = dict(diff)
+            out["path"] = self.path(path)
             for side in ("legacy", "orm"):
                 if out.get(side) is not None:
                     out[side] = MASK
             return out
         legacy, orm = diff.get("legacy"), diff.get("orm")
-        if isinstance(legacy, dict | list) or isinstance(orm, dict | list):
-            return {**diff, "legacy": self.value(legacy), "orm": self.value(orm)}
-        return diff
+        masked_legacy, masked_orm = self.value(legacy), self.value(orm)
+        if masked_legacy is legacy and masked_orm is orm:
+            return diff
+        return {**diff, "legacy": masked_legacy, "orm": masked_orm}

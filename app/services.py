@@ -1,10 +1,11 @@
 """Everything one app instance owns, built by ``create_app`` and reached by routes through
 ``request.app.state.services``: no module-level state, so two apps in one process never share a thing.
 
-Hooks for other parts of the service:
-- ``services.flags`` (:class:`FlagService`): ``rollback(module, actor, source, reason, decision=None)``.
-- ``services.observers``: append a callable ``(module, query_name, outcome) -> None``; it runs after
-  every accepted pair (see ``app.ingest.Observer``).
+This is the one composition root: every object is built here, in dependency order, and handed what it
+uses (keyword-only). Nothing else builds services or hangs them on ``app.state``.
+- ``services.flags`` (:class:`FlagService`): every flag write, including rollbacks and notify records.
+- ``services.rollbacks`` (:class:`RollbackCoordinator`): the Alertmanager webhook and the guard, whose
+  ``observe`` is the ingest observer (called after every accepted pair, see ``app.ingest.Observer``).
 - ``services.background``: tasks started in lifespan and cancelled at shutdown.
 """
 
@@ -19,16 +20,19 @@ from prometheus_client import CollectorRegistry
 from app.auth import Authenticator
 from app.flag_service import FlagService
 from app.flag_view import FlagView
-from app.ingest import Ingestor, Observer
+from app.ingest import Ingestor, PairIds
 from app.metrics import FlagCollector, Metrics
 from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
+from app.rollback import RollbackCoordinator, build_rollbacks
 from app.settings import Settings
 from app.spec_cache import SpecCache
+from app.spec_service import SpecService
 from app.store.base import Store
+from flags.model import FlagState
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Services:
     settings: Settings
     store: Store
@@ -36,53 +40,60 @@ class Services:
     metrics: Metrics
     view: FlagView
     flags: FlagService
-    specs: SpecCache
+    specs: SpecService
     auth: Authenticator
     redactor: Redactor
     writer: MismatchWriter
+    rollbacks: RollbackCoordinator
     ingestor: Ingestor
-    observers: list[Observer] = field(default_factory=list)
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: Settings, store: Store, registry: CollectorRegistry) -> Services:
-        metrics = Metrics(registry, settings.max_query_names, settings.max_fields, settings.max_error_types)
-        view = FlagView(settings.default_sample_rate)
+        metrics = Metrics(
+            registry=registry,
+            max_query_names=settings.max_query_names,
+            max_fields=settings.max_fields,
+            max_error_types=settings.max_error_types,
+            max_label_length=settings.max_label_length,
+        )
+        view = FlagView(settings.default_sample_rate, FlagState(settings.default_state.value))
         registry.register(FlagCollector(view, store.sync_age))
-        flags = FlagService(store, view, metrics)
-        specs = SpecCache()
+        flags = FlagService(store=store, view=view, metrics=metrics)
+        specs = SpecService(store=store, cache=SpecCache())
         redactor = Redactor(settings.redact)
         writer = MismatchWriter(
-            store,
-            metrics.samples_dropped,
-            settings.mismatch_queue,
-            settings.mismatch_batch,
-            settings.mismatch_keep,
+            store=store,
+            dropped=metrics.samples_dropped,
+            queue_size=settings.mismatch_queue,
+            batch=settings.mismatch_batch,
+            keep=settings.mismatch_keep,
         )
-        observers: list[Observer] = []
+        rollbacks = build_rollbacks(settings=settings, flags=flags, view=view, store=store)
         ingestor = Ingestor(
-            flags,
-            specs,
-            metrics,
-            redactor,
-            writer,
-            observers,
-            settings.max_differences,
-            settings.store_values,
+            flags=flags,
+            specs=specs.cache,
+            metrics=metrics,
+            redactor=redactor,
+            writer=writer,
+            observers=[rollbacks.observe],
+            max_differences=settings.max_differences,
+            store_values=settings.store_values,
+            pair_ids=PairIds(settings.pair_id_cache),
         )
         return cls(
-            settings,
-            store,
-            registry,
-            metrics,
-            view,
-            flags,
-            specs,
-            Authenticator(settings),
-            redactor,
-            writer,
-            ingestor,
-            observers,
+            settings=settings,
+            store=store,
+            registry=registry,
+            metrics=metrics,
+            view=view,
+            flags=flags,
+            specs=specs,
+            auth=Authenticator(settings),
+            redactor=redactor,
+            writer=writer,
+            rollbacks=rollbacks,
+            ingestor=ingestor,
         )
 
     async def stop_background(self) -> None:

@@ -34,6 +34,14 @@ DEFAULT_REDACT = (
 )
 
 
+class DefaultState(enum.StrEnum):
+    """The state a module gets when its first pair registers it (never one where the ORM serves);
+    ``/v1/config`` names it as ``default_state`` for modules clients find there unlisted."""
+
+    SHADOW = "shadow"
+    LEGACY = "legacy"
+
+
 class Role(enum.StrEnum):
     INGEST = "ingest"
     OPERATOR = "operator"
@@ -76,6 +84,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "database_url"))
     tokens: Annotated[tuple[TokenConfig, ...], NoDecode] = ()
     default_sample_rate: float = Field(1.0, ge=0.0, le=1.0)
+    default_state: DefaultState = DefaultState.SHADOW
     specs_file: Path | None = None
     store_values: bool = True
     redact: Annotated[tuple[str, ...], NoDecode] = DEFAULT_REDACT
@@ -87,14 +96,21 @@ class Settings(BaseSettings):
     guard_min_comparisons: int = Field(100, ge=1)
 
     # Limits of the ingest path; the defaults fit the reference deployment.
+    max_header_bytes: int = Field(32 * 1024, ge=1024, le=1024 * 1024)  # request line + headers; 431 past it
+    read_timeout_seconds: float = Field(10.0, gt=0.0, le=600.0)  # a stalled head or body gets 408
+    shutdown_seconds: float = Field(10.0, gt=0.0, le=600.0)  # graceful shutdown bound (SIGTERM)
+    store_timeout_seconds: float = Field(2.0, gt=0.0, le=60.0)  # every store call; 503 past it
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
     max_depth: int = Field(64, ge=2, le=1000)
     max_batch: int = Field(1000, ge=1)
     max_differences: int = Field(50, ge=1)
+    # pair_id answers remembered for 24 h (in memory, ~200 bytes each): the count bounds the memory.
+    pair_id_cache: int = Field(100_000, ge=1)
     # Metric label caps: past them, new queryName / field / errorType values fold into "__other__".
     max_query_names: int = Field(500, ge=1)
     max_fields: int = Field(200, ge=1)
     max_error_types: int = Field(50, ge=1)
+    max_label_length: int = Field(128, ge=8, le=4096)  # longer label values fold into "__other__"
     # Mismatch samples: the background writer's queue, batch size and retention per module/query/field.
     mismatch_queue: int = Field(10_000, ge=1)
     mismatch_batch: int = Field(200, ge=1)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from typing import Any
 
 import orjson
 
-from app.errors import InvalidPayload, MalformedJson
+from app.errors import BodyTooLarge, InvalidPayload, MalformedJson, UnsupportedEncoding
 
 NAME_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 _NAME = re.compile(NAME_PATTERN)
@@ -65,11 +66,54 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _OutOfRange(ValueError):
+    pass
+
+
+def _out_of_range(number: str, where: str = "") -> InvalidPayload:
+    """One answer from both parsers: a number no double can hold is refused, never read as infinity."""
+    shown = number if len(number) <= 40 else number[:40] + "..."
+    return InvalidPayload(
+        f"the number {shown}{where} is outside the range of a double (about ±1.8e308); "
+        "send it as a string if the value is meant"
+    )
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _OutOfRange(text)
+    return value
+
+
+_NUMBER_AT = re.compile(rb"-?[0-9][0-9.eE+-]*")
+
+
+def _infinite_number(body: bytes, pos: int) -> str:
+    """The number orjson refused: at ``pos`` (a character index, a byte index in ASCII bodies),
+    else the first number in the body that a double cannot hold."""
+    found = _NUMBER_AT.match(body, pos)
+    candidates = [found] if found else []
+    candidates += list(_NUMBER_AT.finditer(body))
+    for match in candidates:
+        text = match.group().decode()
+        try:
+            if math.isinf(float(text)):
+                return text
+        except ValueError:
+            continue
+    return "?"
+
+
 def _exact_loads(body: bytes, max_depth: int) -> Any:
     try:
-        data = json.loads(body, parse_int=_big_int_as_text, parse_constant=_no_constants)
+        data = json.loads(
+            body, parse_int=_big_int_as_text, parse_float=_finite_float, parse_constant=_no_constants
+        )
         orjson.dumps(data)  # what orjson would refuse to read (a lone surrogate) it cannot write back
         return data
+    except _OutOfRange as exc:
+        raise _out_of_range(str(exc)) from exc
     except orjson.JSONEncodeError as exc:
         raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
@@ -78,6 +122,44 @@ def _exact_loads(body: bytes, max_depth: int) -> Any:
         ) from exc
     except (ValueError, UnicodeDecodeError) as exc:  # json.JSONDecodeError is a ValueError
         raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+
+
+_GZIP = 16 + zlib.MAX_WBITS  # zlib's window bits for the gzip wrapper
+
+
+def decode_body(body: bytes, encoding: str | None, limit: int) -> bytes:
+    """The body as sent before ``Content-Encoding`` (``gzip`` or ``identity``), at most ``limit`` bytes.
+
+    Inflation stops one byte past the limit (``max_length``), so a compression bomb costs at most
+    ``limit`` bytes of memory and the time to inflate that much, then 413. Concatenated gzip members
+    (what ``cat a.gz b.gz`` makes) are read like ``gzip.decompress`` reads them.
+    """
+    if encoding is None:
+        return body
+    coding = encoding.strip().lower()
+    if coding in ("", "identity"):
+        return body
+    if coding not in ("gzip", "x-gzip"):
+        raise UnsupportedEncoding(
+            f"Content-Encoding {encoding!r} is not supported; send the body as is or gzip-compressed"
+        )
+    out: list[bytes] = []
+    size = 0
+    rest = body
+    try:
+        while rest:
+            inflater = zlib.decompressobj(_GZIP)
+            chunk = inflater.decompress(rest, limit + 1 - size)
+            size += len(chunk)
+            if size > limit or inflater.unconsumed_tail:
+                raise BodyTooLarge(limit)
+            out.append(chunk)
+            if not inflater.eof:
+                raise MalformedJson("the gzip body ends early (truncated); send the whole compressed body")
+            rest = inflater.unused_data
+    except zlib.error as exc:
+        raise MalformedJson(f"the body says Content-Encoding: gzip but is not valid gzip: {exc}") from exc
+    return b"".join(out)
 
 
 def parse_json(body: bytes, max_depth: int) -> Any:
@@ -94,6 +176,8 @@ def parse_json(body: bytes, max_depth: int) -> Any:
                 raise InvalidPayload(
                     f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
                 ) from exc
+            if "infinity" in str(exc):  # orjson: "number is infinity when parsed as double"
+                raise _out_of_range(_infinite_number(body, exc.pos), f" at character {exc.pos}") from exc
             raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
     # A body with fewer brackets than the limit cannot nest deeper: skip the walk (single pairs).
     shallow = len(body) < 65536 and body.count(b"[") + body.count(b"{") <= max_depth

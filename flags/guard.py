@@ -23,6 +23,7 @@ import enum
 from dataclasses import dataclass
 
 from flags.model import AutoRollback, Flag, FlagState
+from flags.vocabulary import Outcome
 
 
 class GuardConfigError(ValueError):
@@ -151,10 +152,6 @@ class Trip:
         }
 
 
-MATCH = "match"
-MISMATCH = "mismatch"
-
-
 class Guard:
     """Sliding windows for every module and the trip latch. Not thread-safe: call it from one event loop."""
 
@@ -163,16 +160,13 @@ class Guard:
         self._windows: dict[str, SlidingWindow] = {}
         self._latched: dict[str, int] = {}  # module -> flag version the guard already acted on
 
-    def observe(self, module: str, outcome: str, now: float, flag: Flag | None) -> Trip | None:
+    def observe(self, module: str, outcome: Outcome, now: float, flag: Flag | None) -> Trip | None:
         """Record one pair's outcome; a :class:`Trip` when the module should be rolled back now.
 
         ``flag`` is the module's current flag as this replica sees it (None: unknown module)."""
-        if outcome == MISMATCH:
-            mismatch = True
-        elif outcome == MATCH:
-            mismatch = False
-        else:
+        if not outcome.compared:
             return None  # errors and skipped pairs say nothing about data equality
+        mismatch = outcome is Outcome.MISMATCH
         window = self._windows.get(module)
         if window is None:
             window = self._windows[module] = SlidingWindow(self.rule.window_seconds, self.rule.buckets)

@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, Request
 from app.deps import Operator
 from app.rollback import AlertmanagerPayload, RollbackCoordinator
 from app.routes.schemas import ERRORS
+from app.services import Services
 
 router = APIRouter(tags=["alerts"])
 
 
 def get_rollbacks(request: Request) -> RollbackCoordinator:
-    return cast(RollbackCoordinator, request.app.state.rollbacks)
+    return cast(Services, request.app.state.services).rollbacks
 
 
 Rollbacks = Annotated[RollbackCoordinator, Depends(get_rollbacks)]

@@ -12,13 +12,18 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from app.deps import Reader, ServicesDep
 from app.flag_view import FlagView
 from app.routes.schemas import ERRORS
+from flags.vocabulary import Outcome, Side
 
 router = APIRouter(tags=["metrics"])
+
+SOURCES = tuple(side.source for side in Side)
+SOURCE_OF_METRIC = {side.source: side.source for side in Side}
+"""``db_<source>_...`` metric names carry the side's wire name; this reads it back."""
 
 
 @router.get("/metrics", summary="Prometheus exposition", response_class=Response)
 async def metrics(services: ServicesDep) -> Response:
-    return Response(generate_latest(services.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(services.metrics.scrape), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/metrics/json", summary="Per-module summary of the counters", responses=ERRORS)
@@ -45,9 +50,9 @@ def summarize(registry: CollectorRegistry, view: FlagView) -> dict[str, dict[str
             elif name == "db_query_total":
                 modules[module]["queries"][labels["source"]] += sample.value
             elif name in ("db_sql_errors_total", "db_prisma_errors_total"):
-                modules[module]["errors"]["sql" if "sql" in name else "prisma"] += sample.value
+                modules[module]["errors"][SOURCE_OF_METRIC[name.split("_")[1]]] += sample.value
             elif name.endswith("_latency_ms_sum") or name.endswith("_latency_ms_count"):
-                source = "sql" if name.startswith("db_sql") else "prisma"
+                source = SOURCE_OF_METRIC[name.split("_")[1]]
                 latency[(module, source)][0 if name.endswith("_sum") else 1] += sample.value
     for flag in view.all():
         modules[flag.module]["state"] = flag.state.value
@@ -56,8 +61,8 @@ def summarize(registry: CollectorRegistry, view: FlagView) -> dict[str, dict[str
         modules[module]["mean_latency_ms"][source] = total / count if count else None
     for summary in modules.values():
         c = summary["comparisons"]
-        compared = c["match"] + c["mismatch"]
-        summary["mismatch_rate"] = c["mismatch"] / compared if compared else None
+        compared = sum(c[o] for o in Outcome if o.compared)
+        summary["mismatch_rate"] = c[Outcome.MISMATCH] / compared if compared else None
     return dict(sorted(modules.items()))
 
 
@@ -65,10 +70,10 @@ def _empty() -> dict[str, Any]:
     return {
         "state": None,
         "sample_rate": None,
-        "comparisons": {"match": 0.0, "mismatch": 0.0, "error": 0.0, "skipped": 0.0},
-        "queries": {"sql": 0.0, "prisma": 0.0},
-        "errors": {"sql": 0.0, "prisma": 0.0},
-        "mean_latency_ms": {"sql": None, "prisma": None},
+        "comparisons": dict.fromkeys(Outcome, 0.0),
+        "queries": dict.fromkeys(SOURCES, 0.0),
+        "errors": dict.fromkeys(SOURCES, 0.0),
+        "mean_latency_ms": dict.fromkeys(SOURCES),
         "mismatched_fields": {},
         "mismatch_rate": None,
     }

@@ -7,20 +7,27 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from app.deps import OptionalName, Reader, ServicesDep
+from app.redact import Redactor
 from app.routes.schemas import ERRORS
 from app.store.base import MismatchSample
 
 router = APIRouter(tags=["mismatches"])
 
 
-def sample_wire(sample: MismatchSample) -> dict[str, Any]:
+def sample_wire(sample: MismatchSample, redactor: Redactor | None = None) -> dict[str, Any]:
+    """``redactor`` masks again on the way out: samples stored by an older build, or under patterns
+    that have since grown, never leave unmasked."""
+    differences = sample.differences
+    if redactor is not None:
+        differences = [redactor.difference(d) for d in differences]
     return {
         "id": sample.id,
         "module": sample.module,
         "query_name": sample.query_name,
         "fields": list(sample.fields),
-        "differences": sample.differences,
+        "differences": differences,
         "request_id": sample.request_id,
+        "context": sample.context,
         "at": sample.at.isoformat(),
     }
 
@@ -35,4 +42,4 @@ async def recent_mismatches(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:
     samples = await services.store.recent_mismatches(module, query_name, field, limit)
-    return {"mismatches": [sample_wire(s) for s in samples]}
+    return {"mismatches": [sample_wire(s, services.redactor) for s in samples]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.validation import NAME_PATTERN
+from flags.vocabulary import Outcome, Reason
 
 NAME: dict[str, Any] = {"type": "string", "pattern": NAME_PATTERN}
 
@@ -80,6 +81,17 @@ PAIR: dict[str, Any] = {
         "module": NAME,
         "query_name": NAME,
         "request_id": {"type": ["string", "null"], "maxLength": 256},
+        "pair_id": {
+            "type": ["string", "null"],
+            "minLength": 1,
+            "maxLength": 128,
+            "description": "idempotency key: the same id posted again within 24 h to the same replica is "
+            "answered with its first outcome and not counted again",
+        },
+        "context": {
+            "type": ["object", "null"],
+            "description": "the query's inputs (at most 8 KB as JSON), redacted, kept with mismatch samples",
+        },
         "legacy": SIDE,
         "orm": SIDE,
         "spec": {"anyOf": [{"type": "null"}, SPEC]},
@@ -90,11 +102,14 @@ RESULT: dict[str, Any] = {
     "type": "object",
     "required": ["outcome", "reason", "differences"],
     "properties": {
-        "outcome": {"enum": ["match", "mismatch", "error", "skipped"]},
-        "reason": {"type": ["string", "null"]},
+        "outcome": {"enum": [o.value for o in Outcome]},
+        "reason": {"anyOf": [{"type": "null"}, {"enum": [r.value for r in Reason]}]},
         "differences": {"type": "array", "items": {"type": "object"}},
         "difference_count": {"type": "integer"},
         "truncated": {"type": "boolean"},
+        "state": {"enum": ["legacy", "shadow", "orm", "migrated"], "description": "the module's state now"},
+        "version": {"type": "integer", "description": "the module's flag version now"},
+        "duplicate": {"type": "boolean", "description": "true: a repeated pair_id, not counted again"},
     },
 }
 

@@ -11,8 +11,6 @@ from app.errors import InvalidPayload
 from app.routes.schemas import ERRORS, SPEC, body
 from app.store.base import StoredSpec
 from app.validation import parse_json
-from comparators import Spec
-from flags.model import now
 
 router = APIRouter(tags=["specs"])
 
@@ -39,14 +37,11 @@ async def put_spec(
     raw = parse_json(await request.body(), services.settings.max_depth)
     if not isinstance(raw, dict):
         raise InvalidPayload('a spec is a JSON object of comparison options, e.g. {"key": ["id"]}')
-    Spec.from_dict(raw)  # SpecError -> 422 naming the option
-    stored = StoredSpec(module, query_name, raw, now(), principal.name)
-    await services.store.put_spec(stored)
-    services.specs.put(stored)
+    stored = await services.specs.put(module, query_name, raw, principal.name)  # SpecError -> 422
     return spec_wire(stored)
 
 
 @router.get("/v1/specs", summary="Every stored spec", responses=ERRORS)
 async def list_specs(_: Reader, services: ServicesDep) -> dict[str, Any]:
-    specs = await services.store.list_specs()
+    specs = await services.specs.all()
     return {"specs": [spec_wire(s) for s in specs]}

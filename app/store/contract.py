@@ -1,10 +1,17 @@
-"""The save contract both backends check before touching their database."""
+"""What both backends share: the save contract, the column lists and the samples query."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from app.store.base import MismatchSample
 from flags.errors import InvalidFlag
 from flags.model import Flag, FlagChange
+
+FLAG_COLUMNS = "module, state, sample_rate, auto_rollback, version, updated_at, updated_by"
+HISTORY_COLUMNS = "id, module, action, actor, source, reason, at, before, after, decision"
+SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at, context"
 
 
 def check_write(flag: Flag, change: FlagChange, expected_version: int) -> None:
@@ -33,3 +40,37 @@ def optional_text(value: str | None) -> str | None:
 def sample_fields(sample: MismatchSample) -> list[str]:
     """The retention keys of a sample: its distinct fields ("" when it names none)."""
     return list(dict.fromkeys(safe_text(f) for f in sample.fields)) or [""]
+
+
+def samples_query(
+    module: str | None,
+    query_name: str | None,
+    field: str | None,
+    limit: int,
+    placeholder: Callable[[int], str],
+) -> tuple[str, list[Any]]:
+    """The newest mismatch samples matching the filters, newest first: (SQL, arguments).
+
+    ``placeholder(n)`` spells the n-th (1-based) parameter in the backend's style: ``?`` or ``$n``.
+    """
+    where: list[str] = []
+    args: list[Any] = []
+
+    def bind(value: Any) -> str:
+        args.append(value)
+        return placeholder(len(args))
+
+    if module is not None:
+        where.append(f"module = {bind(module)}")
+    if query_name is not None:
+        where.append(f"query_name = {bind(query_name)}")
+    if field is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM mismatch_fields f"
+            f" WHERE f.sample_id = s.id AND f.field = {bind(safe_text(field))})"
+        )
+    sql = f"SELECT {SAMPLE_COLUMNS} FROM mismatch_samples s"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY at DESC, id DESC LIMIT {bind(max(limit, 0))}"
+    return sql, args

@@ -5,7 +5,7 @@ its history entry are written, and ``pg_notify`` announces the change at commit.
 one extra connection that LISTENs on :data:`CHANNEL` and calls the subscribers; a heartbeat on it
 confirms that the view is current. When that connection drops the replica polls ``flags`` every
 ``poll_seconds`` (comparing versions) and keeps trying to LISTEN again, so a change is never missed,
-only seen later. ``sync_age()`` says how much later.
+only seen later. ``sync_age()`` says how much later. That replica sync lives in ``postgres_sync``.
 
 asyncpg and OS errors become :class:`StoreUnavailable` naming the database (``raise ... from``).
 """
@@ -15,9 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
-import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,26 +23,25 @@ import asyncpg
 
 from app.store.base import MismatchSample, StoredSpec, StoreUnavailable
 from app.store.codec import dump_json, flag_from_row, load_json, utc
-from app.store.contract import check_write, optional_text, safe_text, sample_fields
-from app.store.events import notify_listeners
+from app.store.contract import (
+    FLAG_COLUMNS,
+    HISTORY_COLUMNS,
+    check_write,
+    optional_text,
+    safe_text,
+    sample_fields,
+    samples_query,
+)
 from app.store.migrate import Migration, load_migrations
+from app.store.postgres_sync import CHANNEL, DRIVER_ERRORS, FlagSync
 from flags.errors import VersionConflict
 from flags.model import Flag, FlagChange, Source
 from flags.persistence import FlagListener
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "shadowdiff_flags"
-"""NOTIFY channel; the payload is ``{"module": ..., "version": ...}`` as JSON."""
-
 MIGRATION_LOCK = 0x5AD0D1FF
 """Advisory lock id that serialises replicas migrating the same database at start."""
-
-DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
-
-_FLAG_COLUMNS = "module, state, sample_rate, auto_rollback, version, updated_at, updated_by"
-_HISTORY_COLUMNS = "id, module, action, actor, source, reason, at, before, after, decision"
-_SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at"
 
 
 def describe(dsn: str) -> str:
@@ -76,8 +72,10 @@ def _change(row: asyncpg.Record) -> FlagChange:
 
 
 def _sample(row: asyncpg.Record) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at = row
-    return MismatchSample(module, query_name, tuple(fields), differences, request_id, utc(at), id_)
+    id_, module, query_name, fields, differences, request_id, at, context = row
+    return MismatchSample(
+        module, query_name, tuple(fields), differences, request_id, utc(at), id_, context=context
+    )
 
 
 class PostgresStore:
@@ -99,17 +97,18 @@ class PostgresStore:
         self._connect_timeout = connect_timeout
         self._command_timeout = command_timeout
         self._pool: asyncpg.Pool | None = None
-        self._listeners: list[FlagListener] = []
-        self._announced: dict[str, int] = {}  # the newest version of each module listeners were told of
-        self._listen_conn: asyncpg.Connection | None = None
-        self._notices: asyncio.Queue[tuple[str, int | None]] = asyncio.Queue()
-        self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
-        self._synced_at: float | None = None
-        self._degraded = False
-        self._poll_failing = False
-        self.listener_name = f"shadowdiff-listen-{uuid.uuid4().hex[:12]}"
+        self._sync = FlagSync(
+            dsn=dsn,
+            where=self._where,
+            poll_seconds=self._poll_seconds,
+            connect_args=self._connect_args,
+            read_versions=self._read_versions,
+        )
+
+    @property
+    def listener_name(self) -> str:
         """The ``application_name`` of the LISTEN connection (tests terminate it by this name)."""
+        return self._sync.listener_name
 
     def __repr__(self) -> str:
         return f"PostgresStore({self._where})"
@@ -144,9 +143,6 @@ class PostgresStore:
             "server_settings": {"application_name": application_name},
         }
 
-    def _mark_synced(self) -> None:
-        self._synced_at = time.monotonic()
-
     # -- lifecycle --------------------------------------------------------------------------------
 
     async def open(self) -> None:
@@ -169,15 +165,7 @@ class PostgresStore:
             pool.terminate()
             raise
         self._pool = pool
-        self._notices = asyncio.Queue()
-        self._wake = asyncio.Event()
-        self._announced = {r["module"]: r["version"] for r in rows}
-        self._mark_synced()
-        await self._listen()
-        self._tasks = [
-            asyncio.create_task(self._dispatch(), name="shadowdiff-flag-dispatch"),
-            asyncio.create_task(self._supervise(), name="shadowdiff-flag-sync"),
-        ]
+        await self._sync.start({r["module"]: r["version"] for r in rows})
 
     @staticmethod
     async def _migrate(conn: asyncpg.Connection, migrations: list[Migration]) -> None:
@@ -202,20 +190,13 @@ class PostgresStore:
                 )
 
     async def close(self) -> None:
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self._drop_listener()
+        await self._sync.stop()
         pool, self._pool = self._pool, None
         if pool is not None:
             try:
                 await asyncio.wait_for(pool.close(), timeout=self._connect_timeout)
             except (*DRIVER_ERRORS, asyncio.CancelledError):
                 pool.terminate()
-        self._synced_at = None
 
     async def ping(self) -> None:
         if self._pool is not None:
@@ -230,133 +211,24 @@ class PostgresStore:
                 await conn.close()
 
     def sync_age(self) -> float:
-        """Seconds since the view was confirmed current; infinite before the first load."""
-        return math.inf if self._synced_at is None else time.monotonic() - self._synced_at
+        """Seconds since the flag view was confirmed current; infinite before the first load."""
+        return self._sync.sync_age()
 
-    # -- keeping the view current -----------------------------------------------------------------
-
-    async def _listen(self) -> bool:
-        """Open the LISTEN connection; False (and polling goes on) when that fails."""
-        try:
-            conn = await asyncpg.connect(self._dsn, **self._connect_args(self.listener_name))
-        except DRIVER_ERRORS as err:
-            self._note_degraded(f"cannot open the LISTEN connection ({err}); polling flags")
-            return False
-        try:
-            await conn.add_listener(CHANNEL, self._on_notify)
-        except DRIVER_ERRORS as err:
-            conn.terminate()
-            self._note_degraded(f"cannot LISTEN on {CHANNEL} ({err}); polling flags")
-            return False
-        except BaseException:  # cancelled by close(): do not leak the half-set-up connection
-            conn.terminate()
-            raise
-        conn.add_termination_listener(self._on_listener_lost)
-        self._listen_conn = conn
-        if self._degraded:
-            logger.info("%s: listening for flag changes again", self._where)
-            self._degraded = False
-        return True
-
-    def _note_degraded(self, message: str) -> None:
-        if not self._degraded:
-            logger.warning("%s: %s every %.2f s", self._where, message, self._poll_seconds)
-            self._degraded = True
-
-    async def _drop_listener(self) -> None:
-        conn, self._listen_conn = self._listen_conn, None
-        if conn is None:
-            return
-        with contextlib.suppress(Exception):
-            conn.remove_termination_listener(self._on_listener_lost)
-        if conn.is_closed():
-            return
-        try:
-            await asyncio.wait_for(conn.close(), timeout=1.0)
-        except (*DRIVER_ERRORS, asyncio.CancelledError):
-            conn.terminate()
-
-    def _on_listener_lost(self, conn: asyncpg.Connection) -> None:
-        self._wake.set()
-
-    def _on_notify(self, conn: asyncpg.Connection, pid: int, channel: str, payload: str) -> None:
-        self._mark_synced()
-        try:
-            notice = load_json(payload)
-            module, version = str(notice["module"]), int(notice["version"])
-        except (ValueError, TypeError, KeyError):
-            self._notices.put_nowait((payload, None))  # a hand-made NOTIFY naming a module
-            return
-        self._notices.put_nowait((module, version))
-
-    async def _dispatch(self) -> None:
-        while True:
-            module, version = await self._notices.get()
-            await self._announce(module, version)
-
-    async def _announce(self, module: str, version: int | None) -> None:
-        """Tell listeners once per version, whether it came by NOTIFY, poll or a local save."""
-        if version is not None:
-            if self._announced.get(module, 0) >= version:
-                return
-            self._announced[module] = version
-        await notify_listeners(self._listeners, module)
-
-    async def _supervise(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
-            self._wake.clear()
-            try:
-                await self._keep_current()
-            except Exception:  # a bug here must not stop the replica from following flag changes
-                logger.exception("%s: keeping the flag view current failed; retrying", self._where)
-
-    async def _keep_current(self) -> None:
-        if await self._heartbeat():
-            return
-        await self._drop_listener()
-        await self._listen()
-        await self._poll()  # catch up on what was missed while not listening (or go on polling)
-
-    async def _heartbeat(self) -> bool:
-        conn = self._listen_conn
-        if conn is None or conn.is_closed():
-            return False
-        try:
-            await conn.fetchval("SELECT 1", timeout=self._poll_seconds + self._connect_timeout)
-        except DRIVER_ERRORS as err:
-            self._note_degraded(f"the LISTEN connection failed ({err}); polling flags")
-            return False
-        self._mark_synced()
-        return True
-
-    async def _poll(self) -> None:
-        try:
-            async with self._conn("polling flags") as conn:
-                rows = await conn.fetch("SELECT module, version FROM flags")
-        except StoreUnavailable as err:
-            if not self._poll_failing:  # once per outage, not once per interval
-                logger.warning("%s; the flag view ages until the database answers again", err)
-                self._poll_failing = True
-            return
-        if self._poll_failing:
-            logger.info("%s: polling flags works again", self._where)
-            self._poll_failing = False
-        self._mark_synced()
-        for module, version in rows:
-            await self._announce(module, version)
+    async def _read_versions(self) -> list[tuple[str, int]]:
+        async with self._conn("polling flags") as conn:
+            rows = await conn.fetch("SELECT module, version FROM flags")
+        return [(r["module"], r["version"]) for r in rows]
 
     # -- flags ------------------------------------------------------------------------------------
 
     async def get_flag(self, module: str) -> Flag | None:
         async with self._conn("reading a flag") as conn:
-            row = await conn.fetchrow(f"SELECT {_FLAG_COLUMNS} FROM flags WHERE module = $1", module)
+            row = await conn.fetchrow(f"SELECT {FLAG_COLUMNS} FROM flags WHERE module = $1", module)
         return None if row is None else _flag(row)
 
     async def list_flags(self) -> list[Flag]:
         async with self._conn("listing flags") as conn:
-            rows = await conn.fetch(f"SELECT {_FLAG_COLUMNS} FROM flags ORDER BY module")
+            rows = await conn.fetch(f"SELECT {FLAG_COLUMNS} FROM flags ORDER BY module")
         return [_flag(r) for r in rows]
 
     async def save_flag(self, flag: Flag, change: FlagChange, expected_version: int) -> Flag:
@@ -378,7 +250,7 @@ class PostgresStore:
             )
             if actual is None:
                 inserted = await conn.fetchval(
-                    f"INSERT INTO flags ({_FLAG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                    f"INSERT INTO flags ({FLAG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                     " ON CONFLICT (module) DO NOTHING RETURNING version",
                     *values,
                 )
@@ -397,14 +269,14 @@ class PostgresStore:
                 CHANNEL,
                 dump_json({"module": flag.module, "version": flag.version}),
             )
-        await self._announce(flag.module, flag.version)
+        await self._sync.announce(flag.module, flag.version)
         return flag
 
     @staticmethod
     async def _insert_change(conn: asyncpg.Connection, change: FlagChange) -> asyncpg.Record:
         return await conn.fetchrow(
             "INSERT INTO flag_history (module, action, actor, source, reason, at, before, after, decision)"
-            f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {_HISTORY_COLUMNS}",
+            f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {HISTORY_COLUMNS}",
             change.module,
             change.action,
             safe_text(change.actor),
@@ -424,14 +296,14 @@ class PostgresStore:
     async def history(self, module: str, limit: int = 100) -> list[FlagChange]:
         async with self._conn("reading the flag history") as conn:
             rows = await conn.fetch(
-                f"SELECT {_HISTORY_COLUMNS} FROM flag_history WHERE module = $1 ORDER BY id DESC LIMIT $2",
+                f"SELECT {HISTORY_COLUMNS} FROM flag_history WHERE module = $1 ORDER BY id DESC LIMIT $2",
                 module,
                 max(limit, 0),
             )
         return [_change(r) for r in rows]
 
     async def subscribe(self, listener: FlagListener) -> None:
-        self._listeners.append(listener)
+        self._sync.listeners.append(listener)
 
     # -- specs ------------------------------------------------------------------------------------
 
@@ -480,8 +352,9 @@ class PostgresStore:
             )
             rows = [(row[0], sample, utc(sample.at)) for row, sample in zip(ids, samples, strict=True)]
             await conn.executemany(
-                "INSERT INTO mismatch_samples (id, module, query_name, fields, differences, request_id, at)"
-                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO mismatch_samples"
+                " (id, module, query_name, fields, differences, request_id, at, context)"
+                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 [
                     (
                         id_,
@@ -491,6 +364,7 @@ class PostgresStore:
                         s.differences,
                         optional_text(s.request_id),
                         at,
+                        s.context,
                     )
                     for id_, s, at in rows
                 ],
@@ -524,25 +398,7 @@ class PostgresStore:
     async def recent_mismatches(
         self, module: str | None, query_name: str | None, field: str | None, limit: int
     ) -> list[MismatchSample]:
-        where: list[str] = []
-        args: list[Any] = []
-        if module is not None:
-            args.append(module)
-            where.append(f"module = ${len(args)}")
-        if query_name is not None:
-            args.append(query_name)
-            where.append(f"query_name = ${len(args)}")
-        if field is not None:
-            args.append(safe_text(field))
-            where.append(
-                "EXISTS (SELECT 1 FROM mismatch_fields f"
-                f" WHERE f.sample_id = s.id AND f.field = ${len(args)})"
-            )
-        args.append(max(limit, 0))
-        sql = f"SELECT {_SAMPLE_COLUMNS} FROM mismatch_samples s"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY at DESC, id DESC LIMIT ${len(args)}"
+        sql, args = samples_query(module, query_name, field, limit, lambda n: f"${n}")
         async with self._conn("reading mismatch samples") as conn:
             rows = await conn.fetch(sql, *args)
         return [_sample(r) for r in rows]

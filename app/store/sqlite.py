@@ -19,7 +19,16 @@ from typing import Any, TypeVar
 
 from app.store.base import MismatchSample, StoredSpec, StoreUnavailable
 from app.store.codec import dump_json, flag_from_row, load_json, parse_time, time_text
-from app.store.contract import check_write, optional_text, safe_text, sample_fields
+from app.store.contract import (
+    FLAG_COLUMNS,
+    HISTORY_COLUMNS,
+    SAMPLE_COLUMNS,
+    check_write,
+    optional_text,
+    safe_text,
+    sample_fields,
+    samples_query,
+)
 from app.store.events import notify_listeners
 from app.store.migrate import Migration, MigrationError, load_migrations
 from flags.errors import VersionConflict
@@ -29,9 +38,6 @@ from flags.persistence import FlagListener
 T = TypeVar("T")
 
 DEFAULT_FILENAME = "shadowdiff.sqlite3"
-_FLAG_COLUMNS = "module, state, sample_rate, auto_rollback, version, updated_at, updated_by"
-_HISTORY_COLUMNS = "id, module, action, actor, source, reason, at, before, after, decision"
-_SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at"
 
 
 def split_statements(sql: str) -> Iterator[str]:
@@ -82,7 +88,7 @@ def _change(row: tuple[Any, ...]) -> FlagChange:
 
 
 def _sample(row: tuple[Any, ...]) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at = row
+    id_, module, query_name, fields, differences, request_id, at, context = row
     return MismatchSample(
         module=module,
         query_name=query_name,
@@ -91,6 +97,7 @@ def _sample(row: tuple[Any, ...]) -> MismatchSample:
         request_id=request_id,
         at=parse_time(at),
         id=id_,
+        context=load_json(context),
     )
 
 
@@ -208,14 +215,14 @@ class SQLiteStore:
 
     async def get_flag(self, module: str) -> Flag | None:
         def work(conn: sqlite3.Connection) -> Flag | None:
-            row = conn.execute(f"SELECT {_FLAG_COLUMNS} FROM flags WHERE module = ?", (module,)).fetchone()
+            row = conn.execute(f"SELECT {FLAG_COLUMNS} FROM flags WHERE module = ?", (module,)).fetchone()
             return None if row is None else _flag(row)
 
         return await self._run(work)
 
     async def list_flags(self) -> list[Flag]:
         def work(conn: sqlite3.Connection) -> list[Flag]:
-            return [_flag(r) for r in conn.execute(f"SELECT {_FLAG_COLUMNS} FROM flags ORDER BY module")]
+            return [_flag(r) for r in conn.execute(f"SELECT {FLAG_COLUMNS} FROM flags ORDER BY module")]
 
         return await self._run(work)
 
@@ -229,7 +236,7 @@ class SQLiteStore:
                 if actual != expected_version:
                     raise VersionConflict(flag.module, expected_version, actual)
                 conn.execute(
-                    f"INSERT INTO flags ({_FLAG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    f"INSERT INTO flags ({FLAG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (module) DO UPDATE SET state = excluded.state,"
                     " sample_rate = excluded.sample_rate, auto_rollback = excluded.auto_rollback,"
                     " version = excluded.version, updated_at = excluded.updated_at,"
@@ -274,7 +281,7 @@ class SQLiteStore:
         def work(conn: sqlite3.Connection) -> FlagChange:
             with _transaction(conn):
                 id_ = self._insert_change(conn, change)
-            row = conn.execute(f"SELECT {_HISTORY_COLUMNS} FROM flag_history WHERE id = ?", (id_,)).fetchone()
+            row = conn.execute(f"SELECT {HISTORY_COLUMNS} FROM flag_history WHERE id = ?", (id_,)).fetchone()
             return _change(row)
 
         return await self._run(work)
@@ -282,7 +289,7 @@ class SQLiteStore:
     async def history(self, module: str, limit: int = 100) -> list[FlagChange]:
         def work(conn: sqlite3.Connection) -> list[FlagChange]:
             rows = conn.execute(
-                f"SELECT {_HISTORY_COLUMNS} FROM flag_history WHERE module = ? ORDER BY id DESC LIMIT ?",
+                f"SELECT {HISTORY_COLUMNS} FROM flag_history WHERE module = ? ORDER BY id DESC LIMIT ?",
                 (module, max(limit, 0)),
             )
             return [_change(r) for r in rows]
@@ -335,7 +342,7 @@ class SQLiteStore:
                     fields = sample_fields(sample)
                     at = time_text(sample.at)
                     cursor = conn.execute(
-                        f"INSERT INTO mismatch_samples ({_SAMPLE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                        f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             sample.module,
                             sample.query_name,
@@ -343,6 +350,7 @@ class SQLiteStore:
                             dump_json(sample.differences),
                             optional_text(sample.request_id),
                             at,
+                            None if sample.context is None else dump_json(sample.context),
                         ),
                     )
                     conn.executemany(
@@ -373,22 +381,7 @@ class SQLiteStore:
     async def recent_mismatches(
         self, module: str | None, query_name: str | None, field: str | None, limit: int
     ) -> list[MismatchSample]:
-        where: list[str] = []
-        args: list[Any] = []
-        if module is not None:
-            where.append("module = ?")
-            args.append(module)
-        if query_name is not None:
-            where.append("query_name = ?")
-            args.append(query_name)
-        if field is not None:
-            where.append("EXISTS (SELECT 1 FROM mismatch_fields f WHERE f.sample_id = s.id AND f.field = ?)")
-            args.append(safe_text(field))
-        sql = f"SELECT {_SAMPLE_COLUMNS} FROM mismatch_samples s"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY at DESC, id DESC LIMIT ?"
-        args.append(max(limit, 0))
+        sql, args = samples_query(module, query_name, field, limit, lambda _: "?")
 
         def work(conn: sqlite3.Connection) -> list[MismatchSample]:
             return [_sample(r) for r in conn.execute(sql, args)]

@@ -23,7 +23,7 @@ def test_a_full_queue_drops_and_counts_and_the_rest_is_stored(tmp_path: Path) ->
         await store.open()
         registry = CollectorRegistry()
         dropped = Counter("dropped_total", "samples dropped", registry=registry)
-        writer = MismatchWriter(store, dropped, queue_size=3, batch=2, keep=10)
+        writer = MismatchWriter(store=store, dropped=dropped, queue_size=3, batch=2, keep=10)
         for i in range(5):  # the writer is not running yet: the queue holds three
             writer.offer(sample(i))
         writer.start()

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
-from app.rollback import RollbackCoordinator, build_rollbacks
+from app.rollback import RollbackCoordinator
 from app.services import Services
 from app.settings import Settings
 from app.store import SQLiteStore
 from flags.model import AutoRollback, FlagState, FlagUpdate, Source
+from flags.vocabulary import Outcome
 
 pytestmark = pytest.mark.anyio
 MINIMUM = 10
@@ -39,7 +40,7 @@ async def wired(
         guard_min_comparisons=MINIMUM,
     )
     services = Services.build(settings, SQLiteStore(tmp_path / "flags.db"), CollectorRegistry())
-    coordinator = build_rollbacks(services)
+    coordinator = services.rollbacks
     await services.store.open()
     await services.view.load(services.store)
     try:
@@ -60,7 +61,7 @@ async def test_the_rollback_runs_after_the_pair_that_tripped_it(
     services, coordinator = wired
     await promote(services, "auth")
     for _ in range(MINIMUM):
-        coordinator.observe("auth", "getUser", "mismatch")
+        coordinator.observe("auth", "getUser", Outcome.MISMATCH)
     flag = services.view.get("auth")
     assert flag is not None and flag.state is FlagState.ORM  # scheduled, not run on the caller's path
     await coordinator.aclose()
@@ -74,7 +75,7 @@ async def test_a_flag_changed_before_the_rollback_runs_is_left_alone(
     services, coordinator = wired
     await promote(services, "auth")
     for _ in range(MINIMUM):
-        coordinator.observe("auth", "getUser", "mismatch")
+        coordinator.observe("auth", "getUser", Outcome.MISMATCH)
     current = services.view.get("auth")
     assert current is not None
     # another replica's change arrives (as its NOTIFY would) before the scheduled rollback runs
@@ -88,7 +89,7 @@ async def test_disabled_guard_counts_but_never_acts(wired: tuple[Services, Rollb
     services, coordinator = wired
     await promote(services, "auth")
     for _ in range(MINIMUM * 2):
-        coordinator.observe("auth", "getUser", "mismatch")
+        coordinator.observe("auth", "getUser", Outcome.MISMATCH)
     await coordinator.aclose()
     flag = services.view.get("auth")
     assert flag is not None and flag.state is FlagState.ORM

@@ -10,6 +10,7 @@ import pytest
 
 from flags.guard import Guard, GuardAction, GuardConfigError, GuardRule, SlidingWindow, WindowCounts
 from flags.model import AutoRollback, Flag, FlagState, now
+from flags.vocabulary import Outcome
 
 # 60 s window in six 10 s buckets; critical above 10% with at least 10 compared pairs.
 RULE = GuardRule(window_seconds=60, threshold=0.1, min_comparisons=10, buckets=6)
@@ -19,11 +20,11 @@ def flag(state: FlagState = FlagState.ORM, auto: AutoRollback = AutoRollback.ON,
     return Flag("auth", state, None, auto, version, now(), "test")
 
 
-def pairs(at: float, outcome: str, count: int) -> list[tuple[float, str]]:
+def pairs(at: float, outcome: Outcome, count: int) -> list[tuple[float, Outcome]]:
     return [(at, outcome)] * count
 
 
-def feed(guard: Guard, events: Iterable[tuple[float, str]], current: Flag | None) -> list[GuardAction]:
+def feed(guard: Guard, events: Iterable[tuple[float, Outcome]], current: Flag | None) -> list[GuardAction]:
     trips = (guard.observe("auth", outcome, at, current) for at, outcome in events)
     return [trip.action for trip in trips if trip is not None]
 
@@ -35,40 +36,63 @@ ORM_ON = flag()
     ("events", "current", "expected"),
     [
         pytest.param(
-            pairs(0, "match", 8) + pairs(1, "mismatch", 2), ORM_ON, [GuardAction.ROLLBACK], id="over"
+            pairs(0, Outcome.MATCH, 8) + pairs(1, Outcome.MISMATCH, 2),
+            ORM_ON,
+            [GuardAction.ROLLBACK],
+            id="over",
         ),
-        pytest.param(pairs(0, "match", 18) + pairs(1, "mismatch", 2), ORM_ON, [], id="at-threshold-not-over"),
-        pytest.param(pairs(0, "match", 90) + pairs(1, "mismatch", 5), ORM_ON, [], id="below-threshold"),
-        pytest.param(pairs(0, "mismatch", 9), ORM_ON, [], id="below-minimum"),
-        pytest.param(pairs(0, "mismatch", 5) + pairs(70, "match", 10), ORM_ON, [], id="window-expiry"),
         pytest.param(
-            pairs(0, "mismatch", 5) + pairs(45, "match", 10), ORM_ON, [GuardAction.ROLLBACK], id="in-window"
+            pairs(0, Outcome.MATCH, 18) + pairs(1, Outcome.MISMATCH, 2),
+            ORM_ON,
+            [],
+            id="at-threshold-not-over",
         ),
-        pytest.param(pairs(0, "error", 8) + pairs(1, "mismatch", 2), ORM_ON, [], id="errors-not-compared"),
-        pytest.param(pairs(0, "skipped", 8) + pairs(1, "mismatch", 2), ORM_ON, [], id="skips-not-compared"),
         pytest.param(
-            pairs(0, "match", 8) + pairs(1, "mismatch", 20),
+            pairs(0, Outcome.MATCH, 90) + pairs(1, Outcome.MISMATCH, 5), ORM_ON, [], id="below-threshold"
+        ),
+        pytest.param(pairs(0, Outcome.MISMATCH, 9), ORM_ON, [], id="below-minimum"),
+        pytest.param(
+            pairs(0, Outcome.MISMATCH, 5) + pairs(70, Outcome.MATCH, 10), ORM_ON, [], id="window-expiry"
+        ),
+        pytest.param(
+            pairs(0, Outcome.MISMATCH, 5) + pairs(45, Outcome.MATCH, 10),
+            ORM_ON,
+            [GuardAction.ROLLBACK],
+            id="in-window",
+        ),
+        pytest.param(
+            pairs(0, Outcome.ERROR, 8) + pairs(1, Outcome.MISMATCH, 2), ORM_ON, [], id="errors-not-compared"
+        ),
+        pytest.param(
+            pairs(0, Outcome.SKIPPED, 8) + pairs(1, Outcome.MISMATCH, 2), ORM_ON, [], id="skips-not-compared"
+        ),
+        pytest.param(
+            pairs(0, Outcome.MATCH, 8) + pairs(1, Outcome.MISMATCH, 20),
             flag(auto=AutoRollback.NOTIFY),
             [GuardAction.NOTIFY],
             id="notify-once-per-trip",
         ),
-        pytest.param(pairs(0, "mismatch", 20), flag(auto=AutoRollback.OFF), [], id="auto-rollback-off"),
-        pytest.param(pairs(0, "mismatch", 20), flag(state=FlagState.SHADOW), [], id="shadow-not-serving"),
-        pytest.param(pairs(0, "mismatch", 20), flag(state=FlagState.MIGRATED), [], id="migrated"),
-        pytest.param(pairs(0, "mismatch", 20), None, [], id="unknown-module"),
-        pytest.param(pairs(0, "mismatch", 30), ORM_ON, [GuardAction.ROLLBACK], id="one-request-per-version"),
+        pytest.param(pairs(0, Outcome.MISMATCH, 20), flag(auto=AutoRollback.OFF), [], id="auto-rollback-off"),
+        pytest.param(
+            pairs(0, Outcome.MISMATCH, 20), flag(state=FlagState.SHADOW), [], id="shadow-not-serving"
+        ),
+        pytest.param(pairs(0, Outcome.MISMATCH, 20), flag(state=FlagState.MIGRATED), [], id="migrated"),
+        pytest.param(pairs(0, Outcome.MISMATCH, 20), None, [], id="unknown-module"),
+        pytest.param(
+            pairs(0, Outcome.MISMATCH, 30), ORM_ON, [GuardAction.ROLLBACK], id="one-request-per-version"
+        ),
     ],
 )
 def test_trip_rules(
-    events: list[tuple[float, str]], current: Flag | None, expected: list[GuardAction]
+    events: list[tuple[float, Outcome]], current: Flag | None, expected: list[GuardAction]
 ) -> None:
     assert feed(Guard(RULE), events, current) == expected
 
 
 def test_trip_carries_the_measured_figures() -> None:
     guard = Guard(RULE)
-    feed(guard, pairs(0, "match", 8) + pairs(1, "mismatch", 1), ORM_ON)
-    trip = guard.observe("auth", "mismatch", 2, ORM_ON)
+    feed(guard, pairs(0, Outcome.MATCH, 8) + pairs(1, Outcome.MISMATCH, 1), ORM_ON)
+    trip = guard.observe("auth", Outcome.MISMATCH, 2, ORM_ON)
     assert trip is not None
     assert (trip.module, trip.counts, trip.flag_version) == ("auth", WindowCounts(10, 2), 3)
     assert trip.figures() == {
@@ -85,32 +109,32 @@ def test_trip_carries_the_measured_figures() -> None:
 
 def test_notify_trips_again_after_the_rate_recovered() -> None:
     guard, notify = Guard(RULE), flag(auto=AutoRollback.NOTIFY)
-    first = feed(guard, pairs(0, "mismatch", 10), notify)
-    recovered = feed(guard, pairs(100, "match", 10), notify)
-    second = feed(guard, pairs(110, "mismatch", 5), notify)
+    first = feed(guard, pairs(0, Outcome.MISMATCH, 10), notify)
+    recovered = feed(guard, pairs(100, Outcome.MATCH, 10), notify)
+    second = feed(guard, pairs(110, Outcome.MISMATCH, 5), notify)
     assert (first, recovered, second) == ([GuardAction.NOTIFY], [], [GuardAction.NOTIFY])
 
 
 def test_re_promotion_while_still_failing_trips_again() -> None:
     guard = Guard(RULE)
-    feed(guard, pairs(0, "mismatch", 10), ORM_ON)
+    feed(guard, pairs(0, Outcome.MISMATCH, 10), ORM_ON)
     rolled_back = replace(ORM_ON, state=FlagState.SHADOW, version=4)
-    assert feed(guard, pairs(1, "mismatch", 5), rolled_back) == []
+    assert feed(guard, pairs(1, Outcome.MISMATCH, 5), rolled_back) == []
     re_promoted = replace(ORM_ON, version=5)
-    assert feed(guard, pairs(2, "mismatch", 1), re_promoted) == [GuardAction.ROLLBACK]
+    assert feed(guard, pairs(2, Outcome.MISMATCH, 1), re_promoted) == [GuardAction.ROLLBACK]
 
 
 def test_release_lets_a_failed_rollback_be_asked_for_again() -> None:
     guard = Guard(RULE)
-    feed(guard, pairs(0, "mismatch", 10), ORM_ON)
+    feed(guard, pairs(0, Outcome.MISMATCH, 10), ORM_ON)
     guard.release("auth")
-    assert feed(guard, pairs(1, "mismatch", 1), ORM_ON) == [GuardAction.ROLLBACK]
+    assert feed(guard, pairs(1, Outcome.MISMATCH, 1), ORM_ON) == [GuardAction.ROLLBACK]
 
 
 def test_modules_have_separate_windows() -> None:
     guard = Guard(RULE)
-    feed(guard, pairs(0, "mismatch", 9), ORM_ON)
-    assert guard.observe("billing", "mismatch", 0, replace(ORM_ON, module="billing")) is None
+    feed(guard, pairs(0, Outcome.MISMATCH, 9), ORM_ON)
+    assert guard.observe("billing", Outcome.MISMATCH, 0, replace(ORM_ON, module="billing")) is None
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,401 @@
+"""``shadowdiff``: every operator action of the HTTP API from a shell, without hand-built JSON.
+
+It is only an HTTP client (httpx) of a running service: it reads ``SHADOWDIFF_URL`` and
+``SHADOWDIFF_TOKEN`` (or ``--url``/``--token``), prints tables for people and, with ``--json``, the
+service's own JSON for scripts. Exit codes are a contract for scripts::
+
+    0  done
+    1  the service refused or failed (its message is printed), or it could not be reached
+    2  bad usage (unknown command or option, a missing argument, an unreadable spec file)
+
+A flag change always sends the version it was based on (read just before), so two people acting on one
+module at once get a clear refusal instead of one silently overwriting the other.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import httpx
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from flags.model import FlagState
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+TIMEOUT_SECONDS = 30.0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+# The lifecycle in order; ``promote`` moves one stage along it (the service checks the move).
+LIFECYCLE: tuple[FlagState, ...] = tuple(FlagState)
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Refused(Exception):
+    """The service answered with an error, or could not be reached; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Client:
+    url: str
+    token: str | None
+
+    def call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            response = httpx.request(
+                method,
+                self.url.rstrip("/") + path,
+                json=body,
+                params=query,
+                headers=headers,
+                timeout=TIMEOUT_SECONDS,
+            )
+        except httpx.HTTPError as exc:
+            raise Refused(f"cannot reach shadowdiff at {self.url}: {exc}") from exc
+        if response.status_code >= 400:
+            raise Refused(_error_text(response))
+        if not response.content:
+            return None
+        return response.json()
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}: {response.text[:500]}"
+    if isinstance(data, dict) and "message" in data:
+        extra = ""
+        if "current_version" in data:
+            extra = f" (current version {data['current_version']})"
+        return f"{data.get('error', 'error')} (HTTP {response.status_code}): {data['message']}{extra}"
+    return f"HTTP {response.status_code}: {json.dumps(data)[:500]}"
+
+
+@dataclass(frozen=True)
+class Context:
+    client: Client
+    as_json: bool
+
+
+app = typer.Typer(
+    name="shadowdiff",
+    help="Operate shadowdiff: module flags, mismatch samples and comparison specs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+flags_app = typer.Typer(help="Read and move module flags.", no_args_is_help=True)
+specs_app = typer.Typer(help="Stored comparison specs.", no_args_is_help=True)
+app.add_typer(flags_app, name="flags")
+app.add_typer(specs_app, name="specs")
+
+Module = Annotated[str, typer.Argument(help="the module's name")]
+Reason = Annotated[str, typer.Option("--reason", "-r", help="why (kept in the audit history)")]
+By = Annotated[str | None, typer.Option("--by", help="the person acting, recorded beside the token's name")]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    url: Annotated[
+        str, typer.Option("--url", envvar="SHADOWDIFF_URL", help="the service's base URL")
+    ] = DEFAULT_URL,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar="SHADOWDIFF_TOKEN", help="a bearer token", show_default=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the service's JSON (for scripts)")] = False,
+) -> None:
+    ctx.obj = Context(Client(url, token), as_json)
+
+
+def _ctx(ctx: typer.Context) -> Context:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Context)
+    return obj
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(EXIT_REFUSED)
+
+
+def _call(ctx: typer.Context, method: str, path: str, body: Any = None, **params: Any) -> Any:
+    try:
+        return _ctx(ctx).client.call(method, path, body, params)
+    except Refused as exc:
+        _fail(str(exc))
+
+
+def _emit(ctx: typer.Context, data: Any, table: Table | str | None) -> None:
+    if _ctx(ctx).as_json or table is None:
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    else:
+        out.print(table)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+def _rate(value: Any) -> str:
+    return "-" if value is None else f"{100 * float(value):.3g}%"
+
+
+def _row(table: Table, *cells: str) -> None:
+    """Cells as plain text: a path such as ``[id=1].total`` is not Rich markup."""
+    table.add_row(*(Text(cell) for cell in cells))
+
+
+def _kv_table(title: str, data: dict[str, Any]) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for key, value in data.items():
+        _row(table, key, _fmt(value))
+    return table
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Every module: state, rates, version and its mismatch figures on this replica."""
+    flags = _call(ctx, "GET", "/v1/flags")
+    summary = _call(ctx, "GET", "/metrics/json").get("modules", {})
+    if _ctx(ctx).as_json:
+        _emit(ctx, {"flags": flags, "metrics": summary}, None)
+        return
+    table = Table(title=f"shadowdiff at {_ctx(ctx).client.url}", title_justify="left")
+    for column in ("module", "state", "sample", "serve", "auto rollback", "version", "compared", "mismatch"):
+        table.add_column(column)
+    for flag in flags.get("flags", []):
+        figures = summary.get(flag["module"], {})
+        counts = figures.get("comparisons", {})
+        compared = int(counts.get("match", 0) + counts.get("mismatch", 0))
+        _row(
+            table,
+            flag["module"],
+            flag["state"],
+            _rate(flag.get("effective_sample_rate", flag.get("sample_rate"))),
+            _rate(flag.get("serve_rate")),
+            _fmt(flag.get("auto_rollback")),
+            _fmt(flag.get("version")),
+            str(compared),
+            _rate(figures.get("mismatch_rate")),
+        )
+    out.print(table)
+
+
+@flags_app.command("get")
+def flags_get(ctx: typer.Context, module: Module) -> None:
+    """One module's flag."""
+    flag = _call(ctx, "GET", f"/v1/flags/{module}")
+    _emit(ctx, flag, _kv_table(f"flag {module}", flag))
+
+
+def _next_state(current: str, to: str | None) -> str:
+    if to is not None:
+        return to
+    states = [s.value for s in LIFECYCLE]
+    if current not in states or current == states[-1]:
+        _fail(f"{current!r} is the last state; there is nothing to promote to")
+    return states[states.index(current) + 1]
+
+
+def _change(
+    ctx: typer.Context,
+    module: str,
+    changes: dict[str, Any],
+    reason: str,
+    by: str | None,
+    force: bool,
+    current: dict[str, Any] | None = None,
+) -> None:
+    current = current or _call(ctx, "GET", f"/v1/flags/{module}")
+    body: dict[str, Any] = {**changes, "reason": reason, "version": current["version"]}
+    if by is not None:
+        body["by"] = by
+    if force:
+        body["force"] = True
+    flag = _call(ctx, "PUT", f"/v1/flags/{module}", body)
+    _emit(ctx, flag, _kv_table(f"flag {module} (was {current['state']}, version {current['version']})", flag))
+
+
+@flags_app.command("promote")
+def flags_promote(
+    ctx: typer.Context,
+    module: Module,
+    reason: Reason,
+    to: Annotated[
+        FlagState | None, typer.Option("--to", help="the target state (default: the next one)")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="skip stages or readiness (needs a reason)")] = False,
+    by: By = None,
+) -> None:
+    """Move a module one stage along legacy -> shadow -> orm -> migrated."""
+    current = _call(ctx, "GET", f"/v1/flags/{module}")
+    target = _next_state(current["state"], None if to is None else to.value)
+    _change(ctx, module, {"state": target}, reason, by, force, current)
+
+
+@flags_app.command("ramp")
+def flags_ramp(
+    ctx: typer.Context,
+    module: Module,
+    rate: Annotated[float, typer.Argument(min=0.0, max=1.0, help="share of requests the ORM serves (0..1)")],
+    reason: Reason,
+    by: By = None,
+) -> None:
+    """Set the share of requests the ORM path serves in state orm (serve_rate)."""
+    _change(ctx, module, {"serve_rate": rate}, reason, by, False)
+
+
+@flags_app.command("rollback")
+def flags_rollback(ctx: typer.Context, module: Module, reason: Reason, by: By = None) -> None:
+    """Move a module whose ORM path serves (orm) back to shadow."""
+    body: dict[str, Any] = {"reason": reason}
+    if by is not None:
+        body["by"] = by
+    flag = _call(ctx, "POST", f"/v1/flags/{module}/rollback", body)
+    _emit(ctx, flag, _kv_table(f"flag {module} rolled back", flag))
+
+
+@flags_app.command("history")
+def flags_history(
+    ctx: typer.Context,
+    module: Annotated[str | None, typer.Argument(help="one module (default: every module)")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+) -> None:
+    """The audit trail, newest first (one module, or all of them)."""
+    path = f"/v1/flags/{module}/history" if module else "/v1/history"
+    data = _call(ctx, "GET", path, limit=limit)
+    table = Table(title=f"history of {module or 'every module'}", title_justify="left")
+    for column in ("at", "module", "action", "actor", "from", "to", "reason"):
+        table.add_column(column)
+    for entry in data.get("history", []):
+        _row(
+            table,
+            _fmt(entry.get("at")),
+            _fmt(entry.get("module", module)),
+            _fmt(entry.get("action")),
+            _fmt(entry.get("actor")),
+            _fmt((entry.get("from") or {}).get("state")),
+            _fmt((entry.get("to") or {}).get("state")),
+            _fmt(entry.get("reason")),
+        )
+    _emit(ctx, data, table)
+
+
+@app.command()
+def mismatches(
+    ctx: typer.Context,
+    module: Annotated[str | None, typer.Option("--module", "-m")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="query name")] = None,
+    field: Annotated[str | None, typer.Option("--field", "-f")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+) -> None:
+    """Recent mismatch samples, newest first (values redacted)."""
+    data = _call(ctx, "GET", "/v1/mismatches", module=module, query_name=query, field=field, limit=limit)
+    table = Table(title="mismatch samples", title_justify="left")
+    for column in ("id", "at", "module", "query", "path", "kind", "legacy", "orm"):
+        table.add_column(column)
+    for sample in data.get("mismatches", []):
+        for i, diff in enumerate(sample.get("differences", [])):
+            _row(
+                table,
+                _fmt(sample.get("id")) if i == 0 else "",
+                _fmt(sample.get("at")) if i == 0 else "",
+                sample["module"] if i == 0 else "",
+                sample["query_name"] if i == 0 else "",
+                _fmt(diff.get("path")),
+                _fmt(diff.get("kind")),
+                _fmt(diff.get("legacy")),
+                _fmt(diff.get("orm")),
+            )
+    _emit(ctx, data, table)
+
+
+@specs_app.command("get")
+def specs_get(
+    ctx: typer.Context,
+    module: Annotated[str | None, typer.Argument(help="only this module")] = None,
+    query: Annotated[str | None, typer.Argument(help="only this query")] = None,
+) -> None:
+    """Stored comparison specs."""
+    data = _call(ctx, "GET", "/v1/specs")
+    specs = [
+        s
+        for s in data.get("specs", [])
+        if (module is None or s["module"] == module) and (query is None or s["query_name"] == query)
+    ]
+    if (module or query) and not specs:
+        _fail(f"no stored spec for {module}{'/' + query if query else ''}")
+    table = Table(title="stored specs", title_justify="left")
+    for column in ("module", "query", "spec", "updated", "by"):
+        table.add_column(column)
+    for s in specs:
+        _row(table, s["module"], s["query_name"], _fmt(s["spec"]), _fmt(s["updated_at"]), s["updated_by"])
+    _emit(ctx, {"specs": specs}, table)
+
+
+def _read_spec(source: str) -> Any:
+    """A spec from a file (JSON or YAML) or ``-`` (standard input); an unreadable one is bad usage."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        return yaml.safe_load(text)  # YAML is a superset of JSON
+    except (OSError, yaml.YAMLError) as exc:
+        raise typer.BadParameter(f"cannot read a spec from {source!r}: {exc}", param_hint="SPEC") from exc
+
+
+SpecFile = Annotated[str, typer.Argument(help="a JSON or YAML file of spec options, or - for stdin")]
+
+
+@specs_app.command("put")
+def specs_put(
+    ctx: typer.Context, module: Module, query: Annotated[str, typer.Argument()], spec: SpecFile
+) -> None:
+    """Store the comparison spec of one query (validated by the service)."""
+    data = _call(ctx, "PUT", f"/v1/specs/{module}/{query}", _read_spec(spec))
+    _emit(ctx, data, _kv_table(f"spec {module}/{query} stored", data))
+
+
+@specs_app.command("dry-run")
+def specs_dry_run(
+    ctx: typer.Context, module: Module, query: Annotated[str, typer.Argument()], spec: SpecFile
+) -> None:
+    """Re-diff the stored samples of one query under a proposed spec; changes nothing."""
+    data = _call(ctx, "POST", f"/v1/specs/{module}/{query}/dry-run", {"spec": _read_spec(spec)})
+    table = Table(title=f"dry run of {module}/{query}", title_justify="left")
+    for column in ("sample", "at", "verdict", "still differing"):
+        table.add_column(column)
+    for item in data.get("samples", []):
+        remaining = ", ".join(d.get("path", "") for d in item.get("differences", [])) or "-"
+        _row(table, _fmt(item.get("id")), _fmt(item.get("at")), item.get("verdict", "?"), remaining)
+    counts = data.get("counts", {})
+    _emit(ctx, data, table)
+    if not _ctx(ctx).as_json:
+        out.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+def main() -> None:
+    app()

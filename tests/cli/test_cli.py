@@ -1,0 +1,175 @@
+"""The ``shadowdiff`` command, run as the installed console script against a live service (SQLite).
+
+Each command is run the way an operator or a script runs it: a subprocess with ``SHADOWDIFF_URL`` and
+``SHADOWDIFF_TOKEN`` in its environment; the outcome is checked both in the exit code and in what the
+service holds afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.client import TOKENS, TOKENS_ENV, auth, unique
+from tests.live import LiveService, live_service
+
+SCRIPT = shutil.which("shadowdiff", path=str(Path(sys.executable).parent))
+
+
+@pytest.fixture(scope="module")
+def service(module_tmp: Path) -> Iterator[LiveService]:
+    env = {
+        "SHADOWDIFF_DATA_DIR": str(module_tmp / "data"),
+        "SHADOWDIFF_TOKENS": TOKENS_ENV,
+        "SHADOWDIFF_GUARD_ENABLED": "false",
+    }
+    with live_service(env, module_tmp) as live:
+        yield live
+
+
+def run(
+    service: LiveService, *args: str, role: str = "operator", stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    assert SCRIPT is not None, "the shadowdiff console script is not installed in the venv (pip install -e .)"
+    env = {**os.environ, "SHADOWDIFF_URL": service.url, "SHADOWDIFF_TOKEN": TOKENS[role], "COLUMNS": "200"}
+    return subprocess.run(
+        [SCRIPT, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def run_json(service: LiveService, *args: str, role: str = "operator") -> Any:
+    done = run(service, "--json", *args, role=role)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def post_pair(
+    service: LiveService, module: str, legacy: Any, orm: Any, query: str = "getUser"
+) -> dict[str, Any]:
+    body = {"module": module, "query_name": query, "legacy": {"result": legacy}, "orm": {"result": orm}}
+    response = httpx.post(f"{service.url}/v1/pairs", json=body, headers=auth("ingest"), timeout=10)
+    assert response.status_code == 202, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def flag(service: LiveService, module: str) -> dict[str, Any]:
+    response = httpx.get(f"{service.url}/v1/flags/{module}", headers=auth("read"), timeout=10)
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+def test_status_lists_every_module_in_a_table_and_as_json(service: LiveService) -> None:
+    module = unique("status")
+    post_pair(service, module, [{"id": 1, "name": "a"}], [{"id": 1, "name": "b"}])
+    done = run(service, "status", role="read")
+    assert done.returncode == 0, done.stderr
+    assert module in done.stdout and "shadow" in done.stdout
+    data = run_json(service, "status", role="read")
+    assert module in {f["module"] for f in data["flags"]["flags"]}
+    assert data["metrics"][module]["comparisons"]["mismatch"] == 1
+
+
+def test_flags_get_promote_rollback_and_history(service: LiveService) -> None:
+    module = unique("lifecycle")
+    post_pair(service, module, [{"id": 1}], [{"id": 1}])  # registers the module in shadow
+    assert run_json(service, "flags", "get", module, role="read")["state"] == "shadow"
+
+    done = run(service, "flags", "promote", module, "--reason", "green for a week")
+    assert done.returncode == 0, done.stderr
+    assert "orm" in done.stdout
+    assert flag(service, module)["state"] == "orm"
+
+    done = run(service, "flags", "rollback", module, "--reason", "pager at 3am")
+    assert done.returncode == 0, done.stderr
+    assert flag(service, module)["state"] == "shadow"
+
+    history = run_json(service, "flags", "history", module, role="read")["history"]
+    assert [h["reason"] for h in history[:2]] == ["pager at 3am", "green for a week"]
+    table = run(service, "flags", "history", module, role="read")
+    assert table.returncode == 0 and "pager at 3am" in table.stdout
+
+
+def test_promote_to_a_named_state_sends_the_version_it_read(service: LiveService) -> None:
+    module = unique("named")
+    post_pair(service, module, [], [])
+    version = flag(service, module)["version"]
+    assert run(service, "flags", "promote", module, "--to", "legacy", "-r", "back off").returncode == 0
+    after = flag(service, module)
+    assert (after["state"], after["version"]) == ("legacy", version + 1)
+
+
+def test_refusals_exit_1_with_the_service_message(service: LiveService) -> None:
+    module = unique("refused")
+    post_pair(service, module, [], [])
+    # rollback from shadow is not allowed: the service's 409 message is printed
+    done = run(service, "flags", "rollback", module, "--reason", "nope")
+    assert done.returncode == 1
+    assert "invalid_transition" in done.stderr
+    # a read token may look but not change
+    done = run(service, "flags", "promote", module, "--reason", "x", role="read")
+    assert done.returncode == 1 and "forbidden" in done.stderr
+    assert flag(service, module)["state"] == "shadow"
+    # an unknown module
+    done = run(service, "flags", "ramp", unique("nothing"), "0.5", "--reason", "x")
+    assert done.returncode == 1 and "unknown_module" in done.stderr
+    # an unreachable service
+    env = {**os.environ, "SHADOWDIFF_URL": "http://127.0.0.1:9", "SHADOWDIFF_TOKEN": TOKENS["read"]}
+    assert SCRIPT is not None
+    down = subprocess.run(
+        [SCRIPT, "status"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert down.returncode == 1 and "cannot reach" in down.stderr
+
+
+def test_bad_usage_exits_2(service: LiveService) -> None:
+    assert run(service, "flags", "promote", "m").returncode == 2  # no --reason
+    assert run(service, "flags", "ramp", "m", "1.5", "-r", "x").returncode == 2  # rate out of 0..1
+    assert run(service, "nonsense").returncode == 2
+    assert run(service, "specs", "put", "m", "q", "/nonexistent/spec.yaml").returncode == 2
+
+
+def test_mismatches_filters_by_module_query_and_field(service: LiveService) -> None:
+    module = unique("mm")
+    post_pair(service, module, [{"id": 1, "total": 5}], [{"id": 1, "total": 6}], query="getOrder")
+    post_pair(service, module, [{"id": 2, "name": "a"}], [{"id": 2, "name": "b"}], query="getUser")
+
+    def samples(*args: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for _ in range(50):  # the writer stores samples in the background
+            found = run_json(service, "mismatches", "--module", module, *args, role="read")["mismatches"]
+            if found:
+                break
+        return found
+
+    by_query = samples("--query", "getOrder")
+    assert [s["query_name"] for s in by_query] == ["getOrder"]
+    by_field = samples("--field", "name")
+    assert [s["fields"] for s in by_field] == [["name"]]
+    table = run(service, "mismatches", "--module", module, "--query", "getOrder", role="read")
+    assert table.returncode == 0 and "[id=1].total" in table.stdout
+
+
+def test_specs_put_and_get(service: LiveService, tmp_path: Path) -> None:
+    module = unique("specs")
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text("key: [id]\nignore: [updated_at]\n")
+    done = run(service, "specs", "put", module, "getUser", str(spec_file))
+    assert done.returncode == 0, done.stderr
+    got = run_json(service, "specs", "get", module, "getUser", role="read")["specs"]
+    assert [s["spec"] for s in got] == [{"key": ["id"], "ignore": ["updated_at"]}]
+    # from stdin, refused by the service: exit 1 naming the option
+    bad = run(service, "specs", "put", module, "getUser", "-", stdin='{"colour": "red"}')
+    assert bad.returncode == 1 and "colour" in bad.stderr
+    missing = run(service, "specs", "get", module, "noSuchQuery", role="read")
+    assert missing.returncode == 1
