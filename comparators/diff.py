@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from comparators.booleans import truth_of
 from comparators.equal import (
     Scope,
     declared_rules,
@@ -18,6 +19,7 @@ from comparators.equal import (
     values_equal,
 )
 from comparators.fields import FieldPlan, child_scope, field_plan
+from comparators.instants import instant_of, looks_like_instant
 from comparators.json_text import json_of_text
 from comparators.match import RowMatching, key_values, match_rows
 from comparators.numbers import number_of_text
@@ -215,7 +217,7 @@ def _diff_rows(
     for j in matching.orm_only:
         out.append(Difference(row_field, Kind.EXTRA_ROW, f"{path}{label(b[j], j, False)}", MISSING, b[j]))
     if ordered:
-        out.extend(_order(matching.pairs, a, label, path, ORDER_FIELD if field is None else field))
+        out.extend(_order(matching.pairs, a, label, path, ORDER_FIELD if field is None else field, top))
     return out
 
 
@@ -225,14 +227,16 @@ def _elements(scope: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
 
 
 def _order(
-    pairs: tuple[tuple[int, int], ...], rows: list[Any], label: Any, path: str, field: str
+    pairs: tuple[tuple[int, int], ...], rows: list[Any], label: Any, path: str, field: str, top: bool
 ) -> list[Difference]:
-    """One ``order`` difference at the first matched row whose place among the matched rows moved
-    (field ``__order__`` for the top-level rows, else the array's top-level field)."""
+    """One ``order`` difference for the first matched row whose place among the matched rows moved
+    (``legacy``/``orm``: its two indexes). The top-level rows: field ``__order__``, at that row's
+    path; a nested array (an ``ordered`` path): its top-level field, at the array's path."""
     orm_rank = {j: rank for rank, j in enumerate(sorted(j for _, j in pairs))}
     for rank, (i, j) in enumerate(pairs):
         if orm_rank[j] != rank:
-            return [Difference(field, Kind.ORDER, f"{path}{label(rows[i], i, True)}", i, j)]
+            where = f"{path}{label(rows[i], i, True)}" if top else path
+            return [Difference(field, Kind.ORDER, where, i, j)]
     return []
 
 
@@ -250,7 +254,19 @@ def _kind(a: Any, b: Any, spec: Spec) -> Kind:
     whole result of a different shape (null vs rows), which :func:`diff_result` reports as ``type``."""
     if a is None or b is None:
         return Kind.CHANGED
+    if not spec.strict_types and (_related(a, b, spec) or _related(b, a, spec)):
+        return Kind.CHANGED
     return Kind.CHANGED if _json_kind(a, spec) == _json_kind(b, spec) else Kind.TYPE
+
+
+def _related(a: Any, b: Any, spec: Spec) -> bool:
+    """Whether a rule relates the two values' kinds, so they differ in value, not in kind: a boolean
+    and a spelling of a boolean (1 vs false), a number and an instant (epoch ms vs ISO)."""
+    if type(a) is bool:
+        return truth_of(b) is not None
+    if type(a) in (int, float) and type(b) is str:
+        return looks_like_instant(b) and instant_of(b, spec.naive_tz) is not None
+    return False
 
 
 def _json_kind(value: Any, spec: Spec) -> str:

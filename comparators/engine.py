@@ -255,6 +255,7 @@ def _lift_nested(orm: Any, spec: Spec) -> Any:
 
 def _lift_row(row: dict[str, Any], spec: Spec) -> dict[str, Any]:
     out = dict(row)
+    emptied: list[list[str]] = []
     for legacy_name, path in spec.nested_rename:
         container_key = _find_key(out, path[0])
         if container_key is None:
@@ -281,7 +282,9 @@ def _lift_row(row: dict[str, Any], spec: Spec) -> dict[str, Any]:
         else:
             value = None  # a null include: the joined column is null too
         out[legacy_name] = value
-        _drop_empty(out, keys[:-1] if len(keys) == len(path) else keys)
+        emptied.append(keys[:-1] if len(keys) == len(path) else keys)
+    for keys in emptied:  # (after all renames: several read the same include)
+        _drop_empty(out, keys)
     return out
 
 
@@ -308,7 +311,9 @@ def _drop_empty(root: dict[str, Any], keys: list[str]) -> None:
     while keys:
         node: Any = root
         for key in keys[:-1]:
-            node = node[key]
+            node = node.get(key) if type(node) is dict else None
+        if type(node) is not dict:
+            return
         last = node.get(keys[-1], 0)
         if last is None or last == {}:
             del node[keys[-1]]

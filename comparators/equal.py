@@ -265,8 +265,14 @@ def _special_objects_rules(a: dict[str, Any], b: dict[str, Any], spec: Spec, sco
             return NO
         return found | (0 if left is None else left[0]) | (0 if right is None else right[0])
     octets = marked_bytes_of(a)
-    if octets is not None:
-        return BYTES if octets == marked_bytes_of(b) else NO
+    other_octets = marked_bytes_of(b)
+    if octets is not None or other_octets is not None:
+        # ({} is an empty Uint8Array as JSON.stringify writes it, against empty bytes)
+        if octets is None and not a:
+            octets = b""
+        if other_octets is None and not b:
+            other_octets = b""
+        return BYTES if octets == other_octets else NO
     length = parts_duration(a)
     if length is not None:
         return DURATION if length == parts_duration(b) else NO
@@ -455,15 +461,19 @@ def text_rules(legacy: str, orm: str, spec: Spec) -> int:
             return _instant_texts(legacy, orm, spec)
         if looks_like_time_of_day(orm):
             return TIME_OF_DAY if time_of_day_equal(orm, legacy, spec.naive_tz, spec.time_precision) else NO
-    elif other_size >= 10 and orm[4] == "-" and orm[7] == "-" and looks_like_time_of_day(legacy):
-        return TIME_OF_DAY if time_of_day_equal(legacy, orm, spec.naive_tz, spec.time_precision) else NO
+    elif other_size >= 10 and orm[4] == "-" and orm[7] == "-":
+        if looks_like_time_of_day(legacy):
+            return TIME_OF_DAY if time_of_day_equal(legacy, orm, spec.naive_tz, spec.time_precision) else NO
+        number = number_of_text(legacy) if legacy[:1] in _NUMBER_START and legacy else None
+        if number is not None:  # int8 epoch text against an instant
+            return _text_vs_number(orm, number, spec)
     first = legacy[:1]
     if first in _NUMBER_START and first:
         number = number_of_text(legacy)
         if number is not None:
             other = number_of_text(orm)
             if other is None:
-                return NO
+                return _text_vs_number(orm, number, spec)  # int8 epoch text against an instant
             return NUMBER if numbers_equal(number, other, spec.float_tolerance) else NO
     if looks_like_time_of_day(legacy) and looks_like_time_of_day(orm):
         same_time = times_of_day_equal(legacy, orm, spec.time_precision)
