@@ -28,12 +28,13 @@ from app.flag_service import FlagService
 from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
+from app.samples import SampleBuilder
 from app.spec_cache import SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import check_name, check_number
 from comparators import Spec, SpecError, compare
 from flags.errors import FlagError
-from flags.model import now
+from flags.model import Flag, now
 from flags.sampling import is_sampled
 from flags.vocabulary import Outcome, Reason
 from flags.vocabulary import Side as PairSide
@@ -129,6 +130,7 @@ class Ingestor:
         observers: list[Observer],
         max_differences: int,
         store_values: bool,
+        samples: SampleBuilder,
         rng: random.Random | None = None,
     ) -> None:
         self.flags = flags
@@ -139,6 +141,7 @@ class Ingestor:
         self.observers = observers
         self.max_differences = max_differences
         self.store_values = store_values
+        self.samples = samples
         self.rng = rng or random.Random()
 
     async def single(self, data: Any, actor: str) -> dict[str, Any]:
@@ -204,23 +207,41 @@ class Ingestor:
             return self._done(q, pair, Outcome.ERROR, Reason.COMPARE_FAILED)
         if comparison.equal:
             return self._done(q, pair, Outcome.MATCH, None)
-        return self._mismatch(q, pair, comparison.differences)
+        return self._mismatch(q, pair, comparison.differences, spec, flag)
 
     def _spec(self, pair: Pair) -> Spec | None:
         if pair.spec is not None:
             return self.specs.inline(pair.spec)
         return self.specs.stored(pair.module, pair.query_name)
 
-    def _mismatch(self, q: QueryMetrics, pair: Pair, differences: tuple[Any, ...]) -> dict[str, Any]:
+    def _mismatch(
+        self, q: QueryMetrics, pair: Pair, differences: tuple[Any, ...], spec: Spec | None, flag: Flag
+    ) -> dict[str, Any]:
         fields: dict[str, None] = {}
         for diff in differences:
             fields.setdefault(diff.field, None)
         for field in fields:
             self.metrics.count_mismatch_field(q, field)
         shown = [self.redactor.difference(d.to_wire()) for d in differences[: self.max_differences]]
-        stored = shown if self.store_values else [_without_values(d) for d in shown]
+        capped = [d.to_wire() for d in differences[: self.max_differences]]
+        keyed = [self.samples.redactor.difference(d) for d in capped]  # masks as keyed hashes
+        stored = keyed if self.store_values else [_without_values(d) for d in keyed]
+        detail = self.samples.detail(
+            legacy=pair.legacy.result,
+            orm=pair.orm.result,
+            legacy_latency_ms=pair.legacy.latency_ms,
+            orm_latency_ms=pair.orm.latency_ms,
+            differences=capped,
+            difference_count=len(differences),
+            spec=spec,
+            spec_source="none" if spec is None else ("inline" if pair.spec is not None else "stored"),
+            state=flag.state.value,
+            version=flag.version,
+        )
         self.writer.offer(
-            MismatchSample(pair.module, pair.query_name, tuple(fields), stored, pair.request_id, now())
+            MismatchSample(
+                pair.module, pair.query_name, tuple(fields), stored, pair.request_id, now(), detail=detail
+            )
         )
         answer = self._done(q, pair, Outcome.MISMATCH, None)
         answer["differences"] = shown

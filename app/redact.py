@@ -4,14 +4,25 @@ A pattern matches a field name when it occurs in it ignoring case, ``_`` and ``-
 ``apiKey``, ``X-Api-Key`` and ``user_api_key``. Over-masking (``card`` in ``discarded``) is the safe
 side of that trade. A difference is masked when its field or any key on its path matches; values that
 are objects are masked key by key, however deep.
+
+Built with a ``key``, a mask also tells whether two masked values were equal without telling either:
+``***#`` followed by the first 12 hex digits of HMAC-SHA256(key, the value's JSON). Samples are masked
+so (the same key on both sides of a pair makes "equal password hash" visible and re-diffable); the
+answer to the posting client keeps the bare ``***``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from typing import Any
 
+import orjson
+
 MASK = "***"
+HASHED_MASK_PREFIX = MASK + "#"
+HASH_HEX_DIGITS = 12
 _KEY_IN_PATH = re.compile(r"[A-Za-z0-9_\-$]+")
 
 
@@ -20,7 +31,8 @@ def _squash(name: str) -> str:
 
 
 class Redactor:
-    def __init__(self, patterns: tuple[str, ...]) -> None:
+    def __init__(self, patterns: tuple[str, ...], key: bytes | None = None) -> None:
+        self._key = key
         squashed = sorted({_squash(p) for p in patterns if _squash(p)})
         self._regex = re.compile("|".join(re.escape(p) for p in squashed)) if squashed else None
         self._cache: dict[str, bool] = {}
@@ -33,12 +45,23 @@ class Redactor:
                 self._cache[name] = hit
         return hit
 
+    def mask(self, value: Any) -> str:
+        """What stands in for a sensitive value: ``***``, or ``***#<keyed hash>`` with a key."""
+        if self._key is None:
+            return MASK
+        try:
+            text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # integers past 64 bits travel as text already; anything else: its repr
+            text = repr(value).encode()
+        digest = hmac.new(self._key, text, hashlib.sha256).hexdigest()
+        return HASHED_MASK_PREFIX + digest[:HASH_HEX_DIGITS]
+
     def value(self, value: Any) -> Any:
         """Mask the values of sensitive keys inside ``value`` (a copy; the input is not changed)."""
         if self._regex is None:
             return value
         if isinstance(value, dict):
-            return {k: (MASK if self.sensitive(k) else self.value(v)) for k, v in value.items()}
+            return {k: (self.mask(v) if self.sensitive(k) else self.value(v)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(v) for v in value]
         return value
@@ -54,7 +77,7 @@ class Redactor:
             out = dict(diff)
             for side in ("legacy", "orm"):
                 if out.get(side) is not None:
-                    out[side] = MASK
+                    out[side] = self.mask(out[side])
             return out
         legacy, orm = diff.get("legacy"), diff.get("orm")
         if isinstance(legacy, dict | list) or isinstance(orm, dict | list):

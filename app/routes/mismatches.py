@@ -1,19 +1,25 @@
-"""``GET /v1/mismatches``: recent mismatch samples (values redacted) with their differences."""
+"""``GET /v1/mismatches``: recent mismatch samples (values redacted) with their differences, and one
+sample whole (``GET /v1/mismatches/{sample_id}``: both sides' rows as kept, context, spec, state)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from app.deps import OptionalName, Reader, ServicesDep
+from app.errors import NotFound
 from app.routes.schemas import ERRORS
 from app.store.base import MismatchSample
 
 router = APIRouter(tags=["mismatches"])
 
 
-def sample_wire(sample: MismatchSample) -> dict[str, Any]:
+def sample_wire(sample: MismatchSample, rows: bool = False) -> dict[str, Any]:
+    """A sample on the wire; its kept rows (up to SHADOWDIFF_SAMPLE_MAX_BYTES) only when asked for."""
+    detail = dict(sample.detail or {})
+    if not rows:
+        detail.pop("rows", None)
     return {
         "id": sample.id,
         "module": sample.module,
@@ -22,6 +28,7 @@ def sample_wire(sample: MismatchSample) -> dict[str, Any]:
         "differences": sample.differences,
         "request_id": sample.request_id,
         "at": sample.at.isoformat(),
+        "detail": detail or None,
     }
 
 
@@ -33,6 +40,19 @@ async def recent_mismatches(
     query_name: OptionalName = None,
     field: OptionalName = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    rows: Annotated[bool, Query(description="include both sides' kept rows in each sample's detail")] = False,
 ) -> dict[str, Any]:
     samples = await services.store.recent_mismatches(module, query_name, field, limit)
-    return {"mismatches": [sample_wire(s) for s in samples]}
+    return {"mismatches": [sample_wire(s, rows) for s in samples]}
+
+
+@router.get("/v1/mismatches/{sample_id}", summary="One mismatch sample with its rows", responses=ERRORS)
+async def one_mismatch(
+    sample_id: Annotated[int, Path(ge=1, le=2**62, description="the sample's id")],
+    _: Reader,
+    services: ServicesDep,
+) -> dict[str, Any]:
+    sample = await services.store.mismatch(sample_id)
+    if sample is None:
+        raise NotFound(f"no mismatch sample {sample_id} (retention keeps the newest per query and field)")
+    return sample_wire(sample, rows=True)

@@ -45,9 +45,13 @@ def test_unknown_backend_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_shipped_migrations_start_at_1_without_gaps(backend: str) -> None:
+def test_shipped_migrations_start_at_1_and_both_backends_ship_the_same_versions(backend: str) -> None:
+    # Work done in parallel takes versions from separate blocks (0010-0019, 0020-0029, ...), so
+    # numbers may skip; what must hold is a first migration and the same versions on both backends.
     versions = [m.version for m in load_migrations(backend)]
-    assert versions == list(range(1, len(versions) + 1))
+    assert versions[0] == 1
+    other = "postgres" if backend == "sqlite" else "sqlite"
+    assert versions == [m.version for m in load_migrations(other)]
 
 
 def test_sqlite_statements_split_around_trigger_bodies() -> None:
