@@ -1,7 +1,13 @@
-"""``python -m app``: read the settings from the environment, say how callers are authorised, serve."""
+"""``python -m app``: read the settings from the environment, say how callers are authorised, serve.
+
+Exit codes: 0 after a clean shutdown; 2 when it refuses to start (bad settings, a malformed
+``DATABASE_URL``, a database it cannot reach), always with one line naming the problem.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
 
@@ -10,9 +16,32 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from app.main import create_app
+from app.middleware import UNMATCHED
+from app.server import guarded_protocol
+from app.services import Services
 from app.settings import Settings
+from app.store import create_store
 
 log = logging.getLogger("shadowdiff")
+
+PREFLIGHT_SECONDS = 15.0
+
+
+async def preflight(settings: Settings) -> str | None:
+    """Open the store once (connect, migrate) and close it: the problem in one line, or None.
+
+    Done before uvicorn starts, so an unreachable database or a malformed URL is a refusal with exit
+    code 2, not a lifespan traceback."""
+    try:
+        store = create_store(settings.database_url, settings.data_dir, settings.flag_poll_seconds)
+        await asyncio.wait_for(store.open(), PREFLIGHT_SECONDS)
+    except TimeoutError:
+        return f"the store did not answer within {PREFLIGHT_SECONDS:g} s"
+    except Exception as exc:  # StoreUnavailable, or the driver's ValueError for a malformed URL
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    with contextlib.suppress(Exception):  # a connection we are done with; serving opens its own
+        await asyncio.wait_for(store.close(), PREFLIGHT_SECONDS)
+    return None
 
 
 def main() -> int:
@@ -28,6 +57,10 @@ def main() -> int:
     except SettingsError as exc:
         log.error("refusing to start: %s", exc)
         return 2
+    problem = asyncio.run(preflight(settings))
+    if problem is not None:
+        log.error("refusing to start: store: %s", problem)
+        return 2
     if settings.auth_enabled:
         log.info("bearer-token auth on: %d tokens configured", len(settings.tokens))
     else:
@@ -38,13 +71,21 @@ def main() -> int:
         )
     store = "PostgreSQL" if settings.database_url else f"SQLite in {settings.data_dir}"
     log.info("store: %s; listening on http://%s:%d", store, settings.host, settings.port)
+    app = create_app(settings)
+    services: Services = app.state.services
+
+    def record(method: str, status: int) -> None:
+        services.metrics.http_requests.labels(method, UNMATCHED, str(status)).inc()
+
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,
         lifespan="on",
+        http=guarded_protocol(settings.max_header_bytes, settings.read_timeout_seconds, record),
+        timeout_graceful_shutdown=int(max(1, round(settings.shutdown_seconds))),
     )
     return 0
 

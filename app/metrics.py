@@ -6,7 +6,11 @@ flag state (``migration_progress_total``, ``feature_flag_enabled``, the sample r
 produced by :class:`FlagCollector` at scrape time from the in-memory flag view.
 
 Label sets are capped: past ``max_query_names`` query names of a module, ``max_fields`` fields of a
-query or ``max_error_types`` error types of a module, new values are reported as ``__other__``.
+query or ``max_error_types`` error types of a module, new values are reported as ``__other__``; so is
+any value longer than ``max_label_length`` (a field name comes from a result's keys, of any length).
+
+Scrapes leave out the ``_created`` series (:class:`ScrapeRegistry`): a timestamp per child that no
+query reads, a quarter of the text at the caps.
 """
 
 from __future__ import annotations
@@ -26,11 +30,17 @@ OTHER = "__other__"
 LATENCY_BUCKETS_MS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
 
 
-class LabelCap:
-    """Keeps at most ``limit`` distinct values per scope; later newcomers become ``__other__``."""
+MAX_LABEL_LENGTH = 128
+"""Longest label value kept as is (the length of a name in SPEC 1); longer ones fold into ``__other__``."""
 
-    def __init__(self, limit: int) -> None:
+
+class LabelCap:
+    """Keeps at most ``limit`` distinct values per scope, none longer than ``max_length``; later
+    newcomers and longer values become ``__other__``."""
+
+    def __init__(self, limit: int, max_length: int = MAX_LABEL_LENGTH) -> None:
         self.limit = limit
+        self.max_length = max_length
         self._seen: dict[object, set[str]] = {}
 
     def fold(self, scope: object, value: str) -> str:
@@ -39,7 +49,7 @@ class LabelCap:
             seen = self._seen[scope] = set()
         if value in seen:
             return value
-        if len(seen) >= self.limit:
+        if len(seen) >= self.limit or len(value) > self.max_length:
             return OTHER
         seen.add(value)
         return value
@@ -66,6 +76,7 @@ class Metrics:
         max_query_names: int = 500,
         max_fields: int = 200,
         max_error_types: int = 50,
+        max_label_length: int = MAX_LABEL_LENGTH,
     ) -> None:
         self.registry = registry
         self.mismatch = Counter(
@@ -135,9 +146,10 @@ class Metrics:
             "Mismatch samples not stored because the background writer's queue was full or the store failed.",
             registry=registry,
         )
-        self._query_cap = LabelCap(max_query_names)
-        self._field_cap = LabelCap(max_fields)
-        self._error_cap = LabelCap(max_error_types)
+        self.scrape = ScrapeRegistry(registry)
+        self._query_cap = LabelCap(max_query_names, max_label_length)
+        self._field_cap = LabelCap(max_fields, max_label_length)
+        self._error_cap = LabelCap(max_error_types, max_label_length)
         self._handles: dict[tuple[str, str], QueryMetrics] = {}
 
     def for_query(self, module: str, query_name: str) -> QueryMetrics:
@@ -169,6 +181,27 @@ class Metrics:
     def count_error(self, side: Side, q: QueryMetrics, error_type: str) -> None:
         counter = self.sql_errors if side is Side.LEGACY else self.prisma_errors
         counter.labels(q.module, q.query_name, self._error_cap.fold(q.module, error_type)).inc()
+
+
+class ScrapeRegistry(CollectorRegistry):
+    """What ``/metrics`` exposes: ``registry`` without the ``_created`` series.
+
+    prometheus-client can only turn those off process-wide (``disable_created_metrics``); filtering
+    the one scrape keeps every app's registry its own, as the factory promises.
+    """
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        super().__init__(auto_describe=False)
+        self._source = registry
+
+    def collect(self) -> Iterator[Metric]:
+        for family in self._source.collect():
+            samples = [s for s in family.samples if not s.name.endswith("_created")]
+            if len(samples) != len(family.samples):
+                trimmed = Metric(family.name, family.documentation, family.type, family.unit)
+                trimmed.samples = samples
+                family = trimmed
+            yield family
 
 
 class FlagCollector(Collector):

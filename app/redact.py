@@ -5,10 +5,18 @@ A pattern matches a field name when it occurs in it ignoring case, ``_`` and ``-
 side of that trade. A difference is masked when its field or any key on its path matches; values that
 are objects are masked key by key, however deep.
 
+No holes (SPEC 1: "also inside JSON text and inside paths"):
+
+- A string holding a JSON object or array (the engine compares such text as the parsed value) is
+  redacted like the parsed value and written back as JSON text, wherever it sits: a changed value,
+  an extra or missing row, a whole result sent as text, any depth.
+- A row addressed by a sensitive key column keeps its place in the path but not the value:
+  ``[session_token=abc].email`` becomes ``[session_token=***].email``.
+
 Built with a ``key``, a mask also tells whether two masked values were equal without telling either:
 ``***#`` followed by the first 12 hex digits of HMAC-SHA256(key, the value's JSON). Samples are masked
 so (the same key on both sides of a pair makes "equal password hash" visible and re-diffable); the
-answer to the posting client keeps the bare ``***``.
+answer to the posting client keeps the bare ``***``, and key values in paths stay ``***``.
 """
 
 from __future__ import annotations
@@ -24,6 +32,11 @@ MASK = "***"
 HASHED_MASK_PREFIX = MASK + "#"
 HASH_HEX_DIGITS = 12
 _KEY_IN_PATH = re.compile(r"[A-Za-z0-9_\-$]+")
+# One ``name=value`` of a row key label (``[id=3]``, ``[tenant=a,id=3]``): the value runs to the next
+# ``,name=`` of the label or to the ``]`` that ends it (followed by ``.``, ``[`` or the end of the path).
+_KEY_VALUE = re.compile(
+    r"(?<=[\[,])(?P<name>[A-Za-z0-9_\-$]+)=(?P<value>.*?)(?=,[A-Za-z0-9_\-$]+=|\](?:[.\[]|$))", re.DOTALL
+)
 
 
 def _squash(name: str) -> str:
@@ -49,6 +62,8 @@ class Redactor:
         """What stands in for a sensitive value: ``***``, or ``***#<keyed hash>`` with a key."""
         if self._key is None:
             return MASK
+        if isinstance(value, str) and (value == MASK or value.startswith(HASHED_MASK_PREFIX)):
+            return value  # masked already (a sample masked again on its way out)
         try:
             text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # integers past 64 bits travel as text already; anything else: its repr
@@ -57,14 +72,39 @@ class Redactor:
         return HASHED_MASK_PREFIX + digest[:HASH_HEX_DIGITS]
 
     def value(self, value: Any) -> Any:
-        """Mask the values of sensitive keys inside ``value`` (a copy; the input is not changed)."""
+        """Mask the values of sensitive keys inside ``value`` (a copy; the input is not changed),
+        JSON text included."""
         if self._regex is None:
             return value
         if isinstance(value, dict):
             return {k: (self.mask(v) if self.sensitive(k) else self.value(v)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(v) for v in value]
+        if isinstance(value, str):
+            return self._json_text(value)
         return value
+
+    def _json_text(self, text: str) -> str:
+        """JSON text of an object or array, redacted as its parsed value; any other string as is."""
+        start = text.lstrip()[:1]
+        if start != "{" and start != "[":
+            return text
+        try:
+            parsed = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return text
+        if not isinstance(parsed, dict | list):
+            return text
+        masked = self.value(parsed)
+        return text if masked == parsed else orjson.dumps(masked).decode()
+
+    def path(self, path: str) -> str:
+        """``[session_token=abc].x`` -> ``[session_token=***].x``: key values of sensitive columns."""
+        if self._regex is None or "=" not in path:
+            return path
+        return _KEY_VALUE.sub(
+            lambda m: f"{m['name']}={MASK}" if self.sensitive(m["name"]) else m.group(0), path
+        )
 
     def difference(self, diff: dict[str, Any]) -> dict[str, Any]:
         """A wire-form difference ``{field, kind, path, legacy, orm}`` with its values masked."""
@@ -75,11 +115,13 @@ class Redactor:
             self.sensitive(k) for k in _KEY_IN_PATH.findall(path)
         ):
             out = dict(diff)
+            out["path"] = self.path(path)
             for side in ("legacy", "orm"):
                 if out.get(side) is not None:
                     out[side] = self.mask(out[side])
             return out
         legacy, orm = diff.get("legacy"), diff.get("orm")
-        if isinstance(legacy, dict | list) or isinstance(orm, dict | list):
-            return {**diff, "legacy": self.value(legacy), "orm": self.value(orm)}
-        return diff
+        masked_legacy, masked_orm = self.value(legacy), self.value(orm)
+        if masked_legacy is legacy and masked_orm is orm:
+            return diff
+        return {**diff, "legacy": masked_legacy, "orm": masked_orm}

@@ -58,6 +58,7 @@ class Services:
             max_query_names=settings.max_query_names,
             max_fields=settings.max_fields,
             max_error_types=settings.max_error_types,
+            max_label_length=settings.max_label_length,
         )
         view = FlagView(settings.default_sample_rate)
         registry.register(FlagCollector(view, store.sync_age))

@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     guard_min_comparisons: int = Field(100, ge=1)
 
     # Limits of the ingest path; the defaults fit the reference deployment.
+    max_header_bytes: int = Field(32 * 1024, ge=1024, le=1024 * 1024)  # request line + headers; 431 past it
+    read_timeout_seconds: float = Field(10.0, gt=0.0, le=600.0)  # a stalled head or body gets 408
+    shutdown_seconds: float = Field(10.0, gt=0.0, le=600.0)  # graceful shutdown bound (SIGTERM)
+    store_timeout_seconds: float = Field(2.0, gt=0.0, le=60.0)  # every store call; 503 past it
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
     max_depth: int = Field(64, ge=2, le=1000)
     max_batch: int = Field(1000, ge=1)
@@ -95,6 +99,7 @@ class Settings(BaseSettings):
     max_query_names: int = Field(500, ge=1)
     max_fields: int = Field(200, ge=1)
     max_error_types: int = Field(50, ge=1)
+    max_label_length: int = Field(128, ge=8, le=4096)  # longer label values fold into "__other__"
     # Mismatch samples: the background writer's queue, batch size and retention per module/query/field.
     mismatch_queue: int = Field(10_000, ge=1)
     mismatch_batch: int = Field(200, ge=1)

@@ -65,11 +65,54 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _OutOfRange(ValueError):
+    pass
+
+
+def _out_of_range(number: str, where: str = "") -> InvalidPayload:
+    """One answer from both parsers: a number no double can hold is refused, never read as infinity."""
+    shown = number if len(number) <= 40 else number[:40] + "..."
+    return InvalidPayload(
+        f"the number {shown}{where} is outside the range of a double (about ±1.8e308); "
+        "send it as a string if the value is meant"
+    )
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _OutOfRange(text)
+    return value
+
+
+_NUMBER_AT = re.compile(rb"-?[0-9][0-9.eE+-]*")
+
+
+def _infinite_number(body: bytes, pos: int) -> str:
+    """The number orjson refused: at ``pos`` (a character index, a byte index in ASCII bodies),
+    else the first number in the body that a double cannot hold."""
+    found = _NUMBER_AT.match(body, pos)
+    candidates = [found] if found else []
+    candidates += list(_NUMBER_AT.finditer(body))
+    for match in candidates:
+        text = match.group().decode()
+        try:
+            if math.isinf(float(text)):
+                return text
+        except ValueError:
+            continue
+    return "?"
+
+
 def _exact_loads(body: bytes, max_depth: int) -> Any:
     try:
-        data = json.loads(body, parse_int=_big_int_as_text, parse_constant=_no_constants)
+        data = json.loads(
+            body, parse_int=_big_int_as_text, parse_float=_finite_float, parse_constant=_no_constants
+        )
         orjson.dumps(data)  # what orjson would refuse to read (a lone surrogate) it cannot write back
         return data
+    except _OutOfRange as exc:
+        raise _out_of_range(str(exc)) from exc
     except orjson.JSONEncodeError as exc:
         raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
@@ -94,6 +137,8 @@ def parse_json(body: bytes, max_depth: int) -> Any:
                 raise InvalidPayload(
                     f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
                 ) from exc
+            if "infinity" in str(exc):  # orjson: "number is infinity when parsed as double"
+                raise _out_of_range(_infinite_number(body, exc.pos), f" at character {exc.pos}") from exc
             raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
     # A body with fewer brackets than the limit cannot nest deeper: skip the walk (single pairs).
     shallow = len(body) < 65536 and body.count(b"[") + body.count(b"{") <= max_depth

@@ -2,11 +2,14 @@
 
 A change names the version it was based on either as ``If-Match: "<version>"`` (the ETag of the GET)
 or as ``version`` in the body; a stale one answers 412 (If-Match) or 409 (body). Without either, the
-change applies to the current version.
+change applies to the current version. ``If-Match: *`` (RFC 9110 13.1.1) only asks that the module
+exists: 412 when it does not, else the change applies to whatever version is current, retried when
+another writer got in between (a version conflict says nothing about existence).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -16,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from app.deps import ModuleName, Operator, Reader, ServicesDep
 from app.errors import PreconditionFailed
 from app.routes.schemas import ERRORS
+from app.services import Services
 from flags.errors import VersionConflict
 from flags.model import AutoRollback, Flag, FlagState, FlagUpdate, Source
 
@@ -24,6 +28,7 @@ router = APIRouter(tags=["flags"])
 # Something besides whitespace, by both ECMA (the schema) and Python's str.strip (the flag model).
 REASON_PATTERN = r"[^\s\x1c-\x1f\x85]"
 IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,18}"?)$'
+ANY_VERSION_ATTEMPTS = 20
 
 
 class FlagPut(BaseModel):
@@ -112,6 +117,9 @@ async def put_flag(
         auto_rollback=None if body.auto_rollback is None else AutoRollback.parse(body.auto_rollback),
         expected_version=expected,
     )
+    if if_match is not None and if_match.strip() == "*":
+        flag, created = await _update_existing(services, module, update, principal.name)
+        return _flag_response(flag, services.flags.default_rate, 201 if created else 200)
     try:
         flag, created = await services.flags.update(module, update, principal.name, Source.API)
     except VersionConflict as exc:
@@ -119,6 +127,22 @@ async def put_flag(
             raise PreconditionFailed(str(exc)) from exc
         raise
     return _flag_response(flag, services.flags.default_rate, 201 if created else 200)
+
+
+async def _update_existing(
+    services: Services, module: str, update: FlagUpdate, actor: str
+) -> tuple[Flag, bool]:
+    """``If-Match: *``: the module must exist; a concurrent writer only means "read again"."""
+    for attempt in range(ANY_VERSION_ATTEMPTS):
+        if await services.store.get_flag(module) is None:
+            raise PreconditionFailed(f"If-Match: * but module {module!r} does not exist; PUT without it")
+        try:
+            return await services.flags.update(module, update, actor, Source.API)
+        except VersionConflict:
+            if attempt == ANY_VERSION_ATTEMPTS - 1:
+                raise  # 409: this many writers at once is contention, not a failed precondition
+            await asyncio.sleep(0.001 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 @router.get("/v1/flags/{module}/history", summary="Audit trail, newest first", responses=ERRORS)

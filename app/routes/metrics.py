@@ -23,7 +23,7 @@ SOURCE_OF_METRIC = {side.source: side.source for side in Side}
 
 @router.get("/metrics", summary="Prometheus exposition", response_class=Response)
 async def metrics(services: ServicesDep) -> Response:
-    return Response(generate_latest(services.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(services.metrics.scrape), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/metrics/json", summary="Per-module summary of the counters", responses=ERRORS)

@@ -9,23 +9,32 @@ from fastapi import APIRouter, Path, Query
 
 from app.deps import OptionalName, Reader, ServicesDep
 from app.errors import NotFound
+from app.redact import Redactor
 from app.routes.schemas import ERRORS
 from app.store.base import MismatchSample
 
 router = APIRouter(tags=["mismatches"])
 
 
-def sample_wire(sample: MismatchSample, rows: bool = False) -> dict[str, Any]:
-    """A sample on the wire; its kept rows (up to SHADOWDIFF_SAMPLE_MAX_BYTES) only when asked for."""
+def sample_wire(
+    sample: MismatchSample, redactor: Redactor | None = None, rows: bool = False
+) -> dict[str, Any]:
+    """``redactor`` masks again on the way out: samples stored by an older build, or under patterns
+    that have since grown, never leave unmasked (it is the keyed one: a mask already there stays as
+    it is). The kept rows (up to SHADOWDIFF_SAMPLE_MAX_BYTES) only when asked for."""
+    differences = sample.differences
+    if redactor is not None:
+        differences = [redactor.difference(d) for d in differences]
     detail = dict(sample.detail or {})
-    if not rows:
-        detail.pop("rows", None)
+    kept = detail.pop("rows", None)
+    if rows:
+        detail["rows"] = redactor.value(kept) if redactor is not None and kept is not None else kept
     return {
         "id": sample.id,
         "module": sample.module,
         "query_name": sample.query_name,
         "fields": list(sample.fields),
-        "differences": sample.differences,
+        "differences": differences,
         "request_id": sample.request_id,
         "at": sample.at.isoformat(),
         "detail": detail or None,
@@ -43,7 +52,7 @@ async def recent_mismatches(
     rows: Annotated[bool, Query(description="include both sides' kept rows in each sample's detail")] = False,
 ) -> dict[str, Any]:
     samples = await services.store.recent_mismatches(module, query_name, field, limit)
-    return {"mismatches": [sample_wire(s, rows) for s in samples]}
+    return {"mismatches": [sample_wire(s, services.samples.redactor, rows) for s in samples]}
 
 
 @router.get("/v1/mismatches/{sample_id}", summary="One mismatch sample with its rows", responses=ERRORS)
@@ -55,4 +64,4 @@ async def one_mismatch(
     sample = await services.store.mismatch(sample_id)
     if sample is None:
         raise NotFound(f"no mismatch sample {sample_id} (retention keeps the newest per query and field)")
-    return sample_wire(sample, rows=True)
+    return sample_wire(sample, services.samples.redactor, rows=True)
