@@ -11,10 +11,12 @@ COMPILED_FILES := comparators/*.so
 
 .PHONY: run test lint bench clean
 
-$(STAMP): pyproject.toml constraints.txt setup.py
+$(STAMP): pyproject.toml constraints.txt setup.py clients/python/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# the Python client library, its own package (shadowdiff-client): the suite tests it as installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e clients/python
 	@touch $(STAMP)
 
 # A compiled module shadows its .py, so an edited comparators/*.py would silently not run: rebuild

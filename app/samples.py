@@ -3,7 +3,7 @@
 A sample is for the person who has to decide "bug or representation?", so it keeps what that takes:
 both sides' rows (redacted with keyed hashes, so two masked values that were equal still look equal),
 the spec that applied, the module's state and version at the time, both latencies, the pair's
-``context``/``pair_id`` when it carried them, and the rules that absorbed representation
+``pair_id`` (its ``context`` has a column of its own), and the rules that absorbed representation
 (``normalized``). The rows are kept within ``SHADOWDIFF_SAMPLE_MAX_BYTES``: the whole results when they
 fit, else only the rows the differences name by key (``[id=3]``), else none (``rows_kept`` says which
 and ``rows_note`` why).
@@ -102,14 +102,12 @@ class SampleBuilder:
         spec_source: str,
         state: str,
         version: int,
-        context: Any = None,
         pair_id: str | None = None,
         normalized: Any = None,
     ) -> dict[str, Any]:
         rows, kept, note = self._rows(legacy, orm, differences)
         return {
             "pair_id": pair_id,
-            "context": self.redactor.value(context) if context is not None else None,
             "spec": spec.to_dict() if spec is not None else None,
             "spec_source": spec_source,
             "state": state,

@@ -21,7 +21,7 @@ from prometheus_client import CollectorRegistry
 from app.auth import Authenticator
 from app.flag_service import FlagService
 from app.flag_view import FlagView
-from app.ingest import Ingestor
+from app.ingest import Ingestor, PairIds
 from app.metrics import FlagCollector, Metrics
 from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
@@ -31,6 +31,7 @@ from app.settings import Settings
 from app.spec_cache import SpecCache
 from app.spec_service import SpecService
 from app.store.base import Store
+from flags.model import FlagState
 
 
 @dataclass(kw_only=True)
@@ -60,7 +61,7 @@ class Services:
             max_error_types=settings.max_error_types,
             max_label_length=settings.max_label_length,
         )
-        view = FlagView(settings.default_sample_rate)
+        view = FlagView(settings.default_sample_rate, FlagState(settings.default_state.value))
         registry.register(FlagCollector(view, store.sync_age))
         flags = FlagService(store=store, view=view, metrics=metrics)
         specs = SpecService(store=store, cache=SpecCache())
@@ -93,6 +94,7 @@ class Services:
             max_differences=settings.max_differences,
             store_values=settings.store_values,
             samples=samples,
+            pair_ids=PairIds(settings.pair_id_cache),
         )
         return cls(
             settings=settings,

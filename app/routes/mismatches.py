@@ -36,6 +36,7 @@ def sample_wire(
         "fields": list(sample.fields),
         "differences": differences,
         "request_id": sample.request_id,
+        "context": redactor.value(sample.context) if redactor is not None else sample.context,
         "at": sample.at.isoformat(),
         "detail": detail or None,
     }

@@ -39,7 +39,8 @@ class MismatchSample:
     request_id: str | None
     at: datetime
     id: int | None = None
-    # What a person needs to judge the sample (app.samples.SampleBuilder): both sides' rows, context,
+    context: dict[str, Any] | None = None  # the query's inputs as the client sent them, redacted
+    # What a person needs to judge the sample (app.samples.SampleBuilder): both sides' rows, pair_id,
     # spec, state and version at the time, latencies, normalized; None on samples stored before it.
     detail: dict[str, Any] | None = None
 

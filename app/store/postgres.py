@@ -73,8 +73,18 @@ def _change(row: asyncpg.Record) -> FlagChange:
 
 
 def _sample(row: asyncpg.Record) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at, detail = row
-    return MismatchSample(module, query_name, tuple(fields), differences, request_id, utc(at), id_, detail)
+    id_, module, query_name, fields, differences, request_id, at, context, detail = row
+    return MismatchSample(
+        module,
+        query_name,
+        tuple(fields),
+        differences,
+        request_id,
+        utc(at),
+        id_,
+        context=context,
+        detail=detail,
+    )
 
 
 class PostgresStore:
@@ -362,6 +372,7 @@ class PostgresStore:
                         s.differences,
                         optional_text(s.request_id),
                         at,
+                        s.context,
                         s.detail,
                     )
                     for id_, s, at in rows

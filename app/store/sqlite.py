@@ -88,7 +88,7 @@ def _change(row: tuple[Any, ...]) -> FlagChange:
 
 
 def _sample(row: tuple[Any, ...]) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at, detail = row
+    id_, module, query_name, fields, differences, request_id, at, context, detail = row
     return MismatchSample(
         module=module,
         query_name=query_name,
@@ -97,6 +97,7 @@ def _sample(row: tuple[Any, ...]) -> MismatchSample:
         request_id=request_id,
         at=parse_time(at),
         id=id_,
+        context=load_json(context),
         detail=load_json(detail) if detail is not None else None,
     )
 
@@ -350,6 +351,7 @@ class SQLiteStore:
                             dump_json(sample.differences),
                             optional_text(sample.request_id),
                             at,
+                            None if sample.context is None else dump_json(sample.context),
                             dump_json(sample.detail) if sample.detail is not None else None,
                         ),
                     )
