@@ -362,7 +362,7 @@ class PostgresStore:
             rows = [(row[0], sample, utc(sample.at)) for row, sample in zip(ids, samples, strict=True)]
             await conn.executemany(
                 f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS})"
-                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 [
                     (
                         id_,
