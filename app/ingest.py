@@ -352,7 +352,7 @@ class Ingestor:
         capped = [d.to_wire() for d in differences[: self.max_differences]]
         keyed = [self.samples.redactor.difference(d) for d in capped]  # masks as keyed hashes
         stored = keyed if self.store_values else [_without_values(d) for d in keyed]
-        context = self.samples.redactor.value(pair.context) if self.store_values and pair.context else None
+        context = self.redactor.value(pair.context) if self.store_values and pair.context else None
         detail = self.samples.detail(
             legacy=pair.legacy.result,
             orm=pair.orm.result,
