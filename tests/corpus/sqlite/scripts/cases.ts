@@ -635,10 +635,13 @@ export const CASES: Case<Readers>[] = [
       }),
     ),
     expected: () => {
-      if (TASKS.filter((t) => t.projectId === 3).length < 2) {
-        throw new Error("the nested-order case needs a project with two tasks");
-      }
-      return differs([{ field: "tasks", kind: "order", path: "tasks" }]);
+      // Like the top-level __order__: the first element, in legacy order, whose place moved.
+      const mine = TASKS.filter((t) => t.projectId === 3);
+      const due = (t: (typeof TASKS)[number]): number => t.dueAt ?? Number.NEGATIVE_INFINITY;
+      const latestFirst = [...mine].sort((a, b) => due(b) - due(a) || a.id - b.id);
+      const earliestFirst = [...mine].sort((a, b) => due(a) - due(b) || a.id - b.id);
+      const moved = firstMoved(latestFirst.map((t) => String(t.id)), earliestFirst.map((t) => String(t.id)));
+      return differs([{ field: "tasks", kind: "order", path: `tasks${row("id", moved)}` }]);
     },
   },
   {
