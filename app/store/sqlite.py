@@ -343,7 +343,8 @@ class SQLiteStore:
                     fields = sample_fields(sample)
                     at = time_text(sample.at)
                     cursor = conn.execute(
-                        f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS})"
+                        " VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             sample.module,
                             sample.query_name,
