@@ -217,7 +217,7 @@ def _diff_rows(
     for j in matching.orm_only:
         out.append(Difference(row_field, Kind.EXTRA_ROW, f"{path}{label(b[j], j, False)}", MISSING, b[j]))
     if ordered:
-        out.extend(_order(matching.pairs, a, label, path, ORDER_FIELD if field is None else field, top))
+        out.extend(_order(matching.pairs, a, label, path, ORDER_FIELD if field is None else field))
     return out
 
 
@@ -227,16 +227,15 @@ def _elements(scope: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
 
 
 def _order(
-    pairs: tuple[tuple[int, int], ...], rows: list[Any], label: Any, path: str, field: str, top: bool
+    pairs: tuple[tuple[int, int], ...], rows: list[Any], label: Any, path: str, field: str
 ) -> list[Difference]:
     """One ``order`` difference for the first matched row whose place among the matched rows moved
-    (``legacy``/``orm``: its two indexes). The top-level rows: field ``__order__``, at that row's
-    path; a nested array (an ``ordered`` path): its top-level field, at the array's path."""
+    (``legacy``/``orm``: its two indexes), at that row's path. The top-level rows: field
+    ``__order__``; a nested array (an ``ordered`` path): its top-level field."""
     orm_rank = {j: rank for rank, j in enumerate(sorted(j for _, j in pairs))}
     for rank, (i, j) in enumerate(pairs):
         if orm_rank[j] != rank:
-            where = f"{path}{label(rows[i], i, True)}" if top else path
-            return [Difference(field, Kind.ORDER, where, i, j)]
+            return [Difference(field, Kind.ORDER, f"{path}{label(rows[i], i, True)}", i, j)]
     return []
 
 
