@@ -101,7 +101,7 @@ def test_the_decorator_takes_request_and_context_from_the_context_variable(
         await shadow.aclose()
 
     with_shop(dsn, scenario)
-    samples = mismatches(api, module)
+    samples = wait_for(lambda: mismatches(api, module), what="the mismatch sample")
     assert [(s["request_id"], s["fields"], s["context"]) for s in samples] == [
         ("req-42", ["full_name"], {"address": email(3), "tenant": "acme"})
     ]

@@ -15,7 +15,7 @@ from shadowdiff_client import Shadow, request_scope
 
 from tests.api.client import Api, unique
 from tests.client_python.conftest import INGEST_TOKEN
-from tests.client_python.service import mismatches, orm_errors, outcomes, wait_for_config
+from tests.client_python.service import mismatches, orm_errors, outcomes, wait_for, wait_for_config
 from tests.client_python.shop import USERS, SyncShop, email
 from tests.live import LiveService
 
@@ -147,7 +147,7 @@ def test_the_decorator_in_threads_posts_each_threads_request(
         assert list(pool.map(handle, range(16))) == [email(i) for i in range(16)]
     shadow.close()
     assert outcomes(api, module) == {"match": 15, "mismatch": 1}
-    [sample] = mismatches(api, module)
+    [sample] = wait_for(lambda: mismatches(api, module), what="the mismatch sample")
     assert (sample["request_id"], sample["fields"], sample["context"]["address"]) == (
         "req-7",
         ["balance"],
