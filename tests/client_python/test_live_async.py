@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +56,15 @@ def test_arun_serves_legacy_unchanged_and_every_pair_matches(
             served: list[Any] = []
 
             async def legacy(i: int = i, served: list[Any] = served) -> list[Any]:
-                served.append(await shop.sql_get(email(i)))
-                return served[-1]
+                rows = await shop.sql_get(email(i))
+                served.append(rows)
+                return rows
 
             rows = await shadow.arun(
                 module,
                 "getUserByEmail",
                 legacy=legacy,
-                orm=lambda i=i: shop.orm_get(email(i)),
+                orm=partial(shop.orm_get, email(i)),
                 request_id=f"req-{i}",
                 context={"email": email(i)},
             )
@@ -128,8 +130,8 @@ def test_a_shadow_path_that_hangs_or_raises_leaves_the_caller_alone(
             rows = await shadow.arun(
                 module,
                 "getUserByEmail",
-                legacy=lambda i=i: shop.sql_get(email(i)),
-                orm=lambda i=i: broken_orm(email(i)),
+                legacy=partial(shop.sql_get, email(i)),
+                orm=partial(broken_orm, email(i)),
             )
             timings.append(time.perf_counter() - start)
             assert [r["email"] for r in rows] == [email(i)]
@@ -202,8 +204,8 @@ def test_a_retried_batch_counts_once(service: LiveService, api: Api, dsn: str) -
             await shadow.arun(
                 module,
                 "getUserByEmail",
-                legacy=lambda i=i: shop.sql_get(email(i)),
-                orm=lambda i=i: shop.orm_get(email(i)),
+                legacy=partial(shop.sql_get, email(i)),
+                orm=partial(shop.orm_get, email(i)),
             )
         await shadow.aclose()
 
@@ -239,8 +241,8 @@ def test_killing_the_service_mid_run_never_reaches_the_caller(module_tmp: Path, 
                 rows = await shadow.arun(
                     module,
                     "getUserByEmail",
-                    legacy=lambda i=i: shop.sql_get(email(i % USERS)),
-                    orm=lambda i=i: shop.orm_get(email(i % USERS)),
+                    legacy=partial(shop.sql_get, email(i % USERS)),
+                    orm=partial(shop.orm_get, email(i % USERS)),
                 )
                 assert [r["email"] for r in rows] == [email(i % USERS)]
                 await asyncio.sleep(0.005)

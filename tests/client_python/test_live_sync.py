@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -44,7 +45,7 @@ def test_run_serves_legacy_unchanged_and_every_pair_matches(
             module,
             "getUserByEmail",
             legacy=legacy,
-            orm=lambda i=i: shop.orm_get(email(i)),
+            orm=partial(shop.orm_get, email(i)),
             request_id=f"req-{i}",
             context={"email": email(i)},
         )
@@ -105,8 +106,8 @@ def test_a_shadow_path_that_hangs_or_raises_leaves_the_caller_alone(
             rows = shadow.run(
                 module,
                 "getUserByEmail",
-                legacy=lambda i=i: shop.sql_get(email(i)),
-                orm=lambda i=i: broken_orm(email(i)),
+                legacy=partial(shop.sql_get, email(i)),
+                orm=partial(broken_orm, email(i)),
             )
             timings.append(time.perf_counter() - start)
             assert [r["email"] for r in rows] == [email(i)]
