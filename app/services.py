@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry
@@ -26,6 +27,7 @@ from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
 from app.rollback import RollbackCoordinator, build_rollbacks
 from app.rollups import Rollups
+from app.samples import SampleBuilder
 from app.settings import Settings
 from app.spec_cache import SpecCache
 from app.spec_service import SpecService
@@ -48,6 +50,8 @@ class Services:
     rollbacks: RollbackCoordinator
     ingestor: Ingestor
     rollups: Rollups
+    secret: bytes  # SHADOWDIFF_SECRET_KEY or random: keys sample mask hashes and console sessions
+    samples: SampleBuilder
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
@@ -64,6 +68,16 @@ class Services:
         flags = FlagService(store=store, view=view, metrics=metrics)
         specs = SpecService(store=store, cache=SpecCache())
         redactor = Redactor(settings.redact)
+        secret = (
+            settings.secret_key.get_secret_value().encode()
+            if settings.secret_key is not None
+            else secrets.token_bytes(32)
+        )
+        samples = SampleBuilder(
+            redactor=Redactor(settings.redact, key=secret),
+            max_bytes=settings.sample_max_bytes,
+            store_values=settings.store_values,
+        )
         writer = MismatchWriter(
             store=store,
             dropped=metrics.samples_dropped,
@@ -89,6 +103,7 @@ class Services:
             max_differences=settings.max_differences,
             store_values=settings.store_values,
             rollups=rollups,
+            samples=samples,
             pair_ids=PairIds(settings.pair_id_cache),
         )
         return cls(
@@ -105,6 +120,8 @@ class Services:
             rollbacks=rollbacks,
             ingestor=ingestor,
             rollups=rollups,
+            secret=secret,
+            samples=samples,
         )
 
     async def stop_background(self) -> None:

@@ -15,7 +15,7 @@ FLAG_COLUMNS = (
 HISTORY_COLUMNS = (
     "id, module, action, actor, source, reason, at, before, after, decision, forced, by_person, query_name"
 )
-SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at, context"
+SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at, context, detail"
 
 
 def check_write(flag: Flag, change: FlagChange, expected_version: int) -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from comparators import MISSING, Kind, Spec, compare
 from comparators.columns import unequal_rows
-from comparators.equal import values_equal
+from comparators.equal import value_rules, values_equal
 from comparators.spec import DEFAULT_SPEC
 from tests.comparators.strategies import Pair, column_rows, distinct_names, row_pairs, value_pairs
 
@@ -234,7 +234,7 @@ def test_columns_find_exactly_the_rows_that_differ(pair: Pair) -> None:
     by_rows = {
         i for i, (a, b) in enumerate(zip(legacy, orm, strict=True)) if not values_equal(a, b, DEFAULT_SPEC)
     }
-    assert unequal_rows(legacy, orm, DEFAULT_SPEC, None, values_equal) == by_rows
+    assert unequal_rows(legacy, orm, DEFAULT_SPEC, None, None, value_rules) == by_rows
     assert compare(legacy, orm).equal is (not by_rows)
 
 
