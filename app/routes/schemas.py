@@ -30,6 +30,7 @@ SIDE: dict[str, Any] = {
 
 # A field name or dotted path, without row keys or indexes (comparators.spec refuses "[" and "]").
 FIELD_NAME: dict[str, Any] = {"type": "string", "pattern": r"^[^.\[\]]+(\.[^.\[\]]+)*$"}
+ONE_FIELD: dict[str, Any] = {"type": "string", "pattern": r"^[^.\[\]]+$"}  # rename's legacy side: no path
 
 SPEC: dict[str, Any] = {
     "type": "object",
@@ -48,7 +49,7 @@ SPEC: dict[str, Any] = {
         "rename": {
             "anyOf": [
                 {"type": "null"},
-                {"type": "object", "propertyNames": FIELD_NAME, "additionalProperties": FIELD_NAME},
+                {"type": "object", "propertyNames": ONE_FIELD, "additionalProperties": FIELD_NAME},
             ]
         },
         "float_tolerance": {
