@@ -253,7 +253,7 @@ def receiver() -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def posting_rate() -> dict[str, float]:
+def posting_rate() -> dict[str, Any]:
     row = {
         "id": 1007,
         "email": "ada@example.com",
@@ -286,6 +286,7 @@ def posting_rate() -> dict[str, float]:
             time.sleep(0.005)
         elapsed = time.perf_counter() - start
         stats = shadow.stats()
+        reasons = {reason: count for reason, count in shadow._drop_reasons.items() if count}
         shadow.close()
     return {
         "offered": total,
@@ -293,6 +294,7 @@ def posting_rate() -> dict[str, float]:
         "posted": stats["posted"],
         "dropped": stats["dropped"],
         "posted_per_s": stats["posted"] / elapsed,
+        "drop_reasons": reasons,
     }
 
 
@@ -350,7 +352,7 @@ def main() -> None:
     print(
         f"posting: offered {posting['offered']:.0f} pairs at {posting['offered_per_s']:.0f}/s from one"
         f" process; posted {posting['posted']:.0f} ({posting['posted_per_s']:.0f}/s end to end),"
-        f" dropped {posting['dropped']:.0f}"
+        f" dropped {posting['dropped']:.0f} {posting['drop_reasons'] or ''}"
     )
     goals.append(
         (
