@@ -38,6 +38,7 @@ from app.flag_service import FlagService
 from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
+from app.samples import SampleBuilder
 from app.spec_cache import SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import check_name, check_number
@@ -225,6 +226,7 @@ class Ingestor:
         observers: list[Observer],
         max_differences: int,
         store_values: bool,
+        samples: SampleBuilder,
         rng: random.Random | None = None,
         pair_ids: PairIds | None = None,
     ) -> None:
@@ -236,6 +238,7 @@ class Ingestor:
         self.observers = observers
         self.max_differences = max_differences
         self.store_values = store_values
+        self.samples = samples
         self.rng = rng or random.Random()
         self.pair_ids = pair_ids or PairIds(100_000)
 
@@ -330,7 +333,7 @@ class Ingestor:
             return self._done(q, pair, flag, Outcome.ERROR, Reason.COMPARE_FAILED)
         if comparison.equal:
             return self._done(q, pair, flag, Outcome.MATCH, None)
-        return self._mismatch(q, pair, flag, comparison.differences)
+        return self._mismatch(q, pair, flag, comparison.differences, spec)
 
     def _spec(self, pair: Pair) -> Spec | None:
         if pair.spec is not None:
@@ -338,7 +341,7 @@ class Ingestor:
         return self.specs.stored(pair.module, pair.query_name)
 
     def _mismatch(
-        self, q: QueryMetrics, pair: Pair, flag: Flag, differences: tuple[Any, ...]
+        self, q: QueryMetrics, pair: Pair, flag: Flag, differences: tuple[Any, ...], spec: Spec | None
     ) -> dict[str, Any]:
         fields: dict[str, None] = {}
         for diff in differences:
@@ -346,11 +349,33 @@ class Ingestor:
         for field in fields:
             self.metrics.count_mismatch_field(q, field)
         shown = [self.redactor.difference(d.to_wire()) for d in differences[: self.max_differences]]
-        stored = shown if self.store_values else [_without_values(d) for d in shown]
+        capped = [d.to_wire() for d in differences[: self.max_differences]]
+        keyed = [self.samples.redactor.difference(d) for d in capped]  # masks as keyed hashes
+        stored = keyed if self.store_values else [_without_values(d) for d in keyed]
         context = self.redactor.value(pair.context) if self.store_values and pair.context else None
+        detail = self.samples.detail(
+            legacy=pair.legacy.result,
+            orm=pair.orm.result,
+            legacy_latency_ms=pair.legacy.latency_ms,
+            orm_latency_ms=pair.orm.latency_ms,
+            differences=capped,
+            difference_count=len(differences),
+            spec=spec,
+            spec_source="none" if spec is None else ("inline" if pair.spec is not None else "stored"),
+            state=flag.state.value,
+            version=flag.version,
+            pair_id=pair.pair_id,
+        )
         self.writer.offer(
             MismatchSample(
-                pair.module, pair.query_name, tuple(fields), stored, pair.request_id, now(), context=context
+                pair.module,
+                pair.query_name,
+                tuple(fields),
+                stored,
+                pair.request_id,
+                now(),
+                context=context,
+                detail=detail,
             )
         )
         answer = self._done(q, pair, flag, Outcome.MISMATCH, None)
