@@ -12,6 +12,16 @@ decide the outcome in this order:
 Mismatches count one ``shadow_mismatch_total`` per differing field, answer with at most
 ``max_differences`` redacted differences and hand a sample to the background writer. Every observer
 (the rollback guard) is called with (module, query_name, outcome) after every accepted pair.
+
+Bounded work per request: a pair larger than the offload threshold is compared in a worker process
+(``app.offload``), never on the event loop; a sample stores at most ``max_differences`` differences
+and as many field labels; a pair's fields past the label cap are counted under ``__other__`` in one
+increment; a batch yields to other requests every ``YIELD_SECONDS`` of work.
+
+Durability: with ``sample_wait`` on, the answer to a request whose mismatch samples were queued waits
+(at most ``sample_wait_seconds``) until the writer has committed them, one group commit for a batch;
+each mismatch answer says ``"sample": "stored"`` (committed), ``"queued"`` (not yet: the store is slow
+or down, or the wait is off) or ``"dropped"`` (the queue was full).
 """
 
 from __future__ import annotations
@@ -19,18 +29,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from app.errors import InvalidPayload, ServiceError, mapping_for
 from app.flag_service import FlagService
 from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
+from app.offload import Compared, Offloader, summarize
 from app.redact import Redactor
 from app.spec_cache import SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
-from app.validation import check_name, check_number
+from app.validation import check_name, check_number, parse_json
 from comparators import Spec, SpecError, compare
 from flags.errors import FlagError
 from flags.model import now
@@ -47,7 +61,10 @@ and must not raise (schedule any slow work)."""
 PAIR_KEYS = frozenset({"module", "query_name", "request_id", "legacy", "orm", "spec"})
 SIDE_KEYS = frozenset({"result", "latency_ms", "error"})
 MAX_REQUEST_ID = 256
-YIELD_EVERY = 50
+YIELD_SECONDS = 0.01
+
+SAMPLE_STORED, SAMPLE_QUEUED, SAMPLE_DROPPED = "stored", "queued", "dropped"
+Waiting = list[tuple[dict[str, Any], "asyncio.Future[bool] | None"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +146,10 @@ class Ingestor:
         observers: list[Observer],
         max_differences: int,
         store_values: bool,
+        max_fields: int = 200,
+        offloader: Offloader | None = None,
+        sample_wait: bool = True,
+        sample_wait_seconds: float = 2.0,
         rng: random.Random | None = None,
     ) -> None:
         self.flags = flags
@@ -139,12 +160,57 @@ class Ingestor:
         self.observers = observers
         self.max_differences = max_differences
         self.store_values = store_values
+        self.max_fields = max_fields
+        self.offloader = offloader
+        self.sample_wait = sample_wait
+        self.sample_wait_seconds = sample_wait_seconds
         self.rng = rng or random.Random()
 
-    async def single(self, data: Any, actor: str) -> dict[str, Any]:
-        return await self.process(parse_pair(data), actor)
+    async def receive(
+        self, body: bytes, actor: str, *, batch: bool, max_depth: int, max_batch: int
+    ) -> dict[str, Any]:
+        """A request body in, its answer out: parsed here, or parsed and compared by a worker process
+        when it is large (``app.offload``), so the event loop never spends long on one request."""
+        offloader = self.offloader
+        if offloader is not None and (
+            offloader.large_batch(len(body)) if batch else offloader.large(len(body))
+        ):
+            data, compared = await offloader.process_body(
+                body,
+                max_depth=max_depth,
+                batch=batch,
+                stored_specs=self.specs.raw_stored(),
+                max_differences=self.max_differences,
+                max_fields=self.max_fields,
+            )
+            if batch:
+                return await self.batch(data, actor, max_batch, precomputed=compared)
+            return await self.single(data, actor, precomputed=compared)
+        data = parse_json(body, max_depth)
+        if batch:
+            return await self.batch(data, actor, max_batch, len(body))
+        return await self.single(data, actor)
 
-    async def batch(self, data: Any, actor: str, max_batch: int) -> dict[str, Any]:
+    async def single(
+        self, data: Any, actor: str, precomputed: list[Compared | None] | None = None
+    ) -> dict[str, Any]:
+        """``precomputed``: the worker's comparison of this pair (a large body)."""
+        waiting: Waiting = []
+        offloaded = precomputed is not None
+        answer = await self.process(
+            parse_pair(data), actor, 0, waiting, precomputed[0] if precomputed else None, offloaded
+        )
+        await self._settle(waiting)
+        return answer
+
+    async def batch(
+        self,
+        data: Any,
+        actor: str,
+        max_batch: int,
+        size: int = 0,
+        precomputed: list[Compared | None] | None = None,
+    ) -> dict[str, Any]:
         if not isinstance(data, dict) or set(data) != {"pairs"} or not isinstance(data["pairs"], list):
             raise InvalidPayload('a batch is an object {"pairs": [pair, ...]} and nothing else')
         items = data["pairs"]
@@ -154,19 +220,55 @@ class Ingestor:
             )
         results: list[dict[str, Any]] = []
         rejected = 0
+        waiting: Waiting = []
+        # Only a body past the threshold can hold a pair past it: then each pair is measured.
+        measure = precomputed is None and self.offloader is not None and self.offloader.large(size)
+        slice_start = time.perf_counter()
         for index, item in enumerate(items):
-            if index and index % YIELD_EVERY == 0:
+            if time.perf_counter() - slice_start > YIELD_SECONDS:
                 await asyncio.sleep(0)  # let other requests in between: a big batch is many diffs
+                slice_start = time.perf_counter()
             try:
-                results.append(await self.process(parse_pair(item, f"pairs[{index}]."), actor))
+                item_size = len(orjson.dumps(item)) if measure else 0
+                pair = parse_pair(item, f"pairs[{index}].")
+                done = precomputed[index] if precomputed is not None else None
+                results.append(
+                    await self.process(pair, actor, item_size, waiting, done, precomputed is not None)
+                )
             except (ServiceError, FlagError, SpecError, StoreUnavailable) as exc:
                 rejected += 1
                 found = mapping_for(exc)
                 code = found.code if found else "invalid_payload"
                 results.append({"index": index, "error": code, "message": str(exc)})
+        await self._settle(waiting)
         return {"accepted": len(items) - rejected, "rejected": rejected, "results": results}
 
-    async def process(self, pair: Pair, actor: str) -> dict[str, Any]:
+    async def _settle(self, waiting: Waiting) -> None:
+        """Fill in each mismatch answer's ``sample``, after the group commit when the wait is on."""
+        if not waiting:
+            return
+        futures = [f for _, f in waiting if f is not None]
+        if self.sample_wait and futures:
+            await asyncio.wait(futures, timeout=self.sample_wait_seconds)
+        for answer, future in waiting:
+            if future is None:
+                answer["sample"] = SAMPLE_DROPPED
+            elif future.done() and not future.cancelled() and future.result():
+                answer["sample"] = SAMPLE_STORED
+            else:
+                answer["sample"] = SAMPLE_QUEUED
+
+    async def process(
+        self,
+        pair: Pair,
+        actor: str,
+        size: int = 0,
+        waiting: Waiting | None = None,
+        precomputed: Compared | None = None,
+        offloaded: bool = False,
+    ) -> dict[str, Any]:
+        """One pair. ``size`` past the offload threshold: compare in a worker. ``offloaded``: a worker
+        already compared it (``precomputed``; None when the comparison failed there)."""
         spec = self._spec(pair)  # before anything else: a bad inline spec rejects the pair
         flag = self.flags.view.get(pair.module)
         if flag is None:
@@ -198,34 +300,52 @@ class Ingestor:
             return self._done(q, pair, Outcome.SKIPPED, Reason.NOT_SAMPLED)
 
         try:
-            comparison = compare(pair.legacy.result, pair.orm.result, spec)
+            if offloaded:
+                if precomputed is None:
+                    raise RuntimeError("the worker process could not compare this pair")
+                compared = precomputed
+            elif self.offloader is not None and self.offloader.large(size):
+                compared = await self.offloader.compare(
+                    pair.legacy.result, pair.orm.result, spec, self.max_differences, self.max_fields
+                )
+            else:
+                comparison = compare(pair.legacy.result, pair.orm.result, spec)
+                if comparison.equal:
+                    return self._done(q, pair, Outcome.MATCH, None)
+                compared = summarize(comparison, self.max_differences, self.max_fields)
         except Exception:  # a comparator bug must not turn a client's pair into a 500
             log.exception("compare failed for %s/%s", pair.module, pair.query_name)
             return self._done(q, pair, Outcome.ERROR, Reason.COMPARE_FAILED)
-        if comparison.equal:
+        if compared.equal:
             return self._done(q, pair, Outcome.MATCH, None)
-        return self._mismatch(q, pair, comparison.differences)
+        return self._mismatch(q, pair, compared, waiting)
 
     def _spec(self, pair: Pair) -> Spec | None:
         if pair.spec is not None:
             return self.specs.inline(pair.spec)
         return self.specs.stored(pair.module, pair.query_name)
 
-    def _mismatch(self, q: QueryMetrics, pair: Pair, differences: tuple[Any, ...]) -> dict[str, Any]:
-        fields: dict[str, None] = {}
-        for diff in differences:
-            fields.setdefault(diff.field, None)
-        for field in fields:
+    def _mismatch(
+        self, q: QueryMetrics, pair: Pair, compared: Compared, waiting: Waiting | None
+    ) -> dict[str, Any]:
+        for field in compared.fields:
             self.metrics.count_mismatch_field(q, field)
-        shown = [self.redactor.difference(d.to_wire()) for d in differences[: self.max_differences]]
+        if compared.field_count > len(compared.fields):  # past the label cap: __other__, at once
+            self.metrics.count_mismatch_other(q, compared.field_count - len(compared.fields))
+        shown = [self.redactor.difference(d) for d in compared.differences]
         stored = shown if self.store_values else [_without_values(d) for d in shown]
-        self.writer.offer(
-            MismatchSample(pair.module, pair.query_name, tuple(fields), stored, pair.request_id, now())
+        fields = compared.fields[: self.max_differences]  # stored like the differences: capped
+        future = self.writer.offer(
+            MismatchSample(pair.module, pair.query_name, fields, stored, pair.request_id, now())
         )
         answer = self._done(q, pair, Outcome.MISMATCH, None)
         answer["differences"] = shown
-        answer["difference_count"] = len(differences)
-        answer["truncated"] = len(differences) > len(shown)
+        answer["difference_count"] = compared.difference_count
+        answer["truncated"] = compared.difference_count > len(shown)
+        if waiting is not None:
+            waiting.append((answer, future))
+        else:
+            answer["sample"] = SAMPLE_QUEUED if future is not None else SAMPLE_DROPPED
         return answer
 
     def _done(self, q: QueryMetrics, pair: Pair, outcome: Outcome, reason: Reason | None) -> dict[str, Any]:

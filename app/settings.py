@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     read_timeout_seconds: float = Field(10.0, gt=0.0, le=600.0)  # a stalled head or body gets 408
     shutdown_seconds: float = Field(10.0, gt=0.0, le=600.0)  # graceful shutdown bound (SIGTERM)
     store_timeout_seconds: float = Field(2.0, gt=0.0, le=60.0)  # every store call; 503 past it
+    offload_bytes: int = Field(64 * 1024, ge=0)  # pairs larger than this are compared in a worker process
+    compare_processes: int = Field(2, ge=1, le=64)  # the worker processes for large pairs
+    sample_wait: bool = True  # a mismatch answer waits for its sample's group commit (bounded by the above)
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
     max_depth: int = Field(64, ge=2, le=1000)
     max_batch: int = Field(1000, ge=1)

@@ -15,7 +15,6 @@ from app.deps import BEARER, authorize
 from app.routes.schemas import ERRORS, PAIR, RESULT, body, json_response
 from app.services import Services
 from app.settings import Role
-from app.validation import parse_json
 
 router = APIRouter(tags=["pairs"])
 INGEST = frozenset({Role.INGEST})
@@ -52,8 +51,15 @@ def _accepted(payload: object) -> Response:
 async def post_pair(request: Request) -> Response:
     principal = authorize(request, INGEST)
     services: Services = request.app.state.services
-    data = parse_json(await request.body(), services.settings.max_depth)
-    return _accepted(await services.ingestor.single(data, principal.name))
+    settings = services.settings
+    answer = await services.ingestor.receive(
+        await request.body(),
+        principal.name,
+        batch=False,
+        max_depth=settings.max_depth,
+        max_batch=settings.max_batch,
+    )
+    return _accepted(answer)
 
 
 @router.post(
@@ -67,6 +73,12 @@ async def post_pair(request: Request) -> Response:
 async def post_batch(request: Request) -> Response:
     principal = authorize(request, INGEST)
     services: Services = request.app.state.services
-    data = parse_json(await request.body(), services.settings.max_depth)
-    result = await services.ingestor.batch(data, principal.name, services.settings.max_batch)
-    return _accepted(result)
+    settings = services.settings
+    answer = await services.ingestor.receive(
+        await request.body(),
+        principal.name,
+        batch=True,
+        max_depth=settings.max_depth,
+        max_batch=settings.max_batch,
+    )
+    return _accepted(answer)
