@@ -8,13 +8,19 @@ STAMP  := $(VENV)/.installed
 BUILT  := $(VENV)/.built-$(if $(filter 0,$(SHADOWDIFF_COMPILE)),pure,compiled)
 # What a build leaves in the source tree (setuptools builds extensions in place for editable installs).
 COMPILED_FILES := comparators/*.so
+# The TypeScript client: npm ci from the committed lock file (no install scripts: nothing in it needs
+# one, and some would download binaries), then tsc and node --test (clients/typescript/package.json).
+TS       := clients/typescript
+TS_STAMP := $(TS)/node_modules/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-ts check coverage lint bench clean
 
-$(STAMP): pyproject.toml constraints.txt setup.py
+$(STAMP): pyproject.toml constraints.txt setup.py clients/python/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# the Python client library, its own package (shadowdiff-client): the suite tests it as installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e clients/python
 	@touch $(STAMP)
 
 # A compiled module shadows its .py, so an edited comparators/*.py would silently not run: rebuild
@@ -33,11 +39,34 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(BUILT) lint
+$(TS_STAMP): $(TS)/package.json $(TS)/package-lock.json
+	cd $(TS) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# The TypeScript tests start the service from .venv, hence $(BUILT).
+test-ts: $(BUILT) $(TS_STAMP)
+	cd $(TS) && npm test
+
+test: $(BUILT) lint test-ts
 	$(BIN)/pytest
+
+# The quick edit loop: lint, types and every test that needs no live part (no uvicorn process, no
+# database server, no external program; tests/conftest.py marks the others `live`). ~20 s.
+check: $(BUILT) lint
+	$(BIN)/pytest -m "not live" -q
+
+# The whole suite on the pure-Python engine under coverage, following the uvicorn subprocesses the
+# tests start; fails under 95% of app/, comparators/ and flags/. CI runs it after `make test`.
+coverage:
+	$(MAKE) SHADOWDIFF_COMPILE=0 $(VENV)/.built-pure
+	rm -f .coverage .coverage.*
+	SHADOWDIFF_COMPILE=0 $(BIN)/coverage run -m pytest -q
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report --fail-under=95
 
 bench: $(BUILT)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis data build $(COMPILED_FILES)
+	rm -rf $(VENV) .coverage .coverage.* .pytest_cache .mypy_cache .ruff_cache .hypothesis data build $(COMPILED_FILES)
+	rm -rf $(TS)/node_modules $(TS)/dist $(TS)/test/generated

@@ -8,7 +8,8 @@ Domain errors come from the core (``flags.errors``, ``comparators.SpecError``) a
     ├── Forbidden            the token lacks the role the endpoint needs         (403)
     ├── NotFound             nothing at that name                                (404)
     ├── PreconditionFailed   If-Match names a version that is not current        (412)
-    ├── BodyTooLarge         body over SHADOWDIFF_MAX_BODY_BYTES                 (413)
+    ├── BodyTooLarge         body over SHADOWDIFF_MAX_BODY_BYTES (also inflated) (413)
+    ├── UnsupportedEncoding  a Content-Encoding other than gzip or identity      (415)
     └── InvalidInput         malformed JSON, wrong types, bad names, too deep    (400/422)
         ├── MalformedJson                                                        (400)
         └── InvalidPayload                                                       (422)
@@ -73,6 +74,10 @@ class BodyTooLarge(ServiceError, HTTPException):
         return str(self.detail)
 
 
+class UnsupportedEncoding(ServiceError):
+    pass
+
+
 class InvalidInput(ServiceError):
     pass
 
@@ -109,6 +114,7 @@ ERROR_TABLE: dict[type[Exception], Mapping] = {
     NotFound: Mapping(404, "not_found"),
     PreconditionFailed: Mapping(412, "precondition_failed"),
     BodyTooLarge: Mapping(413, "body_too_large"),
+    UnsupportedEncoding: Mapping(415, "unsupported_encoding"),
     InvalidInput: Mapping(422, "invalid_input"),
     MalformedJson: Mapping(400, "malformed_json"),
     InvalidPayload: Mapping(422, "invalid_payload"),

@@ -110,7 +110,8 @@ class FlagService:
         return await self.store.history(module, limit)
 
     async def ensure(self, module: str, actor: str) -> Flag:
-        """The flag of a module seen in a pair, registering it in ``shadow`` the first time.
+        """The flag of a module seen in a pair, registering it in the default state (``shadow`` unless
+        ``SHADOWDIFF_DEFAULT_STATE`` says ``legacy``) the first time.
 
         Concurrent first pairs of one module share one registration; when another replica registered
         it first, its flag is used.
@@ -140,7 +141,7 @@ class FlagService:
     async def _register(self, module: str, actor: str) -> Flag:
         existing = await self.store.get_flag(module)
         if existing is None:
-            fresh = new_flag(module, actor)
+            fresh = new_flag(module, actor, self.view.default_state)
             flag, change = apply_update(
                 fresh, FlagUpdate(reason="first pair received for this module"), actor, Source.INGEST
             )

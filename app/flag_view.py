@@ -13,14 +13,15 @@ import logging
 import orjson
 
 from app.store.base import Store
-from flags.model import Flag
+from flags.model import Flag, FlagState
 
 log = logging.getLogger("shadowdiff.flags")
 
 
 class FlagView:
-    def __init__(self, default_rate: float) -> None:
+    def __init__(self, default_rate: float, default_state: FlagState = FlagState.SHADOW) -> None:
         self.default_rate = default_rate
+        self.default_state = default_state
         self._flags: dict[str, Flag] = {}
         self._config: tuple[bytes, str] | None = None
 
@@ -64,7 +65,13 @@ class FlagView:
                 }
                 for f in self.all()
             }
-            body = orjson.dumps({"default_sample_rate": self.default_rate, "modules": modules})
+            body = orjson.dumps(
+                {
+                    "default_sample_rate": self.default_rate,
+                    "default_state": self.default_state.value,
+                    "modules": modules,
+                }
+            )
             etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
             self._config = (body, etag)
         return self._config

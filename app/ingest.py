@@ -10,8 +10,14 @@ decide the outcome in this order:
 4. ``comparators.compare`` with the inline spec, else the stored one -> ``match`` / ``mismatch``.
 
 Mismatches count one ``shadow_mismatch_total`` per differing field, answer with at most
-``max_differences`` redacted differences and hand a sample to the background writer. Every observer
-(the rollback guard) is called with (module, query_name, outcome) after every accepted pair.
+``max_differences`` redacted differences and hand a sample (with the pair's redacted ``context``) to the
+background writer. Every observer (the rollback guard) is called with (module, query_name, outcome)
+after every accepted pair. Every answer carries the module's ``state`` and ``version`` so a client
+learns of a rollback at its next post.
+
+A pair with a ``pair_id`` seen before by this replica (:class:`PairIds`: 24 h, bounded by count) is
+answered with its first outcome plus ``"duplicate": true`` and counted nowhere: a client that retries a
+batch whose answer it lost does not count its pairs twice.
 
 Bounded work per request: a pair larger than the offload threshold is compared in a worker process
 (``app.offload``), never on the event loop; a sample stores at most ``max_differences`` differences
@@ -30,6 +36,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +54,7 @@ from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import check_name, check_number, parse_json
 from comparators import Spec, SpecError, compare
 from flags.errors import FlagError
-from flags.model import now
+from flags.model import Flag, now
 from flags.sampling import is_sampled
 from flags.vocabulary import Outcome, Reason
 from flags.vocabulary import Side as PairSide
@@ -58,10 +65,14 @@ Observer = Callable[[str, str, Outcome], None]
 """Called synchronously after every accepted pair with (module, query_name, outcome); must be O(1)
 and must not raise (schedule any slow work)."""
 
-PAIR_KEYS = frozenset({"module", "query_name", "request_id", "legacy", "orm", "spec"})
+PAIR_KEYS = frozenset({"module", "query_name", "request_id", "pair_id", "context", "legacy", "orm", "spec"})
 SIDE_KEYS = frozenset({"result", "latency_ms", "error"})
 MAX_REQUEST_ID = 256
+MAX_PAIR_ID = 128
+MAX_CONTEXT_BYTES = 8192  # of the context object as compact JSON
+PAIR_ID_TTL_SECONDS = 24 * 3600.0
 YIELD_SECONDS = 0.01
+
 
 SAMPLE_STORED, SAMPLE_QUEUED, SAMPLE_DROPPED = "stored", "queued", "dropped"
 Waiting = list[tuple[dict[str, Any], "asyncio.Future[bool] | None"]]
@@ -82,6 +93,8 @@ class Pair:
     legacy: Side
     orm: Side
     spec: dict[str, Any] | None
+    pair_id: str | None = None
+    context: dict[str, Any] | None = None
 
 
 def parse_pair(item: Any, where: str = "") -> Pair:
@@ -101,6 +114,12 @@ def parse_pair(item: Any, where: str = "") -> Pair:
     spec = item.get("spec")
     if spec is not None and not isinstance(spec, dict):
         raise InvalidPayload(f"{where}spec must be an object of comparison options or null")
+    pair_id = item.get("pair_id")
+    if pair_id is not None and (not isinstance(pair_id, str) or not 0 < len(pair_id) <= MAX_PAIR_ID):
+        raise InvalidPayload(f"{where}pair_id must be a string of 1 to {MAX_PAIR_ID} characters")
+    context = item.get("context")
+    if context is not None:
+        _check_context(context, where)
     return Pair(
         module,
         query_name,
@@ -108,7 +127,82 @@ def parse_pair(item: Any, where: str = "") -> Pair:
         _side(item.get("legacy"), f"{where}legacy"),
         _side(item.get("orm"), f"{where}orm"),
         spec,
+        pair_id,
+        context,
     )
+
+
+def _check_context(context: Any, where: str) -> None:
+    if not isinstance(context, dict):
+        raise InvalidPayload(f"{where}context must be an object of the query's inputs or null")
+    try:
+        size = len(orjson.dumps(context))
+    except TypeError:  # an integer past 64 bits (read exactly as text): size it by its text
+        size = len(str(context).encode())
+    if size > MAX_CONTEXT_BYTES:
+        raise InvalidPayload(
+            f"{where}context is {size} bytes as JSON; the limit is {MAX_CONTEXT_BYTES}: "
+            "send the query's inputs, not its results"
+        )
+
+
+class PairIds:
+    """The first answer to each ``pair_id`` this replica accepted, for 24 h, at most ``capacity`` ids.
+
+    In memory only (a restart or another replica forgets them) and bounded by count: past
+    ``capacity`` the oldest ids are forgotten first. An answer is kept as its outcome, reason and
+    difference count, never its differences, so the bound holds in bytes too (~200 B an id).
+    An id whose pair is still being processed (a new module's first pair awaits the store) makes a
+    concurrent duplicate wait for that first answer.
+    """
+
+    def __init__(self, capacity: int, ttl_seconds: float = PAIR_ID_TTL_SECONDS) -> None:
+        self.capacity = capacity
+        self.ttl = ttl_seconds
+        self._seen: OrderedDict[str, tuple[float, dict[str, Any] | asyncio.Future[dict[str, Any]]]] = (
+            OrderedDict()
+        )
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def lookup(self, pair_id: str) -> dict[str, Any] | asyncio.Future[dict[str, Any]] | None:
+        entry = self._seen.get(pair_id)
+        if entry is None:
+            return None
+        if entry[0] < time.monotonic():
+            del self._seen[pair_id]
+            return None
+        return entry[1]
+
+    def reserve(self, pair_id: str) -> asyncio.Future[dict[str, Any]]:
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._put(pair_id, future)
+        return future
+
+    def settle(
+        self, pair_id: str, future: asyncio.Future[dict[str, Any]], answer: dict[str, Any] | None
+    ) -> None:
+        """Keep the compact first answer (``None``: the pair was refused, forget the id)."""
+        if answer is None:
+            if self._seen.get(pair_id, (0.0, None))[1] is future:
+                del self._seen[pair_id]
+            future.cancel()
+            return
+        kept = {"outcome": answer["outcome"], "reason": answer["reason"], "differences": []}
+        if "difference_count" in answer:
+            kept["difference_count"] = answer["difference_count"]
+        if self._seen.get(pair_id, (0.0, None))[1] is future:
+            self._seen[pair_id] = (self._seen[pair_id][0], kept)
+        future.set_result(kept)
+
+    def _put(self, pair_id: str, value: dict[str, Any] | asyncio.Future[dict[str, Any]]) -> None:
+        clock = time.monotonic()
+        self._seen[pair_id] = (clock + self.ttl, value)
+        self._seen.move_to_end(pair_id)
+        # Insertion order is expiry order (one TTL): expired ids leave from the front, then the oldest.
+        while self._seen and (len(self._seen) > self.capacity or next(iter(self._seen.values()))[0] < clock):
+            self._seen.popitem(last=False)
 
 
 def _side(value: Any, where: str) -> Side:
@@ -151,6 +245,7 @@ class Ingestor:
         sample_wait: bool = True,
         sample_wait_seconds: float = 2.0,
         rng: random.Random | None = None,
+        pair_ids: PairIds | None = None,
     ) -> None:
         self.flags = flags
         self.specs = specs
@@ -165,6 +260,7 @@ class Ingestor:
         self.sample_wait = sample_wait
         self.sample_wait_seconds = sample_wait_seconds
         self.rng = rng or random.Random()
+        self.pair_ids = pair_ids or PairIds(100_000)
 
     async def receive(
         self, body: bytes, actor: str, *, batch: bool, max_depth: int, max_batch: int
@@ -269,6 +365,43 @@ class Ingestor:
     ) -> dict[str, Any]:
         """One pair. ``size`` past the offload threshold: compare in a worker. ``offloaded``: a worker
         already compared it (``precomputed``; None when the comparison failed there)."""
+        extra = (size, waiting, precomputed, offloaded)
+        if pair.pair_id is None:
+            return await self._process(pair, actor, *extra)
+        while (seen := self.pair_ids.lookup(pair.pair_id)) is not None:
+            if isinstance(seen, dict):
+                return self._replay(pair.module, seen)
+            try:
+                return self._replay(pair.module, await asyncio.shield(seen))
+            except asyncio.CancelledError:
+                if not seen.cancelled():
+                    raise
+                # the first post of this id was refused: this one is processed on its own
+        future = self.pair_ids.reserve(pair.pair_id)
+        answer: dict[str, Any] | None = None
+        try:
+            answer = await self._process(pair, actor, *extra)
+            return answer
+        finally:
+            self.pair_ids.settle(pair.pair_id, future, answer)
+
+    def _replay(self, module: str, first: dict[str, Any]) -> dict[str, Any]:
+        """A repeated ``pair_id``: its first outcome, the module's state now, and nothing counted."""
+        flag = self.flags.view.get(module)
+        answer = {**first, "duplicate": True}
+        if flag is not None:
+            answer["state"], answer["version"] = flag.state.value, flag.version
+        return answer
+
+    async def _process(
+        self,
+        pair: Pair,
+        actor: str,
+        size: int,
+        waiting: Waiting | None,
+        precomputed: Compared | None,
+        offloaded: bool,
+    ) -> dict[str, Any]:
         spec = self._spec(pair)  # before anything else: a bad inline spec rejects the pair
         flag = self.flags.view.get(pair.module)
         if flag is None:
@@ -291,13 +424,13 @@ class Ingestor:
                 if pair.legacy.error_type and pair.orm.error_type
                 else (Reason.LEGACY_ERROR if pair.legacy.error_type else Reason.ORM_ERROR)
             )
-            return self._done(q, pair, Outcome.ERROR, reason)
+            return self._done(q, pair, flag, Outcome.ERROR, reason)
         if not flag.state.compares:
-            return self._done(q, pair, Outcome.SKIPPED, Reason.MODULE_OFF)
+            return self._done(q, pair, flag, Outcome.SKIPPED, Reason.MODULE_OFF)
         if not is_sampled(
             pair.module, pair.request_id, flag.effective_rate(self.flags.default_rate), self.rng
         ):
-            return self._done(q, pair, Outcome.SKIPPED, Reason.NOT_SAMPLED)
+            return self._done(q, pair, flag, Outcome.SKIPPED, Reason.NOT_SAMPLED)
 
         try:
             if offloaded:
@@ -311,14 +444,14 @@ class Ingestor:
             else:
                 comparison = compare(pair.legacy.result, pair.orm.result, spec)
                 if comparison.equal:
-                    return self._done(q, pair, Outcome.MATCH, None)
+                    return self._done(q, pair, flag, Outcome.MATCH, None)
                 compared = summarize(comparison, self.max_differences, self.max_fields)
         except Exception:  # a comparator bug must not turn a client's pair into a 500
             log.exception("compare failed for %s/%s", pair.module, pair.query_name)
-            return self._done(q, pair, Outcome.ERROR, Reason.COMPARE_FAILED)
+            return self._done(q, pair, flag, Outcome.ERROR, Reason.COMPARE_FAILED)
         if compared.equal:
-            return self._done(q, pair, Outcome.MATCH, None)
-        return self._mismatch(q, pair, compared, waiting)
+            return self._done(q, pair, flag, Outcome.MATCH, None)
+        return self._mismatch(q, pair, flag, compared, waiting)
 
     def _spec(self, pair: Pair) -> Spec | None:
         if pair.spec is not None:
@@ -326,7 +459,7 @@ class Ingestor:
         return self.specs.stored(pair.module, pair.query_name)
 
     def _mismatch(
-        self, q: QueryMetrics, pair: Pair, compared: Compared, waiting: Waiting | None
+        self, q: QueryMetrics, pair: Pair, flag: Flag, compared: Compared, waiting: Waiting | None
     ) -> dict[str, Any]:
         for field in compared.fields:
             self.metrics.count_mismatch_field(q, field)
@@ -335,10 +468,13 @@ class Ingestor:
         shown = [self.redactor.difference(d) for d in compared.differences]
         stored = shown if self.store_values else [_without_values(d) for d in shown]
         fields = compared.fields[: self.max_differences]  # stored like the differences: capped
+        context = self.redactor.value(pair.context) if self.store_values and pair.context else None
         future = self.writer.offer(
-            MismatchSample(pair.module, pair.query_name, fields, stored, pair.request_id, now())
+            MismatchSample(
+                pair.module, pair.query_name, fields, stored, pair.request_id, now(), context=context
+            )
         )
-        answer = self._done(q, pair, Outcome.MISMATCH, None)
+        answer = self._done(q, pair, flag, Outcome.MISMATCH, None)
         answer["differences"] = shown
         answer["difference_count"] = compared.difference_count
         answer["truncated"] = compared.difference_count > len(shown)
@@ -348,14 +484,22 @@ class Ingestor:
             answer["sample"] = SAMPLE_QUEUED if future is not None else SAMPLE_DROPPED
         return answer
 
-    def _done(self, q: QueryMetrics, pair: Pair, outcome: Outcome, reason: Reason | None) -> dict[str, Any]:
+    def _done(
+        self, q: QueryMetrics, pair: Pair, flag: Flag, outcome: Outcome, reason: Reason | None
+    ) -> dict[str, Any]:
         q.outcome[outcome].inc()
         for observer in self.observers:
             try:
                 observer(pair.module, pair.query_name, outcome)
             except Exception:
                 log.exception("pair observer %r failed", observer)
-        return {"outcome": outcome, "reason": reason, "differences": []}
+        return {
+            "outcome": outcome,
+            "reason": reason,
+            "differences": [],
+            "state": flag.state.value,
+            "version": flag.version,
+        }
 
 
 def _without_values(diff: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from prometheus_client import CollectorRegistry
 from app.auth import Authenticator
 from app.flag_service import FlagService
 from app.flag_view import FlagView
-from app.ingest import Ingestor
+from app.ingest import Ingestor, PairIds
 from app.metrics import FlagCollector, Metrics
 from app.mismatch_writer import MismatchWriter
 from app.offload import Offloader
@@ -31,6 +31,7 @@ from app.spec_cache import SpecCache
 from app.spec_service import SpecService
 from app.store.base import Store
 from app.store.bounded import bounded
+from flags.model import FlagState
 
 
 @dataclass(kw_only=True)
@@ -59,7 +60,7 @@ class Services:
             max_error_types=settings.max_error_types,
             max_label_length=settings.max_label_length,
         )
-        view = FlagView(settings.default_sample_rate)
+        view = FlagView(settings.default_sample_rate, FlagState(settings.default_state.value))
         registry.register(FlagCollector(view, store.sync_age))
         flags = FlagService(store=store, view=view, metrics=metrics)
         specs = SpecService(store=store, cache=SpecCache())
@@ -85,6 +86,7 @@ class Services:
             offloader=Offloader(threshold=settings.offload_bytes, processes=settings.compare_processes),
             sample_wait=settings.sample_wait,
             sample_wait_seconds=settings.store_timeout_seconds,
+            pair_ids=PairIds(settings.pair_id_cache),
         )
         return cls(
             settings=settings,

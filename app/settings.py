@@ -34,6 +34,14 @@ DEFAULT_REDACT = (
 )
 
 
+class DefaultState(enum.StrEnum):
+    """The state a module gets when its first pair registers it (never one where the ORM serves);
+    ``/v1/config`` names it as ``default_state`` for modules clients find there unlisted."""
+
+    SHADOW = "shadow"
+    LEGACY = "legacy"
+
+
 class Role(enum.StrEnum):
     INGEST = "ingest"
     OPERATOR = "operator"
@@ -76,6 +84,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "database_url"))
     tokens: Annotated[tuple[TokenConfig, ...], NoDecode] = ()
     default_sample_rate: float = Field(1.0, ge=0.0, le=1.0)
+    default_state: DefaultState = DefaultState.SHADOW
     specs_file: Path | None = None
     store_values: bool = True
     redact: Annotated[tuple[str, ...], NoDecode] = DEFAULT_REDACT
@@ -98,6 +107,8 @@ class Settings(BaseSettings):
     max_depth: int = Field(64, ge=2, le=1000)
     max_batch: int = Field(1000, ge=1)
     max_differences: int = Field(50, ge=1)
+    # pair_id answers remembered for 24 h (in memory, ~200 bytes each): the count bounds the memory.
+    pair_id_cache: int = Field(100_000, ge=1)
     # Metric label caps: past them, new queryName / field / errorType values fold into "__other__".
     max_query_names: int = Field(500, ge=1)
     max_fields: int = Field(200, ge=1)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from typing import Any
 
 import orjson
 
-from app.errors import InvalidPayload, MalformedJson
+from app.errors import BodyTooLarge, InvalidPayload, MalformedJson, UnsupportedEncoding
 
 NAME_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 _NAME = re.compile(NAME_PATTERN)
@@ -121,6 +122,44 @@ def _exact_loads(body: bytes, max_depth: int) -> Any:
         ) from exc
     except (ValueError, UnicodeDecodeError) as exc:  # json.JSONDecodeError is a ValueError
         raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+
+
+_GZIP = 16 + zlib.MAX_WBITS  # zlib's window bits for the gzip wrapper
+
+
+def decode_body(body: bytes, encoding: str | None, limit: int) -> bytes:
+    """The body as sent before ``Content-Encoding`` (``gzip`` or ``identity``), at most ``limit`` bytes.
+
+    Inflation stops one byte past the limit (``max_length``), so a compression bomb costs at most
+    ``limit`` bytes of memory and the time to inflate that much, then 413. Concatenated gzip members
+    (what ``cat a.gz b.gz`` makes) are read like ``gzip.decompress`` reads them.
+    """
+    if encoding is None:
+        return body
+    coding = encoding.strip().lower()
+    if coding in ("", "identity"):
+        return body
+    if coding not in ("gzip", "x-gzip"):
+        raise UnsupportedEncoding(
+            f"Content-Encoding {encoding!r} is not supported; send the body as is or gzip-compressed"
+        )
+    out: list[bytes] = []
+    size = 0
+    rest = body
+    try:
+        while rest:
+            inflater = zlib.decompressobj(_GZIP)
+            chunk = inflater.decompress(rest, limit + 1 - size)
+            size += len(chunk)
+            if size > limit or inflater.unconsumed_tail:
+                raise BodyTooLarge(limit)
+            out.append(chunk)
+            if not inflater.eof:
+                raise MalformedJson("the gzip body ends early (truncated); send the whole compressed body")
+            rest = inflater.unused_data
+    except zlib.error as exc:
+        raise MalformedJson(f"the body says Content-Encoding: gzip but is not valid gzip: {exc}") from exc
+    return b"".join(out)
 
 
 def parse_json(body: bytes, max_depth: int) -> Any:

@@ -27,6 +27,7 @@ def sample_wire(sample: MismatchSample, redactor: Redactor | None = None) -> dic
         "fields": list(sample.fields),
         "differences": differences,
         "request_id": sample.request_id,
+        "context": sample.context,
         "at": sample.at.isoformat(),
     }
 

@@ -81,6 +81,17 @@ PAIR: dict[str, Any] = {
         "module": NAME,
         "query_name": NAME,
         "request_id": {"type": ["string", "null"], "maxLength": 256},
+        "pair_id": {
+            "type": ["string", "null"],
+            "minLength": 1,
+            "maxLength": 128,
+            "description": "idempotency key: the same id posted again within 24 h to the same replica is "
+            "answered with its first outcome and not counted again",
+        },
+        "context": {
+            "type": ["object", "null"],
+            "description": "the query's inputs (at most 8 KB as JSON), redacted, kept with mismatch samples",
+        },
         "legacy": SIDE,
         "orm": SIDE,
         "spec": {"anyOf": [{"type": "null"}, SPEC]},
@@ -96,6 +107,9 @@ RESULT: dict[str, Any] = {
         "differences": {"type": "array", "items": {"type": "object"}},
         "difference_count": {"type": "integer"},
         "truncated": {"type": "boolean"},
+        "state": {"enum": ["legacy", "shadow", "orm", "migrated"], "description": "the module's state now"},
+        "version": {"type": "integer", "description": "the module's flag version now"},
+        "duplicate": {"type": "boolean", "description": "true: a repeated pair_id, not counted again"},
     },
 }
 

@@ -43,6 +43,7 @@ class MismatchSample:
     request_id: str | None
     at: datetime
     id: int | None = None
+    context: dict[str, Any] | None = None  # the query's inputs as the client sent them, redacted
 
 
 class Store(FlagStore, Protocol):

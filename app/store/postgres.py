@@ -72,8 +72,10 @@ def _change(row: asyncpg.Record) -> FlagChange:
 
 
 def _sample(row: asyncpg.Record) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at = row
-    return MismatchSample(module, query_name, tuple(fields), differences, request_id, utc(at), id_)
+    id_, module, query_name, fields, differences, request_id, at, context = row
+    return MismatchSample(
+        module, query_name, tuple(fields), differences, request_id, utc(at), id_, context=context
+    )
 
 
 class PostgresStore:
@@ -350,8 +352,9 @@ class PostgresStore:
             )
             rows = [(row[0], sample, utc(sample.at)) for row, sample in zip(ids, samples, strict=True)]
             await conn.executemany(
-                "INSERT INTO mismatch_samples (id, module, query_name, fields, differences, request_id, at)"
-                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO mismatch_samples"
+                " (id, module, query_name, fields, differences, request_id, at, context)"
+                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 [
                     (
                         id_,
@@ -361,6 +364,7 @@ class PostgresStore:
                         s.differences,
                         optional_text(s.request_id),
                         at,
+                        s.context,
                     )
                     for id_, s, at in rows
                 ],

@@ -88,7 +88,7 @@ def _change(row: tuple[Any, ...]) -> FlagChange:
 
 
 def _sample(row: tuple[Any, ...]) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at = row
+    id_, module, query_name, fields, differences, request_id, at, context = row
     return MismatchSample(
         module=module,
         query_name=query_name,
@@ -97,6 +97,7 @@ def _sample(row: tuple[Any, ...]) -> MismatchSample:
         request_id=request_id,
         at=parse_time(at),
         id=id_,
+        context=load_json(context),
     )
 
 
@@ -341,7 +342,7 @@ class SQLiteStore:
                     fields = sample_fields(sample)
                     at = time_text(sample.at)
                     cursor = conn.execute(
-                        f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                        f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             sample.module,
                             sample.query_name,
@@ -349,6 +350,7 @@ class SQLiteStore:
                             dump_json(sample.differences),
                             optional_text(sample.request_id),
                             at,
+                            None if sample.context is None else dump_json(sample.context),
                         ),
                     )
                     conn.executemany(

@@ -18,8 +18,13 @@ def post(api: Api, body: dict[str, Any]) -> dict[str, Any]:
     return dict(response.json())
 
 
+def core(answer: dict[str, Any]) -> dict[str, Any]:
+    """The outcome part of an answer (every answer also carries the module's state and version)."""
+    return {k: v for k, v in answer.items() if k not in ("state", "version")}
+
+
 def test_representation_differences_match(api: Api) -> None:
-    assert post(api, pair(unique(), ROWS, ORM_ROWS)) == {
+    assert core(post(api, pair(unique(), ROWS, ORM_ROWS))) == {
         "outcome": "match",
         "reason": None,
         "differences": [],
@@ -55,7 +60,7 @@ def test_a_side_with_an_error_is_outcome_error_and_not_diffed(
     body = pair(unique(), [1], [2])
     body["legacy"]["error"] = legacy_error
     body["orm"]["error"] = orm_error
-    assert post(api, body) == {"outcome": "error", "reason": reason, "differences": []}
+    assert core(post(api, body)) == {"outcome": "error", "reason": reason, "differences": []}
 
 
 def test_a_module_first_seen_is_registered_in_shadow_at_the_default_rate(api: Api) -> None:
@@ -77,7 +82,11 @@ def test_a_module_first_seen_is_registered_in_shadow_at_the_default_rate(api: Ap
 def test_modules_that_do_not_compare_are_skipped(api: Api, state: str) -> None:
     module = unique()
     assert api.put_flag(module, state=state).status_code == 201
-    assert post(api, pair(module, 1, 2)) == {"outcome": "skipped", "reason": "module_off", "differences": []}
+    assert core(post(api, pair(module, 1, 2))) == {
+        "outcome": "skipped",
+        "reason": "module_off",
+        "differences": [],
+    }
 
 
 def test_sampling_is_deterministic_on_request_id(api: Api) -> None:

@@ -108,7 +108,7 @@ def test_rollback_moves_orm_back_to_shadow_with_a_decision_record() -> None:
     current = _in(FlagState.ORM)
     flag, change = rollback(
         current, "alertmanager", Source.ALERTMANAGER, "ShadowMismatchRateCritical", {"rate": 0.02}
-    )  # type: ignore[arg-type]
+    )
     assert flag.state is FlagState.SHADOW and flag.version == 2
     assert (change.action, change.source, change.decision) == (
         "rollback",

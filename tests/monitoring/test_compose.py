@@ -77,7 +77,9 @@ def test_prometheus_container_gets_the_rules_its_config_names() -> None:
     (job,) = [j for j in config["scrape_configs"] if j["job_name"] == "shadowdiff"]
     # every replica: DNS discovery of the service name, not one static address
     assert "static_configs" not in job
-    assert job["dns_sd_configs"] == [{"names": ["shadowdiff"], "type": "A", "port": 8000, "refresh_interval": "15s"}]
+    assert job["dns_sd_configs"] == [
+        {"names": ["shadowdiff"], "type": "A", "port": 8000, "refresh_interval": "15s"}
+    ]
 
 
 def test_alertmanager_container_gets_every_secret_its_config_reads() -> None:

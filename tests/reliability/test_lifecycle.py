@@ -13,6 +13,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -174,10 +175,11 @@ def test_a_large_pair_does_not_stall_health_and_stores_a_bounded_sample(tmp_path
         )
         assert gaps[len(gaps) * 95 // 100] < 0.1, f"p95 of /health: {gaps[len(gaps) * 95 // 100]:.3f} s"
 
-        def stored() -> list[dict[str, object]]:
-            return httpx.get(
+        def stored() -> list[dict[str, Any]]:
+            found: list[dict[str, Any]] = httpx.get(
                 f"{service.url}/v1/mismatches", params={"module": module}, headers=auth("read"), timeout=30
             ).json()["mismatches"]
+            return found
 
         wait_for(lambda: len(stored()) == 2)
         assert all(len(s["fields"]) == 50 and len(s["differences"]) == 50 for s in stored())

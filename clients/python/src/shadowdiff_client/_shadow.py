@@ -1,0 +1,651 @@
+"""``Shadow``: serve one path, shadow the other off the request path, post the pair in batches.
+
+Threads (all daemons, started by the constructor, stopped by ``close``):
+
+- ``shadowdiff-config`` polls ``GET /v1/config`` every ``poll_interval`` seconds with ``If-None-Match``
+  and keeps the last good copy when the service is down; until its first answer every call serves
+  legacy and shadows nothing;
+- ``shadowdiff-shadow-N`` (``workers`` of them) run the shadow path of ``run`` (sync callers);
+- ``shadowdiff-poster`` takes pairs from the bounded queue, posts them gzip-encoded to
+  ``/v1/pairs/batch`` with retries and backoff, and times out sync shadow paths (``ShadowTimeout``).
+
+The caller's own path never waits on any of them: the serving path runs on the caller, its result or
+exception is returned or raised unchanged, and the shadow path starts once the serving path has
+returned: on a worker thread for ``run``, as an asyncio task for ``arun``. Starting it then, rather
+than beside the serving query, keeps the two from competing for the GIL or the event loop while the
+caller waits (measured in ``benchmarks/bench_client.py``). Enqueueing is O(1) and never blocks; a
+full queue drops its oldest pair (counted in ``stats()["dropped"]``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import gzip
+import inspect
+import json
+import logging
+import math
+import queue
+import re
+import threading
+import time
+import uuid
+import weakref
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar, cast
+
+import httpx
+
+from shadowdiff_client._plan import Config, Path, Plan, plan
+from shadowdiff_client._request import current_request
+from shadowdiff_client._serialize import Hook, to_json
+
+log = logging.getLogger("shadowdiff_client")
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+MAX_CONTEXT_BYTES = 8192  # the service refuses a larger context (422)
+_ERROR_TYPE = re.compile(r"[^A-Za-z0-9_.:-]")
+
+
+class ShadowTimeout(Exception):
+    """The shadow path did not finish within ``Shadow(shadow_timeout=...)``; posted as the pair's error
+    type ``ShadowTimeout`` so it is not mistaken for a failure of the query itself."""
+
+
+@dataclass(slots=True)
+class _Result:
+    value: Any
+    latency_ms: float
+    error: BaseException | None = None
+
+
+@dataclass(slots=True)
+class _Call:
+    """One shadowed call: what the serving path gave, and what is needed to post the pair."""
+
+    module: str
+    query_name: str
+    request_id: str
+    served_path: Path
+    served: _Result
+    context: Callable[[], Mapping[str, Any] | None]
+    deadline: float = 0.0
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000.0
+
+
+def _close_at_exit(ref: weakref.ref[Shadow]) -> None:
+    shadow = ref()
+    if shadow is not None:
+        shadow.close(timeout=2.0)
+
+
+def _error_type(exc: BaseException) -> str:
+    return _ERROR_TYPE.sub("_", type(exc).__name__)[:128] or "Error"
+
+
+class Shadow:
+    """One per process (it owns threads and connections); safe to share between threads and tasks.
+
+    ``Shadow(url, token=None)``; the keyword options tune polling, the shadow timeout and posting.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        *,
+        poll_interval: float = 5.0,
+        shadow_timeout: float = 2.0,
+        queue_size: int = 10_000,
+        batch_size: int = 500,
+        flush_interval: float = 0.2,
+        max_attempts: int = 5,
+        backoff: float = 0.1,
+        max_backoff: float = 5.0,
+        workers: int = 4,
+        max_pending: int = 256,
+        hook: Hook | None = None,
+        http_timeout: float = 5.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if queue_size < 1 or batch_size < 1 or workers < 1 or max_pending < 1 or max_attempts < 1:
+            raise ValueError("queue_size, batch_size, workers, max_pending and max_attempts must be >= 1")
+        self.url = url.rstrip("/")
+        self.poll_interval = poll_interval
+        self.shadow_timeout = shadow_timeout
+        self.queue_size = queue_size
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_pending = max_pending
+        self.hook = hook
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._config_http = httpx.Client(
+            base_url=self.url, headers=headers, timeout=http_timeout, transport=transport
+        )
+        self._post_http = httpx.Client(
+            base_url=self.url, headers=headers, timeout=http_timeout, transport=transport
+        )
+
+        self._lock = threading.Lock()
+        self._queue: deque[dict[str, Any]] = deque()
+        self._pending: OrderedDict[int, _Call] = OrderedDict()  # sync shadow paths, deadline order
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._ids = iter(range(1, 1 << 62))
+        self._posted = 0
+        self._dropped = 0
+        self._failed_posts = 0
+        self._shadow_errors = 0
+
+        self._config: Config | None = None
+        self._learned: dict[str, tuple[str, int]] = {}
+        self._etag: str | None = None
+        self._config_at: float | None = None
+        self._config_down = False
+        self._post_down = False
+
+        self._wake = threading.Event()
+        self._closing = threading.Event()
+        self._stopped = threading.Event()
+        self._close_deadline = math.inf
+        self._jobs: queue.SimpleQueue[tuple[int, _Call, Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._poll_loop, name="shadowdiff-config", daemon=True),
+            threading.Thread(target=self._post_loop, name="shadowdiff-poster", daemon=True),
+            *(
+                threading.Thread(target=self._work_loop, name=f"shadowdiff-shadow-{i}", daemon=True)
+                for i in range(workers)
+            ),
+        ]
+        for thread in self._threads:
+            thread.start()
+        atexit.register(_close_at_exit, weakref.ref(self))
+
+    # -- the caller's side --------------------------------------------------------------------------
+
+    def run(
+        self,
+        module: str,
+        query_name: str,
+        *,
+        legacy: Callable[[], T],
+        orm: Callable[[], T],
+        request_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> T:
+        """Serve per the module's state and return that path's result (or raise its exception)."""
+        rid, ctx = self._request(request_id, context)
+        return self._run(module, query_name, legacy, orm, rid, lambda: ctx)
+
+    async def arun(
+        self,
+        module: str,
+        query_name: str,
+        *,
+        legacy: Callable[[], Awaitable[T]],
+        orm: Callable[[], Awaitable[T]],
+        request_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> T:
+        """``run`` for coroutine functions: the shadow path runs as a task on the caller's loop."""
+        rid, ctx = self._request(request_id, context)
+        return await self._arun(module, query_name, legacy, orm, rid, lambda: ctx)
+
+    def experiment(
+        self, module: str, query_name: str, *, orm: Callable[P, Any]
+    ) -> Callable[[Callable[P, T]], Callable[P, T]]:
+        """Decorate the legacy function; ``orm`` takes the same arguments. ``request_id`` and ``context``
+        come from ``current_request`` (``request_scope``/``set_request``); the context also gets the
+        call's arguments that serialize as plain values (computed off the request path)."""
+
+        def decorate(fn: Callable[P, T]) -> Callable[P, T]:
+            signature = inspect.signature(fn)
+
+            def call_context(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[[], Any]:
+                info = current_request.get()
+
+                def build() -> Mapping[str, Any] | None:
+                    found: dict[str, Any] = {}
+                    try:
+                        bound = signature.bind(*args, **kwargs)
+                    except TypeError:
+                        bound = None
+                    for name, value in bound.arguments.items() if bound else ():
+                        if name in ("self", "cls"):
+                            continue
+                        try:
+                            found[name] = to_json(value)
+                        except TypeError:
+                            continue  # a session, a connection: not an input worth keeping
+                    if info is not None and info.context:
+                        found.update(info.context)
+                    return found or None
+
+                return build
+
+            if inspect.iscoroutinefunction(fn):
+
+                @wraps(fn)
+                async def awrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
+                    info = current_request.get()
+                    rid = info.request_id if info and info.request_id else uuid.uuid4().hex
+                    legacy_call = cast(Callable[[], Awaitable[Any]], lambda: fn(*args, **kwargs))
+                    return await self._arun(
+                        module,
+                        query_name,
+                        legacy_call,
+                        lambda: orm(*args, **kwargs),
+                        rid,
+                        call_context(args, kwargs),
+                    )
+
+                return awrapper  # type: ignore[return-value]
+
+            @wraps(fn)
+            def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+                info = current_request.get()
+                rid = info.request_id if info and info.request_id else uuid.uuid4().hex
+                return cast(
+                    T,
+                    self._run(
+                        module,
+                        query_name,
+                        lambda: fn(*args, **kwargs),
+                        lambda: orm(*args, **kwargs),
+                        rid,
+                        call_context(args, kwargs),
+                    ),
+                )
+
+            return wrapper
+
+        return decorate
+
+    def stats(self) -> dict[str, Any]:
+        """``posted`` (pairs the service accepted), ``dropped`` (pairs given up: queue full, shadow
+        capacity full, retries exhausted, refused by the service), ``failed_posts`` (POST attempts that
+        failed), ``shadow_errors`` (shadow paths that raised or timed out), ``config_age_s`` (seconds
+        since the service last confirmed the config; ``None`` before its first answer)."""
+        with self._lock:
+            age = None if self._config_at is None else round(time.monotonic() - self._config_at, 3)
+            return {
+                "posted": self._posted,
+                "dropped": self._dropped,
+                "failed_posts": self._failed_posts,
+                "shadow_errors": self._shadow_errors,
+                "config_age_s": age,
+            }
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Post what is queued (and the shadow paths still running), for at most ``timeout`` seconds,
+        then stop the threads. Calls after ``close`` still serve, and post nothing."""
+        if self._closing.is_set():
+            return
+        self._close_deadline = time.monotonic() + timeout
+        self._closing.set()
+        self._wake.set()
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, self._close_deadline - time.monotonic()) + 1.0)
+        self._stopped.set()
+        self._config_http.close()
+        self._post_http.close()
+
+    async def aclose(self, timeout: float = 5.0) -> None:
+        """``close`` for async apps: waits (bounded) for this loop's shadow tasks first."""
+        deadline = time.monotonic() + timeout
+        tasks = [t for t in self._tasks if not t.done()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+        await asyncio.to_thread(self.close, max(0.0, deadline - time.monotonic()))
+
+    # -- deciding and running ------------------------------------------------------------------------
+
+    def _request(
+        self, request_id: str | None, context: Mapping[str, Any] | None
+    ) -> tuple[str, Mapping[str, Any] | None]:
+        if request_id is None or context is None:
+            info = current_request.get()
+            if info is not None:
+                request_id = request_id if request_id is not None else info.request_id
+                context = context if context is not None else info.context
+        # Without a request id the client draws one, so its decision and the service's agree.
+        return (request_id if request_id is not None else uuid.uuid4().hex), context
+
+    def _plan(self, module: str, request_id: str) -> Plan:
+        return plan(self._config, module, request_id)
+
+    def _run(
+        self,
+        module: str,
+        query_name: str,
+        legacy: Callable[[], T],
+        orm: Callable[[], T],
+        request_id: str,
+        context: Callable[[], Mapping[str, Any] | None],
+    ) -> T:
+        decided = self._plan(module, request_id)
+        serve, other = (legacy, orm) if decided.serve is Path.LEGACY else (orm, legacy)
+        if not decided.shadow or self._closing.is_set():
+            return serve()
+        start = time.perf_counter()
+        try:
+            result = serve()
+        except Exception as exc:
+            self._submit(
+                _Call(module, query_name, request_id, decided.serve, _Result(None, _ms(start), exc), context),
+                other,
+            )
+            raise
+        self._submit(
+            _Call(module, query_name, request_id, decided.serve, _Result(result, _ms(start)), context), other
+        )
+        return result
+
+    async def _arun(
+        self,
+        module: str,
+        query_name: str,
+        legacy: Callable[[], Awaitable[T]],
+        orm: Callable[[], Awaitable[T]],
+        request_id: str,
+        context: Callable[[], Mapping[str, Any] | None],
+    ) -> T:
+        decided = self._plan(module, request_id)
+        serve, other = (legacy, orm) if decided.serve is Path.LEGACY else (orm, legacy)
+        if not decided.shadow or self._closing.is_set():
+            return await serve()
+        start = time.perf_counter()
+        try:
+            result = await serve()
+        except Exception as exc:
+            self._spawn(
+                _Call(module, query_name, request_id, decided.serve, _Result(None, _ms(start), exc), context),
+                other,
+            )
+            raise
+        self._spawn(
+            _Call(module, query_name, request_id, decided.serve, _Result(result, _ms(start)), context), other
+        )
+        return result
+
+    def _submit(self, call: _Call, shadow: Callable[[], Any]) -> None:
+        """Hand the shadow path to a worker thread (O(1), never blocks)."""
+        with self._lock:
+            if len(self._pending) >= self.max_pending:
+                self._dropped += 1
+                return
+            job_id = next(self._ids)
+            call.deadline = time.monotonic() + self.shadow_timeout
+            self._pending[job_id] = call
+        self._jobs.put((job_id, call, shadow))
+
+    def _work_loop(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            job_id, call, shadow = job
+            with self._lock:
+                if job_id not in self._pending:  # timed out while queued: do not run it at all
+                    continue
+            start = time.perf_counter()
+            try:
+                outcome = _Result(shadow(), _ms(start))
+            except Exception as exc:
+                outcome = _Result(None, _ms(start), exc)
+            with self._lock:
+                if self._pending.pop(job_id, None) is None:
+                    continue  # the poster already posted it as ShadowTimeout
+            self._finish(call, outcome)
+
+    def _spawn(self, call: _Call, shadow: Callable[[], Awaitable[Any]]) -> None:
+        """Start the shadow path as a task on the caller's loop (O(1), never blocks)."""
+        if len(self._tasks) >= self.max_pending:
+            with self._lock:
+                self._dropped += 1
+            return
+        task = asyncio.get_running_loop().create_task(self._shadow_task(call, shadow))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _shadow_task(self, call: _Call, shadow: Callable[[], Awaitable[Any]]) -> None:
+        start = time.perf_counter()
+        try:
+            outcome = _Result(await asyncio.wait_for(shadow(), self.shadow_timeout), _ms(start))
+        except TimeoutError:
+            outcome = _Result(None, _ms(start), ShadowTimeout(f"no result after {self.shadow_timeout} s"))
+        except Exception as exc:
+            outcome = _Result(None, _ms(start), exc)
+        self._finish(call, outcome)
+
+    def _finish(self, call: _Call, shadowed: _Result) -> None:
+        """Build the pair (serialization happens here, off the caller's path) and queue it."""
+        if shadowed.error is not None:
+            with self._lock:
+                self._shadow_errors += 1
+        legacy, orm = (call.served, shadowed) if call.served_path is Path.LEGACY else (shadowed, call.served)
+        pair: dict[str, Any] = {
+            "module": call.module,
+            "query_name": call.query_name,
+            "request_id": call.request_id,
+            "pair_id": uuid.uuid4().hex,
+            "legacy": self._side(legacy),
+            "orm": self._side(orm),
+        }
+        context = self._context(call)
+        if context is not None:
+            pair["context"] = context
+        self._enqueue(pair)
+
+    def _side(self, result: _Result) -> dict[str, Any]:
+        side: dict[str, Any] = {"result": None, "latency_ms": round(result.latency_ms, 3)}
+        if result.error is not None:
+            side["error"] = {"type": _error_type(result.error), "message": str(result.error)[:2000]}
+            return side
+        try:
+            side["result"] = to_json(result.value, self.hook)
+        except Exception as exc:
+            side["error"] = {"type": "SerializationError", "message": str(exc)[:2000]}
+        return side
+
+    def _context(self, call: _Call) -> dict[str, Any] | None:
+        try:
+            raw = call.context()
+            if not raw:
+                return None
+            context = to_json(dict(raw), self.hook)
+        except Exception:
+            log.debug("context of %s/%s not serializable; posted without it", call.module, call.query_name)
+            return None
+        if len(json.dumps(context, separators=(",", ":"), ensure_ascii=False).encode()) > MAX_CONTEXT_BYTES:
+            return {"truncated": True}
+        assert isinstance(context, dict)
+        return context
+
+    def _enqueue(self, pair: dict[str, Any]) -> None:
+        with self._lock:
+            if self._stopped.is_set():
+                self._dropped += 1
+                return
+            if len(self._queue) >= self.queue_size:
+                self._queue.popleft()
+                self._dropped += 1
+            self._queue.append(pair)
+            full = len(self._queue) >= self.batch_size
+        if full:
+            self._wake.set()
+
+    # -- the config ------------------------------------------------------------------------------
+
+    def _poll_loop(self) -> None:
+        while not self._closing.is_set():
+            self._poll_once()
+            self._closing.wait(self.poll_interval)
+
+    def _poll_once(self) -> None:
+        headers = {"If-None-Match": self._etag} if self._etag else {}
+        try:
+            response = self._config_http.get("/v1/config", headers=headers)
+            if response.status_code == 200:
+                fresh = Config.from_wire(response.json())
+                self._etag = response.headers.get("ETag")
+            elif response.status_code != 304:
+                raise httpx.HTTPStatusError(
+                    f"GET /v1/config answered {response.status_code}",
+                    request=response.request,
+                    response=response,
+                )
+            else:
+                fresh = None
+        except (httpx.HTTPError, ValueError) as exc:
+            if not self._config_down:
+                log.warning("shadowdiff config unreachable (%s); keeping the last good copy", exc)
+                self._config_down = True
+            return
+        if self._config_down:
+            log.info("shadowdiff config reachable again")
+            self._config_down = False
+        with self._lock:
+            if fresh is not None:
+                for module, (state, version) in list(self._learned.items()):
+                    known = fresh.modules.get(module)
+                    if known is not None and known.version >= version:
+                        del self._learned[module]
+                    else:
+                        fresh = fresh.learned(module, state, version)
+                self._config = fresh
+            self._config_at = time.monotonic()
+
+    def _learn(self, module: str, state: str, version: int) -> None:
+        """A pair's answer named the module's state: a rollback shows at the next post, not poll."""
+        with self._lock:
+            if self._config is None:
+                return
+            updated = self._config.learned(module, state, version)
+            if updated is not self._config:
+                self._config = updated
+                self._learned[module] = (state, version)
+
+    # -- posting ---------------------------------------------------------------------------------
+
+    def _post_loop(self) -> None:
+        last_post = time.monotonic()
+        while True:
+            wait = self.flush_interval
+            with self._lock:
+                if self._pending:
+                    first = next(iter(self._pending.values()))
+                    wait = max(0.0, min(wait, first.deadline - time.monotonic()))
+            self._wake.wait(wait)
+            self._wake.clear()
+            self._reap(time.monotonic())
+            closing = self._closing.is_set()
+            while True:
+                with self._lock:
+                    waiting = len(self._queue)
+                    due = (
+                        closing
+                        or waiting >= self.batch_size
+                        or time.monotonic() - last_post >= self.flush_interval
+                    )
+                    if not waiting or not due:
+                        break
+                    batch = [self._queue.popleft() for _ in range(min(waiting, self.batch_size))]
+                self._send(batch)
+                last_post = time.monotonic()
+            if closing:
+                with self._lock:
+                    idle = not self._queue and not self._pending
+                if idle or time.monotonic() >= self._close_deadline:
+                    break
+        with self._lock:  # what the deadline cut off
+            self._dropped += len(self._queue) + len(self._pending)
+            self._queue.clear()
+            self._pending.clear()
+            self._stopped.set()
+
+    def _reap(self, now: float) -> None:
+        expired: list[_Call] = []
+        with self._lock:
+            while self._pending:
+                job_id, call = next(iter(self._pending.items()))
+                if call.deadline > now:
+                    break
+                del self._pending[job_id]
+                expired.append(call)
+        for call in expired:
+            message = f"no result after {self.shadow_timeout} s"
+            self._finish(call, _Result(None, self.shadow_timeout * 1000.0, ShadowTimeout(message)))
+
+    def _send(self, batch: list[dict[str, Any]]) -> None:
+        body = gzip.compress(
+            json.dumps({"pairs": batch}, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(),
+            compresslevel=1,
+        )
+        headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        delay = self.backoff
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = self._post_http.post("/v1/pairs/batch", content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                failure = str(exc) or type(exc).__name__
+            else:
+                if response.status_code == 202:
+                    self._accepted(batch, response)
+                    return
+                failure = f"answered {response.status_code}: {response.text[:200]}"
+                if response.status_code < 500 and response.status_code not in (408, 429):
+                    with self._lock:  # refused for good (auth, size, shape): retrying cannot help
+                        self._failed_posts += 1
+                        self._dropped += len(batch)
+                    log.error("shadowdiff refused a batch of %d pairs (%s); dropped", len(batch), failure)
+                    return
+            with self._lock:
+                self._failed_posts += 1
+            if not self._post_down:
+                log.warning("posting pairs to shadowdiff failed (%s); retrying with backoff", failure)
+                self._post_down = True
+            remaining = self._close_deadline - time.monotonic()
+            if attempt == self.max_attempts or remaining <= 0:
+                break
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, self.max_backoff)
+        with self._lock:
+            self._dropped += len(batch)
+
+    def _accepted(self, batch: list[dict[str, Any]], response: httpx.Response) -> None:
+        if self._post_down:
+            log.info("posting pairs to shadowdiff works again")
+            self._post_down = False
+        try:
+            results = response.json()["results"]
+        except (ValueError, KeyError, TypeError):
+            results = [{} for _ in batch]
+        posted = rejected = 0
+        learned: dict[str, tuple[str, int]] = {}
+        for pair, result in zip(batch, results, strict=False):
+            if not isinstance(result, dict) or "error" in result:
+                rejected += 1
+                continue
+            posted += 1
+            state, version = result.get("state"), result.get("version")
+            if isinstance(state, str) and isinstance(version, int):
+                learned[pair["module"]] = (state, version)
+        with self._lock:
+            self._posted += posted
+            self._dropped += rejected
+        if rejected:
+            log.warning("shadowdiff rejected %d of %d pairs (see its answers)", rejected, len(batch))
+        for module, (state, version) in learned.items():
+            self._learn(module, state, version)
