@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "database_url"))
     tokens: Annotated[tuple[TokenConfig, ...], NoDecode] = ()
+    tokens_file: Path | None = None  # the tokens JSON in a file (a Docker secret); read at start
     default_sample_rate: float = Field(1.0, ge=0.0, le=1.0)
     default_state: DefaultState = DefaultState.SHADOW
     specs_file: Path | None = None
@@ -119,6 +120,24 @@ class Settings(BaseSettings):
     mismatch_batch: int = Field(200, ge=1)
     mismatch_keep: int = Field(20, ge=1)
     log_level: str = "info"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tokens_from_file(cls, data: Any) -> Any:
+        """SHADOWDIFF_TOKENS_FILE: the service reads the file itself (not only the Docker entrypoint),
+        so every way of starting it treats a secret file the same."""
+        if not isinstance(data, dict):
+            return data
+        path = data.get("tokens_file")
+        if not path:
+            return data
+        if data.get("tokens"):
+            raise ValueError("set SHADOWDIFF_TOKENS or SHADOWDIFF_TOKENS_FILE, not both")
+        try:
+            text = Path(path).read_text()
+        except OSError as exc:
+            raise ValueError(f"SHADOWDIFF_TOKENS_FILE {str(path)!r} cannot be read: {exc.strerror}") from exc
+        return {**data, "tokens": text}
 
     @field_validator("tokens", mode="before")
     @classmethod

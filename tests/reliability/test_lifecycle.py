@@ -188,3 +188,16 @@ def test_a_large_pair_does_not_stall_health_and_stores_a_bounded_sample(tmp_path
             f"{service.url}/v1/flags/{module}", json={"reason": "r"}, headers=auth("operator"), timeout=30
         )
         assert write.status_code == 200 and time.monotonic() - flag_write_started < 1.0
+
+
+# -- Also: SHADOWDIFF_TOKENS_FILE is read by the service itself ------------------------------------------
+
+
+def test_the_service_reads_its_tokens_from_a_file(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    tokens.write_text(TOKENS_ENV)
+    env = {"SHADOWDIFF_DATA_DIR": str(tmp_path / "data"), "SHADOWDIFF_TOKENS_FILE": str(tokens)}
+    with live_service(env, tmp_path) as service:
+        assert httpx.get(f"{service.url}/v1/flags", timeout=30).status_code == 401
+        assert httpx.get(f"{service.url}/v1/flags", headers=auth("read"), timeout=30).status_code == 200
+        assert "NO TOKENS CONFIGURED" not in service.log()
