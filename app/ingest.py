@@ -49,6 +49,7 @@ from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
 from app.offload import Compared, Offloader, summarize
 from app.redact import Redactor
+from app.samples import ROWS_NONE, SampleBuilder
 from app.spec_cache import SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import check_name, check_number, parse_json
@@ -72,6 +73,9 @@ MAX_PAIR_ID = 128
 MAX_CONTEXT_BYTES = 8192  # of the context object as compact JSON
 PAIR_ID_TTL_SECONDS = 24 * 3600.0
 YIELD_SECONDS = 0.01
+OFFLOADED_NOTE = (
+    "the pair was compared in a worker process (over SHADOWDIFF_OFFLOAD_BYTES); its rows are not kept"
+)
 
 
 SAMPLE_STORED, SAMPLE_QUEUED, SAMPLE_DROPPED = "stored", "queued", "dropped"
@@ -244,6 +248,7 @@ class Ingestor:
         offloader: Offloader | None = None,
         sample_wait: bool = True,
         sample_wait_seconds: float = 2.0,
+        samples: SampleBuilder,
         rng: random.Random | None = None,
         pair_ids: PairIds | None = None,
     ) -> None:
@@ -259,6 +264,7 @@ class Ingestor:
         self.offloader = offloader
         self.sample_wait = sample_wait
         self.sample_wait_seconds = sample_wait_seconds
+        self.samples = samples
         self.rng = rng or random.Random()
         self.pair_ids = pair_ids or PairIds(100_000)
 
@@ -451,7 +457,7 @@ class Ingestor:
             return self._done(q, pair, flag, Outcome.ERROR, Reason.COMPARE_FAILED)
         if compared.equal:
             return self._done(q, pair, flag, Outcome.MATCH, None)
-        return self._mismatch(q, pair, flag, compared, waiting)
+        return self._mismatch(q, pair, flag, compared, waiting, spec, offloaded)
 
     def _spec(self, pair: Pair) -> Spec | None:
         if pair.spec is not None:
@@ -459,19 +465,50 @@ class Ingestor:
         return self.specs.stored(pair.module, pair.query_name)
 
     def _mismatch(
-        self, q: QueryMetrics, pair: Pair, flag: Flag, compared: Compared, waiting: Waiting | None
+        self,
+        q: QueryMetrics,
+        pair: Pair,
+        flag: Flag,
+        compared: Compared,
+        waiting: Waiting | None,
+        spec: Spec | None,
+        offloaded: bool = False,
     ) -> dict[str, Any]:
         for field in compared.fields:
             self.metrics.count_mismatch_field(q, field)
         if compared.field_count > len(compared.fields):  # past the label cap: __other__, at once
             self.metrics.count_mismatch_other(q, compared.field_count - len(compared.fields))
-        shown = [self.redactor.difference(d) for d in compared.differences]
-        stored = shown if self.store_values else [_without_values(d) for d in shown]
+        capped = list(compared.differences)
+        shown = [self.redactor.difference(d) for d in capped]
+        keyed = [self.samples.redactor.difference(d) for d in capped]  # masks as keyed hashes
+        stored = keyed if self.store_values else [_without_values(d) for d in keyed]
         fields = compared.fields[: self.max_differences]  # stored like the differences: capped
         context = self.redactor.value(pair.context) if self.store_values and pair.context else None
+        detail = self.samples.detail(
+            legacy=pair.legacy.result,
+            orm=pair.orm.result,
+            legacy_latency_ms=pair.legacy.latency_ms,
+            orm_latency_ms=pair.orm.latency_ms,
+            differences=capped,
+            difference_count=compared.difference_count,
+            spec=spec,
+            spec_source="none" if spec is None else ("inline" if pair.spec is not None else "stored"),
+            state=flag.state.value,
+            version=flag.version,
+            pair_id=pair.pair_id,
+        )
+        if offloaded:  # the worker parsed the rows; the request path never held them
+            detail.update(rows=None, rows_kept=ROWS_NONE, rows_note=OFFLOADED_NOTE)
         future = self.writer.offer(
             MismatchSample(
-                pair.module, pair.query_name, fields, stored, pair.request_id, now(), context=context
+                pair.module,
+                pair.query_name,
+                fields,
+                stored,
+                pair.request_id,
+                now(),
+                context=context,
+                detail=detail,
             )
         )
         answer = self._done(q, pair, flag, Outcome.MISMATCH, None)

@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry
 
 from app import errors
 from app.middleware import BodyLimit, HttpMetrics
-from app.routes import alerts, config, flags, health, metrics, mismatches, pairs, specs
+from app.routes import alerts, config, dry_run, flags, health, metrics, mismatches, pairs, specs
 from app.services import Services
 from app.settings import Settings
 from app.store import create_store
@@ -55,6 +55,7 @@ def create_app(
         flags.router,
         config.router,
         specs.router,
+        dry_run.router,
         mismatches.router,
         health.router,
         metrics.router,

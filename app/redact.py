@@ -12,16 +12,25 @@ No holes (SPEC 1: "also inside JSON text and inside paths"):
   an extra or missing row, a whole result sent as text, any depth.
 - A row addressed by a sensitive key column keeps its place in the path but not the value:
   ``[session_token=abc].email`` becomes ``[session_token=***].email``.
+
+Built with a ``key``, a mask also tells whether two masked values were equal without telling either:
+``***#`` followed by the first 12 hex digits of HMAC-SHA256(key, the value's JSON). Samples are masked
+so (the same key on both sides of a pair makes "equal password hash" visible and re-diffable); the
+answer to the posting client keeps the bare ``***``, and key values in paths stay ``***``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from typing import Any
 
 import orjson
 
 MASK = "***"
+HASHED_MASK_PREFIX = MASK + "#"
+HASH_HEX_DIGITS = 12
 _KEY_IN_PATH = re.compile(r"[A-Za-z0-9_\-$]+")
 # One ``name=value`` of a row key label (``[id=3]``, ``[tenant=a,id=3]``): the value runs to the next
 # ``,name=`` of the label or to the ``]`` that ends it (followed by ``.``, ``[`` or the end of the path).
@@ -35,7 +44,8 @@ def _squash(name: str) -> str:
 
 
 class Redactor:
-    def __init__(self, patterns: tuple[str, ...]) -> None:
+    def __init__(self, patterns: tuple[str, ...], key: bytes | None = None) -> None:
+        self._key = key
         squashed = sorted({_squash(p) for p in patterns if _squash(p)})
         self._regex = re.compile("|".join(re.escape(p) for p in squashed)) if squashed else None
         self._cache: dict[str, bool] = {}
@@ -48,13 +58,26 @@ class Redactor:
                 self._cache[name] = hit
         return hit
 
+    def mask(self, value: Any) -> str:
+        """What stands in for a sensitive value: ``***``, or ``***#<keyed hash>`` with a key."""
+        if self._key is None:
+            return MASK
+        if isinstance(value, str) and (value == MASK or value.startswith(HASHED_MASK_PREFIX)):
+            return value  # masked already (a sample masked again on its way out)
+        try:
+            text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # integers past 64 bits travel as text already; anything else: its repr
+            text = repr(value).encode()
+        digest = hmac.new(self._key, text, hashlib.sha256).hexdigest()
+        return HASHED_MASK_PREFIX + digest[:HASH_HEX_DIGITS]
+
     def value(self, value: Any) -> Any:
         """Mask the values of sensitive keys inside ``value`` (a copy; the input is not changed),
         JSON text included."""
         if self._regex is None:
             return value
         if isinstance(value, dict):
-            return {k: (MASK if self.sensitive(k) else self.value(v)) for k, v in value.items()}
+            return {k: (self.mask(v) if self.sensitive(k) else self.value(v)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(v) for v in value]
         if isinstance(value, str):
@@ -95,7 +118,7 @@ class Redactor:
             out["path"] = self.path(path)
             for side in ("legacy", "orm"):
                 if out.get(side) is not None:
-                    out[side] = MASK
+                    out[side] = self.mask(out[side])
             return out
         legacy, orm = diff.get("legacy"), diff.get("orm")
         masked_legacy, masked_orm = self.value(legacy), self.value(orm)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry
@@ -26,6 +27,7 @@ from app.mismatch_writer import MismatchWriter
 from app.offload import Offloader
 from app.redact import Redactor
 from app.rollback import RollbackCoordinator, build_rollbacks
+from app.samples import SampleBuilder
 from app.settings import Settings
 from app.spec_cache import SpecCache
 from app.spec_service import SpecService
@@ -48,6 +50,8 @@ class Services:
     writer: MismatchWriter
     rollbacks: RollbackCoordinator
     ingestor: Ingestor
+    secret: bytes  # SHADOWDIFF_SECRET_KEY or random: keys sample mask hashes and console sessions
+    samples: SampleBuilder
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
@@ -65,6 +69,16 @@ class Services:
         flags = FlagService(store=store, view=view, metrics=metrics)
         specs = SpecService(store=store, cache=SpecCache())
         redactor = Redactor(settings.redact)
+        secret = (
+            settings.secret_key.get_secret_value().encode()
+            if settings.secret_key is not None
+            else secrets.token_bytes(32)
+        )
+        samples = SampleBuilder(
+            redactor=Redactor(settings.redact, key=secret),
+            max_bytes=settings.sample_max_bytes,
+            store_values=settings.store_values,
+        )
         writer = MismatchWriter(
             store=store,
             dropped=metrics.samples_dropped,
@@ -86,6 +100,7 @@ class Services:
             offloader=Offloader(threshold=settings.offload_bytes, processes=settings.compare_processes),
             sample_wait=settings.sample_wait,
             sample_wait_seconds=settings.store_timeout_seconds,
+            samples=samples,
             pair_ids=PairIds(settings.pair_id_cache),
         )
         return cls(
@@ -101,6 +116,8 @@ class Services:
             writer=writer,
             rollbacks=rollbacks,
             ingestor=ingestor,
+            secret=secret,
+            samples=samples,
         )
 
     async def stop_background(self) -> None:

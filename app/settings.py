@@ -119,6 +119,12 @@ class Settings(BaseSettings):
     mismatch_queue: int = Field(10_000, ge=1)
     mismatch_batch: int = Field(200, ge=1)
     mismatch_keep: int = Field(20, ge=1)
+    # Rows kept in one sample (both sides, redacted): the whole results up to this size, else the rows
+    # the differences name, else none.
+    sample_max_bytes: int = Field(64 * 1024, ge=1024)
+    # Keys the masked-value hashes of samples and signs console sessions; shared by every replica.
+    # Unset: a random key per process (hashes still compare within a sample; sessions end at restart).
+    secret_key: SecretStr | None = None
     log_level: str = "info"
 
     @model_validator(mode="before")

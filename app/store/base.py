@@ -44,6 +44,9 @@ class MismatchSample:
     at: datetime
     id: int | None = None
     context: dict[str, Any] | None = None  # the query's inputs as the client sent them, redacted
+    # What a person needs to judge the sample (app.samples.SampleBuilder): both sides' rows, pair_id,
+    # spec, state and version at the time, latencies, normalized; None on samples stored before it.
+    detail: dict[str, Any] | None = None
 
 
 class Store(FlagStore, Protocol):
@@ -74,6 +77,10 @@ class Store(FlagStore, Protocol):
         self, module: str | None, query_name: str | None, field: str | None, limit: int
     ) -> list[MismatchSample]:
         """Newest first."""
+        ...
+
+    async def mismatch(self, sample_id: int) -> MismatchSample | None:
+        """One stored sample by id (None once retention removed it)."""
         ...
 
     async def claim_once(self, key: str, retention_seconds: float = CLAIM_RETENTION_SECONDS) -> bool:

@@ -11,7 +11,7 @@ from flags.model import Flag, FlagChange
 
 FLAG_COLUMNS = "module, state, sample_rate, auto_rollback, version, updated_at, updated_by"
 HISTORY_COLUMNS = "id, module, action, actor, source, reason, at, before, after, decision"
-SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at, context"
+SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at, context, detail"
 
 
 def check_write(flag: Flag, change: FlagChange, expected_version: int) -> None:

@@ -26,6 +26,7 @@ from app.store.codec import dump_json, flag_from_row, load_json, utc
 from app.store.contract import (
     FLAG_COLUMNS,
     HISTORY_COLUMNS,
+    SAMPLE_COLUMNS,
     check_write,
     optional_text,
     safe_text,
@@ -72,9 +73,17 @@ def _change(row: asyncpg.Record) -> FlagChange:
 
 
 def _sample(row: asyncpg.Record) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at, context = row
+    id_, module, query_name, fields, differences, request_id, at, context, detail = row
     return MismatchSample(
-        module, query_name, tuple(fields), differences, request_id, utc(at), id_, context=context
+        module,
+        query_name,
+        tuple(fields),
+        differences,
+        request_id,
+        utc(at),
+        id_,
+        context=context,
+        detail=detail,
     )
 
 
@@ -352,9 +361,8 @@ class PostgresStore:
             )
             rows = [(row[0], sample, utc(sample.at)) for row, sample in zip(ids, samples, strict=True)]
             await conn.executemany(
-                "INSERT INTO mismatch_samples"
-                " (id, module, query_name, fields, differences, request_id, at, context)"
-                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS})"
+                " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 [
                     (
                         id_,
@@ -365,6 +373,7 @@ class PostgresStore:
                         optional_text(s.request_id),
                         at,
                         s.context,
+                        s.detail,
                     )
                     for id_, s, at in rows
                 ],
@@ -402,6 +411,13 @@ class PostgresStore:
         async with self._conn("reading mismatch samples") as conn:
             rows = await conn.fetch(sql, *args)
         return [_sample(r) for r in rows]
+
+    async def mismatch(self, sample_id: int) -> MismatchSample | None:
+        async with self._conn("reading a mismatch sample") as conn:
+            row = await conn.fetchrow(
+                f"SELECT {SAMPLE_COLUMNS} FROM mismatch_samples WHERE id = $1", sample_id
+            )
+        return None if row is None else _sample(row)
 
     # -- webhook idempotency ----------------------------------------------------------------------
 

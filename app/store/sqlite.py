@@ -88,7 +88,7 @@ def _change(row: tuple[Any, ...]) -> FlagChange:
 
 
 def _sample(row: tuple[Any, ...]) -> MismatchSample:
-    id_, module, query_name, fields, differences, request_id, at, context = row
+    id_, module, query_name, fields, differences, request_id, at, context, detail = row
     return MismatchSample(
         module=module,
         query_name=query_name,
@@ -98,6 +98,7 @@ def _sample(row: tuple[Any, ...]) -> MismatchSample:
         at=parse_time(at),
         id=id_,
         context=load_json(context),
+        detail=load_json(detail) if detail is not None else None,
     )
 
 
@@ -342,7 +343,8 @@ class SQLiteStore:
                     fields = sample_fields(sample)
                     at = time_text(sample.at)
                     cursor = conn.execute(
-                        f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
+                        f"INSERT INTO mismatch_samples ({SAMPLE_COLUMNS})"
+                        " VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             sample.module,
                             sample.query_name,
@@ -351,6 +353,7 @@ class SQLiteStore:
                             optional_text(sample.request_id),
                             at,
                             None if sample.context is None else dump_json(sample.context),
+                            dump_json(sample.detail) if sample.detail is not None else None,
                         ),
                     )
                     conn.executemany(
@@ -385,6 +388,15 @@ class SQLiteStore:
 
         def work(conn: sqlite3.Connection) -> list[MismatchSample]:
             return [_sample(r) for r in conn.execute(sql, args)]
+
+        return await self._run(work)
+
+    async def mismatch(self, sample_id: int) -> MismatchSample | None:
+        def work(conn: sqlite3.Connection) -> MismatchSample | None:
+            row = conn.execute(
+                f"SELECT {SAMPLE_COLUMNS} FROM mismatch_samples WHERE id = ?", (sample_id,)
+            ).fetchone()
+            return None if row is None else _sample(row)
 
         return await self._run(work)
 

@@ -173,3 +173,20 @@ def test_specs_put_and_get(service: LiveService, tmp_path: Path) -> None:
     assert bad.returncode == 1 and "colour" in bad.stderr
     missing = run(service, "specs", "get", module, "noSuchQuery", role="read")
     assert missing.returncode == 1
+
+
+def test_specs_dry_run_shows_what_a_proposed_spec_would_do(service: LiveService, tmp_path: Path) -> None:
+    module = unique("dryrun")
+    post_pair(service, module, [{"id": 1, "seen": "a"}], [{"id": 1, "seen": "b"}])
+    for _ in range(100):  # the sample is written in the background
+        if run_json(service, "mismatches", "--module", module, role="read")["mismatches"]:
+            break
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text('{"key": ["id"], "ignore": ["seen"]}')
+    data = run_json(service, "specs", "dry-run", module, "getUser", str(spec_file), role="read")
+    assert data["counts"] == {"would_match": 1, "still_differs": 0, "cannot_rediff": 0}
+    table = run(service, "specs", "dry-run", module, "getUser", str(spec_file), role="read")
+    assert table.returncode == 0 and "would_match" in table.stdout
+    assert run_json(service, "specs", "get", role="read")["specs"] == [
+        s for s in run_json(service, "specs", "get", role="read")["specs"] if s["module"] != module
+    ]

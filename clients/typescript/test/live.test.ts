@@ -187,8 +187,9 @@ describe("states", () => {
         (await call()) === id && shadow.config()?.modules[module]?.state === state ? true : undefined,
       );
       const took = performance.now() - flipped;
-      // Generous: a poll every 300 ms; the bound only says the client does not wait for a restart.
-      assert.ok(took < 10 * pollIntervalMs, `${state} took ${took} ms`);
+      // Generous (a loaded CI machine): a poll every 300 ms, followed well within 5 s; the rollback
+      // test below shows the other way a change arrives, with polling all but off.
+      assert.ok(took < 5000, `${state} took ${took} ms`);
     }
     const posted = shadow.stats().posted;
     for (let i = 0; i < 5; i += 1) {

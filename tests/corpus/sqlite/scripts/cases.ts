@@ -281,6 +281,105 @@ export const CASES: Case<Readers>[] = [
     expected: () => EQUAL,
   },
 
+  {
+    id: "listTasks__raw",
+    module: "tasks",
+    queryName: "listTasks",
+    description:
+      "The port reads the task list through $queryRaw: the adapter turns DATETIME into Dates, BOOLEAN into " +
+      "booleans, BIGINT into BigInt, BLOB into a Uint8Array, and leaves JSON as text (meta declared json).",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true, types: { meta: "json" } },
+    legacy: sqlSafe(({ legacySafe }) => all(legacySafe, "SELECT * FROM tasks ORDER BY priority, id")),
+    orm: orm(({ prisma }) => prisma.$queryRaw`SELECT * FROM tasks ORDER BY priority, id`),
+    expected: () => EQUAL,
+  },
+  {
+    id: "taskStatsByProject",
+    module: "tasks",
+    queryName: "taskStatsByProject",
+    description:
+      "GROUP BY project_id: count, sum of a DECIMAL (REAL in SQLite), avg of a REAL, max of epoch-ms " +
+      "DATETIMEs vs Prisma's groupBy (Decimal sum, ISO max).",
+    plantedBug: null,
+    spec: { key: ["project_id"], ordered: true },
+    legacy: sql(({ legacy }) =>
+      all(
+        legacy,
+        `SELECT project_id, count(*) AS tasks, sum(cost) AS cost, avg(estimate) AS avg_estimate, max(due_at) AS last_due_at
+           FROM tasks GROUP BY project_id ORDER BY project_id`,
+      ),
+    ),
+    orm: orm(async ({ prisma }) =>
+      (
+        await prisma.task.groupBy({
+          by: ["projectId"],
+          _count: { _all: true },
+          _sum: { cost: true },
+          _avg: { estimate: true },
+          _max: { dueAt: true },
+          orderBy: { projectId: "asc" },
+        })
+      ).map((g) => ({
+        projectId: g.projectId,
+        tasks: g._count._all,
+        cost: g._sum.cost,
+        avgEstimate: g._avg.estimate,
+        lastDueAt: g._max.dueAt,
+      })),
+    ),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listOpenTasksByDue",
+    module: "tasks",
+    queryName: "listOpenTasksByDue",
+    description: "Open tasks, soonest due first (a NULL due date first on both sides, as SQLite sorts NULLs).",
+    plantedBug: null,
+    spec: { key: ["id"], ordered: true },
+    legacy: sql(({ legacy }) =>
+      all(legacy, "SELECT id, title, due_at, done FROM tasks WHERE done = 0 ORDER BY due_at, id"),
+    ),
+    orm: orm(({ prisma }) =>
+      prisma.task.findMany({
+        where: { done: false },
+        select: { id: true, title: true, dueAt: true, done: true },
+        orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+      }),
+    ),
+    expected: () => EQUAL,
+  },
+  {
+    id: "getProjectWithTasks__ordered",
+    module: "projects",
+    queryName: "getProjectWithTasks",
+    description:
+      "A project with its tasks in due order, for a page that shows them so: json_group_array over an " +
+      "ordered subquery vs include with orderBy; spec ordered ['', 'tasks'].",
+    plantedBug: null,
+    spec: { ordered: ["", "tasks"] },
+    legacy: sql(({ legacy }) =>
+      one(
+        legacy,
+        `SELECT p.id, p.name, p.budget,
+                (SELECT json_group_array(${TASK_JSON})
+                   FROM (SELECT * FROM tasks WHERE project_id = p.id ORDER BY due_at DESC, id) AS t) AS tasks
+           FROM projects p WHERE p.id = ?`,
+        3,
+      ),
+    ),
+    orm: orm(({ prisma }) =>
+      prisma.project.findUnique({
+        where: { id: 3 },
+        select: {
+          id: true, name: true, budget: true,
+          tasks: { select: TASK_SELECT, orderBy: [{ dueAt: "desc" }, { id: "asc" }] },
+        },
+      }),
+    ),
+    expected: () => EQUAL,
+  },
+
   // ---------------------------------------------------------------- planted bugs
   {
     id: "listTasks__wrong_order",
@@ -508,6 +607,42 @@ export const CASES: Case<Readers>[] = [
       differs(
         TASKS.filter((t) => t.projectId === 1 && t.done).map((t) => ({ field: "tasks", kind: "extra_row", path: `tasks${row("id", t.id)}` })),
       ),
+  },
+  {
+    id: "getProjectWithTasks__nested_order",
+    module: "projects",
+    queryName: "getProjectWithTasks",
+    description: "A project with its tasks in due order (latest first), ordered ['', 'tasks'].",
+    plantedBug: "The port's include orders the tasks by due date ascending.",
+    spec: { ordered: ["", "tasks"] },
+    legacy: sql(({ legacy }) =>
+      one(
+        legacy,
+        `SELECT p.id, p.name, p.budget,
+                (SELECT json_group_array(${TASK_JSON})
+                   FROM (SELECT * FROM tasks WHERE project_id = p.id ORDER BY due_at DESC, id) AS t) AS tasks
+           FROM projects p WHERE p.id = ?`,
+        3,
+      ),
+    ),
+    orm: orm(({ prisma }) =>
+      prisma.project.findUnique({
+        where: { id: 3 },
+        select: {
+          id: true, name: true, budget: true,
+          tasks: { select: TASK_SELECT, orderBy: [{ dueAt: "asc" }, { id: "asc" }] },
+        },
+      }),
+    ),
+    expected: () => {
+      // Like the top-level __order__: the first element, in legacy order, whose place moved.
+      const mine = TASKS.filter((t) => t.projectId === 3);
+      const due = (t: (typeof TASKS)[number]): number => t.dueAt ?? Number.NEGATIVE_INFINITY;
+      const latestFirst = [...mine].sort((a, b) => due(b) - due(a) || a.id - b.id);
+      const earliestFirst = [...mine].sort((a, b) => due(a) - due(b) || a.id - b.id);
+      const moved = firstMoved(latestFirst.map((t) => String(t.id)), earliestFirst.map((t) => String(t.id)));
+      return differs([{ field: "tasks", kind: "order", path: `tasks${row("id", moved)}` }]);
+    },
   },
   {
     id: "listTasksWithProject__undeclared_rename",

@@ -1,0 +1,4 @@
+-- Richer mismatch samples (issue 15): both sides' rows (redacted, within SHADOWDIFF_SAMPLE_MAX_BYTES),
+-- context, pair_id, the spec applied, the module's state and version, latencies, normalized.
+-- One JSON document (json, not jsonb, like the other payloads): read whole, never queried into.
+ALTER TABLE mismatch_samples ADD COLUMN detail json;  -- NULL on samples stored before 0020
