@@ -7,7 +7,8 @@ decide the outcome in this order:
 1. either side reports ``error`` -> ``error`` (counted in that side's error counter, never diffed);
 2. the module's state does not compare (``legacy``, ``migrated``) -> ``skipped`` / ``module_off``;
 3. the sampling hash says no -> ``skipped`` / ``not_sampled``;
-4. ``comparators.compare`` with the inline spec, else the stored one -> ``match`` / ``mismatch``.
+4. ``comparators.compare`` with the inline spec merged over the stored one -> ``match`` / ``mismatch``,
+   answered with what the rules absorbed (``normalized``), spec ``warnings``, ``spec`` and ``spec_source``.
 
 Mismatches count one ``shadow_mismatch_total`` per differing field, answer with at most
 ``max_differences`` redacted differences and hand a sample (with the pair's redacted ``context``) to the
@@ -39,10 +40,10 @@ from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
 from app.redact import Redactor
 from app.samples import SampleBuilder
-from app.spec_cache import SpecCache
+from app.spec_cache import ResolvedSpec, SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import check_name, check_number
-from comparators import Spec, SpecError, compare
+from comparators import SpecError, compare
 from flags.errors import FlagError
 from flags.model import Flag, now
 from flags.sampling import is_sampled
@@ -296,7 +297,8 @@ class Ingestor:
         return answer
 
     async def _process(self, pair: Pair, actor: str) -> dict[str, Any]:
-        spec = self._spec(pair)  # before anything else: a bad inline spec rejects the pair
+        resolved = self.specs.resolve(pair.module, pair.query_name, pair.spec)  # a bad inline spec rejects
+        spec = resolved.spec
         flag = self.flags.view.get(pair.module)
         if flag is None:
             flag = await self.flags.ensure(pair.module, actor)
@@ -331,17 +333,21 @@ class Ingestor:
         except Exception:  # a comparator bug must not turn a client's pair into a 500
             log.exception("compare failed for %s/%s", pair.module, pair.query_name)
             return self._done(q, pair, flag, Outcome.ERROR, Reason.COMPARE_FAILED)
+        if comparison.normalized:
+            self.metrics.count_normalizations(q, comparison.normalized)
         if comparison.equal:
-            return self._done(q, pair, flag, Outcome.MATCH, None)
-        return self._mismatch(q, pair, flag, comparison.differences, spec)
-
-    def _spec(self, pair: Pair) -> Spec | None:
-        if pair.spec is not None:
-            return self.specs.inline(pair.spec)
-        return self.specs.stored(pair.module, pair.query_name)
+            answer = self._done(q, pair, flag, Outcome.MATCH, None)
+        else:
+            answer = self._mismatch(q, pair, flag, comparison.differences, resolved)
+        # What the rules absorbed and which spec applied, on every compared pair (SPEC 2).
+        answer["normalized"] = comparison.normalized_wire()
+        answer["warnings"] = [w.to_wire() for w in comparison.warnings]
+        answer["spec"] = resolved.wire
+        answer["spec_source"] = resolved.source
+        return answer
 
     def _mismatch(
-        self, q: QueryMetrics, pair: Pair, flag: Flag, differences: tuple[Any, ...], spec: Spec | None
+        self, q: QueryMetrics, pair: Pair, flag: Flag, differences: tuple[Any, ...], resolved: ResolvedSpec
     ) -> dict[str, Any]:
         fields: dict[str, None] = {}
         for diff in differences:
@@ -360,8 +366,8 @@ class Ingestor:
             orm_latency_ms=pair.orm.latency_ms,
             differences=capped,
             difference_count=len(differences),
-            spec=spec,
-            spec_source="none" if spec is None else ("inline" if pair.spec is not None else "stored"),
+            spec=resolved.spec,
+            spec_source=resolved.source,
             state=flag.state.value,
             version=flag.version,
             pair_id=pair.pair_id,
