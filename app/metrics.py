@@ -197,6 +197,10 @@ class Metrics:
                 child = self._normalization_handles[key] = self.normalizations.labels(*key)
             child.inc()
 
+    def count_mismatch_other(self, q: QueryMetrics, count: int) -> None:
+        """``count`` differing fields of one pair past the label cap, in one increment."""
+        self.mismatch.labels(q.module, q.query_name, OTHER).inc(count)
+
     def count_error(self, side: Side, q: QueryMetrics, error_type: str) -> None:
         counter = self.sql_errors if side is Side.LEGACY else self.prisma_errors
         counter.labels(q.module, q.query_name, self._error_cap.fold(q.module, error_type)).inc()
