@@ -7,7 +7,8 @@ decide the outcome in this order:
 1. either side reports ``error`` -> ``error`` (counted in that side's error counter, never diffed);
 2. the module's state does not compare (``legacy``, ``migrated``) -> ``skipped`` / ``module_off``;
 3. the sampling hash says no -> ``skipped`` / ``not_sampled``;
-4. ``comparators.compare`` with the inline spec, else the stored one -> ``match`` / ``mismatch``.
+4. ``comparators.compare`` with the inline spec merged over the stored one -> ``match`` / ``mismatch``,
+   answered with what the rules absorbed (``normalized``), spec ``warnings``, ``spec`` and ``spec_source``.
 
 Mismatches count one ``shadow_mismatch_total`` per differing field, answer with at most
 ``max_differences`` redacted differences and hand a sample (with the pair's redacted ``context``) to the
@@ -47,13 +48,13 @@ from app.errors import InvalidPayload, ServiceError, mapping_for
 from app.flag_service import FlagService
 from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
-from app.offload import Compared, Offloader, summarize
+from app.offload import Compared, Offloader, summarize, warning_pairs
 from app.redact import Redactor
 from app.samples import ROWS_NONE, SampleBuilder
-from app.spec_cache import SpecCache
+from app.spec_cache import ResolvedSpec, SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import check_name, check_number, parse_json
-from comparators import Spec, SpecError, compare
+from comparators import SpecError, compare
 from flags.errors import FlagError
 from flags.model import Flag, now
 from flags.sampling import is_sampled
@@ -422,7 +423,9 @@ class Ingestor:
         precomputed: Compared | None,
         offloaded: bool,
     ) -> dict[str, Any]:
-        spec = self._spec(pair)  # before anything else: a bad inline spec rejects the pair
+        # Before anything else: a bad inline spec rejects the pair.
+        resolved = self.specs.resolve(pair.module, pair.query_name, pair.spec)
+        spec = resolved.spec
         flag = self.flags.view.get(pair.module)
         if flag is None:
             flag = await self.flags.ensure(pair.module, actor)
@@ -464,19 +467,37 @@ class Ingestor:
             else:
                 comparison = compare(pair.legacy.result, pair.orm.result, spec)
                 if comparison.equal:
-                    return self._done(q, pair, flag, Outcome.MATCH, None)
+                    answer = self._done(q, pair, flag, Outcome.MATCH, None)
+                    return self._announced(
+                        q, answer, comparison.normalized, warning_pairs(comparison), resolved
+                    )
                 compared = summarize(comparison, self.max_differences, self.max_fields)
         except Exception:  # a comparator bug must not turn a client's pair into a 500
             log.exception("compare failed for %s/%s", pair.module, pair.query_name)
             return self._done(q, pair, flag, Outcome.ERROR, Reason.COMPARE_FAILED)
         if compared.equal:
-            return self._done(q, pair, flag, Outcome.MATCH, None)
-        return self._mismatch(q, pair, flag, compared, waiting, spec, offloaded)
+            answer = self._done(q, pair, flag, Outcome.MATCH, None)
+        else:
+            answer = self._mismatch(q, pair, flag, compared, waiting, resolved, offloaded)
+        return self._announced(q, answer, compared.normalized, compared.warnings, resolved)
 
-    def _spec(self, pair: Pair) -> Spec | None:
-        if pair.spec is not None:
-            return self.specs.inline(pair.spec)
-        return self.specs.stored(pair.module, pair.query_name)
+    def _announced(
+        self,
+        q: QueryMetrics,
+        answer: dict[str, Any],
+        normalized: tuple[tuple[str, tuple[str, ...]], ...],
+        warnings: tuple[tuple[str, str], ...],
+        resolved: ResolvedSpec,
+    ) -> dict[str, Any]:
+        """A compared pair's answer also says what the rules absorbed, which spec options matched
+        nothing, and which spec applied (SPEC 2); each rule used is counted once for the query."""
+        if normalized:
+            self.metrics.count_normalizations(q, normalized)
+        answer["normalized"] = {rule: list(fields) for rule, fields in normalized}
+        answer["warnings"] = [{"option": option, "message": message} for option, message in warnings]
+        answer["spec"] = resolved.wire
+        answer["spec_source"] = resolved.source
+        return answer
 
     def _mismatch(
         self,
@@ -485,7 +506,7 @@ class Ingestor:
         flag: Flag,
         compared: Compared,
         waiting: Waiting | None,
-        spec: Spec | None,
+        resolved: ResolvedSpec,
         offloaded: bool = False,
     ) -> dict[str, Any]:
         for field in compared.fields:
@@ -505,8 +526,8 @@ class Ingestor:
             orm_latency_ms=pair.orm.latency_ms,
             differences=capped,
             difference_count=compared.difference_count,
-            spec=spec,
-            spec_source="none" if spec is None else ("inline" if pair.spec is not None else "stored"),
+            spec=resolved.spec,
+            spec_source=resolved.source,
             state=flag.state.value,
             version=flag.version,
             pair_id=pair.pair_id,
