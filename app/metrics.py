@@ -148,6 +148,13 @@ class Metrics:
             ["method", "route", "status"],
             registry=registry,
         )
+        self.normalizations = Counter(
+            "shadow_normalizations_total",
+            "Compared pairs in which a representation rule made a field equal, per rule (SPEC 2).",
+            ["module", "queryName", "rule"],
+            registry=registry,
+        )
+        self._normalization_handles: dict[tuple[str, str, str], Counter] = {}
         self.samples_dropped = Counter(
             "shadowdiff_mismatch_samples_dropped_total",
             "Mismatch samples not stored because the background writer's queue was full or the store failed.",
@@ -185,6 +192,22 @@ class Metrics:
         folded = self._field_cap.fold((q.module, q.query_name), field)
         self.mismatch.labels(q.module, q.query_name, folded).inc()
         return folded
+
+    def count_normalizations(
+        self, q: QueryMetrics, normalized: tuple[tuple[str, tuple[str, ...]], ...]
+    ) -> None:
+        """One per rule that made a field of this pair equal. Rule names are a closed set
+        (``comparators.Rule``) and the query name is already folded, so the labels stay capped."""
+        for rule, _fields in normalized:
+            key = (q.module, q.query_name, rule)
+            child = self._normalization_handles.get(key)
+            if child is None:
+                child = self._normalization_handles[key] = self.normalizations.labels(*key)
+            child.inc()
+
+    def count_mismatch_other(self, q: QueryMetrics, count: int) -> None:
+        """``count`` differing fields of one pair past the label cap, in one increment."""
+        self.mismatch.labels(q.module, q.query_name, OTHER).inc(count)
 
     def count_error(self, side: Side, q: QueryMetrics, error_type: str) -> None:
         counter = self.sql_errors if side is Side.LEGACY else self.prisma_errors

@@ -92,6 +92,17 @@ class Rollups:
             k = ("prisma", str(latency_bucket(orm_ms)))
             row.keyed[k] = row.keyed.get(k, 0) + 1
 
+    def count_rules(self, module: str, query_name: str, rules: tuple[str, ...]) -> None:
+        """The representation rules that made a compared pair's fields equal (one count per rule)."""
+        minute = int(self._clock() // 60)
+        row = self._rows.get((minute, module, query_name))
+        if row is None:
+            row = self._rows[(minute, module, query_name)] = RollupRow(
+                datetime.fromtimestamp(minute * 60, UTC), module, query_name
+            )
+        for rule in rules:
+            row.keyed[("rule", rule)] = row.keyed.get(("rule", rule), 0) + 1
+
     # -- writing ----------------------------------------------------------------------------------
 
     async def flush(self) -> None:
@@ -213,4 +224,6 @@ def to_figures(row: RollupRow) -> Figures:
             figures.sql_buckets[int(key)] += n
         elif kind == "prisma":
             figures.prisma_buckets[int(key)] += n
+        elif kind == "rule":
+            figures.rules[key] += n
     return figures

@@ -73,6 +73,7 @@ class Figures:
     sql_buckets: Counter[int] = field(default_factory=Counter)
     prisma_buckets: Counter[int] = field(default_factory=Counter)
     fields: Counter[str] = field(default_factory=Counter)
+    rules: Counter[str] = field(default_factory=Counter)  # pairs per representation rule
 
     @property
     def compared(self) -> int:
@@ -116,6 +117,7 @@ class Figures:
         self.sql_buckets.update(other.sql_buckets)
         self.prisma_buckets.update(other.prisma_buckets)
         self.fields.update(other.fields)
+        self.rules.update(other.rules)
 
 
 @dataclass(frozen=True, slots=True)

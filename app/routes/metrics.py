@@ -71,6 +71,7 @@ def figures_wire(f: Figures) -> dict[str, Any]:
         "mean_latency_ms": {s: f.mean(s) for s in SOURCES},
         "p95_latency_ms": {s: f.p95(s) for s in SOURCES},
         "mismatched_fields": dict(sorted(f.fields.items())),
+        "normalizations": dict(sorted(f.rules.items())),
     }
 
 
@@ -92,6 +93,10 @@ def summarize(figures: dict[tuple[str, str], Figures], view: FlagView) -> dict[s
             "sample_rate": None if flag is None else flag.effective_rate(view.default_rate),
             "serve_rate": None if flag is None else flag.orm_share,
             **figures_wire(total),
+            # per query, per rule: pairs whose fields a representation rule made equal (SPEC 2)
+            "normalizations": {
+                q: dict(sorted(f.rules.items())) for q, f in sorted(per_module[module].items()) if f.rules
+            },
             "by_query": {q: figures_wire(f) for q, f in sorted(per_module[module].items())},
         }
     return out

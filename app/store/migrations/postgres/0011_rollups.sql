@@ -21,12 +21,13 @@ CREATE TABLE rollups (
 CREATE INDEX rollups_module_minute ON rollups (module, minute);
 
 -- Keyed counts of a rollup row: latency buckets per side (kind 'sql'/'prisma', key = log bucket) and
--- mismatched fields (kind 'field', key = the field label).
+-- mismatched fields (kind 'field', key = the field label) and representation rules that made a
+-- field equal (kind 'rule', key = the rule: pairs per rule, as shadow_normalizations_total).
 CREATE TABLE rollup_counts (
     minute     timestamptz NOT NULL,
     module     text NOT NULL,
     query_name text NOT NULL,
-    kind       text NOT NULL CHECK (kind IN ('sql', 'prisma', 'field')),
+    kind       text NOT NULL CHECK (kind IN ('sql', 'prisma', 'field', 'rule')),
     key        text NOT NULL,
     count      bigint NOT NULL,
     PRIMARY KEY (minute, module, query_name, kind, key)

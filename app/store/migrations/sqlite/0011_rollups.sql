@@ -21,12 +21,13 @@ CREATE TABLE rollups (
 CREATE INDEX rollups_module_minute ON rollups (module, minute);
 
 -- Keyed counts of a rollup row: latency buckets per side (kind 'sql'/'prisma', key = log bucket) and
--- mismatched fields (kind 'field', key = the field label).
+-- mismatched fields (kind 'field', key = the field label) and representation rules that made a
+-- field equal (kind 'rule', key = the rule: pairs per rule, as shadow_normalizations_total).
 CREATE TABLE rollup_counts (
     minute     TEXT NOT NULL,
     module     TEXT NOT NULL,
     query_name TEXT NOT NULL,
-    kind       TEXT NOT NULL CHECK (kind IN ('sql', 'prisma', 'field')),
+    kind       TEXT NOT NULL CHECK (kind IN ('sql', 'prisma', 'field', 'rule')),
     key        TEXT NOT NULL,
     count      INTEGER NOT NULL,
     PRIMARY KEY (minute, module, query_name, kind, key)
