@@ -48,7 +48,7 @@ RUN SHADOWDIFF_COMPILE=0 pip install --no-deps --editable . \
 
 USER shadowdiff
 # Listening beyond loopback needs SHADOWDIFF_TOKENS (the service refuses to start without them).
-# SHADOWDIFF_TOKENS_FILE names a file holding that JSON instead (a docker secret).
+# SHADOWDIFF_TOKENS_FILE names a file holding that JSON instead (a docker secret); the service reads it.
 ENV SHADOWDIFF_HOST=0.0.0.0 \
     SHADOWDIFF_PORT=8000 \
     SHADOWDIFF_DATA_DIR=/var/lib/shadowdiff
@@ -58,4 +58,4 @@ VOLUME ["/var/lib/shadowdiff"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/ready', timeout=3).status != 200)"]
 
-ENTRYPOINT ["/bin/sh", "-c", "if [ -n \"${SHADOWDIFF_TOKENS_FILE:-}\" ]; then SHADOWDIFF_TOKENS=\"$(cat \"$SHADOWDIFF_TOKENS_FILE\")\" && export SHADOWDIFF_TOKENS; fi; exec python -m app \"$@\"", "shadowdiff"]
+ENTRYPOINT ["python", "-m", "app"]

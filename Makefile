@@ -13,7 +13,12 @@ COMPILED_FILES := comparators/*.so
 TS       := clients/typescript
 TS_STAMP := $(TS)/node_modules/.installed
 
-.PHONY: run test test-ts check coverage lint bench clean
+.PHONY: run test test-ts check coverage lint bench clean tools
+
+# Programs the suite runs for real (command:Debian package). `make test` installs the missing ones when
+# run as root (as .ci/run does), else stops and prints the one command to run: no test is ever skipped.
+TOOLS := prometheus:prometheus promtool:prometheus prometheus-alertmanager:prometheus-alertmanager \
+         amtool:prometheus-alertmanager docker-compose:docker-compose npm:npm chromium:chromium
 
 $(STAMP): pyproject.toml constraints.txt setup.py clients/python/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,7 +52,21 @@ $(TS_STAMP): $(TS)/package.json $(TS)/package-lock.json
 test-ts: $(BUILT) $(TS_STAMP)
 	cd $(TS) && npm test
 
-test: $(BUILT) lint test-ts
+tools:
+	@missing=$$(for t in $(TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t##*:}; done | sort -u | tr '\n' ' '); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing $$missing(Debian packages the tests run)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "make test runs these programs for real and they are missing; install them first:"; \
+	    echo "  sudo apt-get install -y --no-install-recommends $$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: tools $(BUILT) lint test-ts
 	$(BIN)/pytest
 
 # The quick edit loop: lint, types and every test that needs no live part (no uvicorn process, no

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.flag_view import FlagView
 from app.metrics import Metrics
-from app.store.base import Store
+from app.store.base import Store, StoreUnavailable
 from flags.errors import UnknownModule, VersionConflict
 from flags.model import Flag, FlagChange, FlagUpdate, Source, apply_update, new_flag, rollback
 
@@ -49,6 +49,24 @@ class FlagService:
         for flag in flags:
             self.view.put(flag)
         return flags
+
+    async def read(self, module: str) -> tuple[Flag, bool]:
+        """A flag for a reader: from the store, else (store unavailable) from this replica's view,
+        which is what ingest serves by anyway. The bool says it came from memory."""
+        try:
+            return await self.get(module), False
+        except StoreUnavailable:
+            flag = self.view.get(module)
+            if flag is None:
+                raise
+            return flag, True
+
+    async def read_all(self) -> tuple[list[Flag], bool]:
+        """:meth:`all`, or this replica's view while the store is unavailable (the bool)."""
+        try:
+            return await self.all(), False
+        except StoreUnavailable:
+            return self.view.all(), True
 
     async def update(
         self, module: str, update: FlagUpdate, actor: str, source: Source = Source.API

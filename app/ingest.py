@@ -18,6 +18,16 @@ learns of a rollback at its next post.
 A pair with a ``pair_id`` seen before by this replica (:class:`PairIds`: 24 h, bounded by count) is
 answered with its first outcome plus ``"duplicate": true`` and counted nowhere: a client that retries a
 batch whose answer it lost does not count its pairs twice.
+
+Bounded work per request: a pair larger than the offload threshold is compared in a worker process
+(``app.offload``), never on the event loop; a sample stores at most ``max_differences`` differences
+and as many field labels; a pair's fields past the label cap are counted under ``__other__`` in one
+increment; a batch yields to other requests every ``YIELD_SECONDS`` of work.
+
+Durability: with ``sample_wait`` on, the answer to a request whose mismatch samples were queued waits
+(at most ``sample_wait_seconds``) until the writer has committed them, one group commit for a batch;
+each mismatch answer says ``"sample": "stored"`` (committed), ``"queued"`` (not yet: the store is slow
+or down, or the wait is off) or ``"dropped"`` (the queue was full).
 """
 
 from __future__ import annotations
@@ -37,11 +47,12 @@ from app.errors import InvalidPayload, ServiceError, mapping_for
 from app.flag_service import FlagService
 from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
+from app.offload import Compared, Offloader, summarize
 from app.redact import Redactor
-from app.samples import SampleBuilder
+from app.samples import ROWS_NONE, SampleBuilder
 from app.spec_cache import SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
-from app.validation import check_name, check_number
+from app.validation import check_name, check_number, parse_json
 from comparators import Spec, SpecError, compare
 from flags.errors import FlagError
 from flags.model import Flag, now
@@ -61,7 +72,14 @@ MAX_REQUEST_ID = 256
 MAX_PAIR_ID = 128
 MAX_CONTEXT_BYTES = 8192  # of the context object as compact JSON
 PAIR_ID_TTL_SECONDS = 24 * 3600.0
-YIELD_EVERY = 50
+YIELD_SECONDS = 0.01
+OFFLOADED_NOTE = (
+    "the pair was compared in a worker process (over SHADOWDIFF_OFFLOAD_BYTES); its rows are not kept"
+)
+
+
+SAMPLE_STORED, SAMPLE_QUEUED, SAMPLE_DROPPED = "stored", "queued", "dropped"
+Waiting = list[tuple[dict[str, Any], "asyncio.Future[bool] | None"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +244,10 @@ class Ingestor:
         observers: list[Observer],
         max_differences: int,
         store_values: bool,
+        max_fields: int = 200,
+        offloader: Offloader | None = None,
+        sample_wait: bool = True,
+        sample_wait_seconds: float = 2.0,
         samples: SampleBuilder,
         rng: random.Random | None = None,
         pair_ids: PairIds | None = None,
@@ -238,14 +260,59 @@ class Ingestor:
         self.observers = observers
         self.max_differences = max_differences
         self.store_values = store_values
+        self.max_fields = max_fields
+        self.offloader = offloader
+        self.sample_wait = sample_wait
+        self.sample_wait_seconds = sample_wait_seconds
         self.samples = samples
         self.rng = rng or random.Random()
         self.pair_ids = pair_ids or PairIds(100_000)
 
-    async def single(self, data: Any, actor: str) -> dict[str, Any]:
-        return await self.process(parse_pair(data), actor)
+    async def receive(
+        self, body: bytes, actor: str, *, batch: bool, max_depth: int, max_batch: int
+    ) -> dict[str, Any]:
+        """A request body in, its answer out: parsed here, or parsed and compared by a worker process
+        when it is large (``app.offload``), so the event loop never spends long on one request."""
+        offloader = self.offloader
+        if offloader is not None and (
+            offloader.large_batch(len(body)) if batch else offloader.large(len(body))
+        ):
+            data, compared = await offloader.process_body(
+                body,
+                max_depth=max_depth,
+                batch=batch,
+                stored_specs=self.specs.raw_stored(),
+                max_differences=self.max_differences,
+                max_fields=self.max_fields,
+            )
+            if batch:
+                return await self.batch(data, actor, max_batch, precomputed=compared)
+            return await self.single(data, actor, precomputed=compared)
+        data = parse_json(body, max_depth)
+        if batch:
+            return await self.batch(data, actor, max_batch, len(body))
+        return await self.single(data, actor)
 
-    async def batch(self, data: Any, actor: str, max_batch: int) -> dict[str, Any]:
+    async def single(
+        self, data: Any, actor: str, precomputed: list[Compared | None] | None = None
+    ) -> dict[str, Any]:
+        """``precomputed``: the worker's comparison of this pair (a large body)."""
+        waiting: Waiting = []
+        offloaded = precomputed is not None
+        answer = await self.process(
+            parse_pair(data), actor, 0, waiting, precomputed[0] if precomputed else None, offloaded
+        )
+        await self._settle(waiting)
+        return answer
+
+    async def batch(
+        self,
+        data: Any,
+        actor: str,
+        max_batch: int,
+        size: int = 0,
+        precomputed: list[Compared | None] | None = None,
+    ) -> dict[str, Any]:
         if not isinstance(data, dict) or set(data) != {"pairs"} or not isinstance(data["pairs"], list):
             raise InvalidPayload('a batch is an object {"pairs": [pair, ...]} and nothing else')
         items = data["pairs"]
@@ -255,21 +322,58 @@ class Ingestor:
             )
         results: list[dict[str, Any]] = []
         rejected = 0
+        waiting: Waiting = []
+        # Only a body past the threshold can hold a pair past it: then each pair is measured.
+        measure = precomputed is None and self.offloader is not None and self.offloader.large(size)
+        slice_start = time.perf_counter()
         for index, item in enumerate(items):
-            if index and index % YIELD_EVERY == 0:
+            if time.perf_counter() - slice_start > YIELD_SECONDS:
                 await asyncio.sleep(0)  # let other requests in between: a big batch is many diffs
+                slice_start = time.perf_counter()
             try:
-                results.append(await self.process(parse_pair(item, f"pairs[{index}]."), actor))
+                item_size = len(orjson.dumps(item)) if measure else 0
+                pair = parse_pair(item, f"pairs[{index}].")
+                done = precomputed[index] if precomputed is not None else None
+                results.append(
+                    await self.process(pair, actor, item_size, waiting, done, precomputed is not None)
+                )
             except (ServiceError, FlagError, SpecError, StoreUnavailable) as exc:
                 rejected += 1
                 found = mapping_for(exc)
                 code = found.code if found else "invalid_payload"
                 results.append({"index": index, "error": code, "message": str(exc)})
+        await self._settle(waiting)
         return {"accepted": len(items) - rejected, "rejected": rejected, "results": results}
 
-    async def process(self, pair: Pair, actor: str) -> dict[str, Any]:
+    async def _settle(self, waiting: Waiting) -> None:
+        """Fill in each mismatch answer's ``sample``, after the group commit when the wait is on."""
+        if not waiting:
+            return
+        futures = [f for _, f in waiting if f is not None]
+        if self.sample_wait and futures:
+            await asyncio.wait(futures, timeout=self.sample_wait_seconds)
+        for answer, future in waiting:
+            if future is None:
+                answer["sample"] = SAMPLE_DROPPED
+            elif future.done() and not future.cancelled() and future.result():
+                answer["sample"] = SAMPLE_STORED
+            else:
+                answer["sample"] = SAMPLE_QUEUED
+
+    async def process(
+        self,
+        pair: Pair,
+        actor: str,
+        size: int = 0,
+        waiting: Waiting | None = None,
+        precomputed: Compared | None = None,
+        offloaded: bool = False,
+    ) -> dict[str, Any]:
+        """One pair. ``size`` past the offload threshold: compare in a worker. ``offloaded``: a worker
+        already compared it (``precomputed``; None when the comparison failed there)."""
+        extra = (size, waiting, precomputed, offloaded)
         if pair.pair_id is None:
-            return await self._process(pair, actor)
+            return await self._process(pair, actor, *extra)
         while (seen := self.pair_ids.lookup(pair.pair_id)) is not None:
             if isinstance(seen, dict):
                 return self._replay(pair.module, seen)
@@ -282,7 +386,7 @@ class Ingestor:
         future = self.pair_ids.reserve(pair.pair_id)
         answer: dict[str, Any] | None = None
         try:
-            answer = await self._process(pair, actor)
+            answer = await self._process(pair, actor, *extra)
             return answer
         finally:
             self.pair_ids.settle(pair.pair_id, future, answer)
@@ -295,7 +399,15 @@ class Ingestor:
             answer["state"], answer["version"] = flag.state.value, flag.version
         return answer
 
-    async def _process(self, pair: Pair, actor: str) -> dict[str, Any]:
+    async def _process(
+        self,
+        pair: Pair,
+        actor: str,
+        size: int,
+        waiting: Waiting | None,
+        precomputed: Compared | None,
+        offloaded: bool,
+    ) -> dict[str, Any]:
         spec = self._spec(pair)  # before anything else: a bad inline spec rejects the pair
         flag = self.flags.view.get(pair.module)
         if flag is None:
@@ -327,13 +439,25 @@ class Ingestor:
             return self._done(q, pair, flag, Outcome.SKIPPED, Reason.NOT_SAMPLED)
 
         try:
-            comparison = compare(pair.legacy.result, pair.orm.result, spec)
+            if offloaded:
+                if precomputed is None:
+                    raise RuntimeError("the worker process could not compare this pair")
+                compared = precomputed
+            elif self.offloader is not None and self.offloader.large(size):
+                compared = await self.offloader.compare(
+                    pair.legacy.result, pair.orm.result, spec, self.max_differences, self.max_fields
+                )
+            else:
+                comparison = compare(pair.legacy.result, pair.orm.result, spec)
+                if comparison.equal:
+                    return self._done(q, pair, flag, Outcome.MATCH, None)
+                compared = summarize(comparison, self.max_differences, self.max_fields)
         except Exception:  # a comparator bug must not turn a client's pair into a 500
             log.exception("compare failed for %s/%s", pair.module, pair.query_name)
             return self._done(q, pair, flag, Outcome.ERROR, Reason.COMPARE_FAILED)
-        if comparison.equal:
+        if compared.equal:
             return self._done(q, pair, flag, Outcome.MATCH, None)
-        return self._mismatch(q, pair, flag, comparison.differences, spec)
+        return self._mismatch(q, pair, flag, compared, waiting, spec, offloaded)
 
     def _spec(self, pair: Pair) -> Spec | None:
         if pair.spec is not None:
@@ -341,17 +465,24 @@ class Ingestor:
         return self.specs.stored(pair.module, pair.query_name)
 
     def _mismatch(
-        self, q: QueryMetrics, pair: Pair, flag: Flag, differences: tuple[Any, ...], spec: Spec | None
+        self,
+        q: QueryMetrics,
+        pair: Pair,
+        flag: Flag,
+        compared: Compared,
+        waiting: Waiting | None,
+        spec: Spec | None,
+        offloaded: bool = False,
     ) -> dict[str, Any]:
-        fields: dict[str, None] = {}
-        for diff in differences:
-            fields.setdefault(diff.field, None)
-        for field in fields:
+        for field in compared.fields:
             self.metrics.count_mismatch_field(q, field)
-        shown = [self.redactor.difference(d.to_wire()) for d in differences[: self.max_differences]]
-        capped = [d.to_wire() for d in differences[: self.max_differences]]
+        if compared.field_count > len(compared.fields):  # past the label cap: __other__, at once
+            self.metrics.count_mismatch_other(q, compared.field_count - len(compared.fields))
+        capped = list(compared.differences)
+        shown = [self.redactor.difference(d) for d in capped]
         keyed = [self.samples.redactor.difference(d) for d in capped]  # masks as keyed hashes
         stored = keyed if self.store_values else [_without_values(d) for d in keyed]
+        fields = compared.fields[: self.max_differences]  # stored like the differences: capped
         context = self.redactor.value(pair.context) if self.store_values and pair.context else None
         detail = self.samples.detail(
             legacy=pair.legacy.result,
@@ -359,18 +490,20 @@ class Ingestor:
             legacy_latency_ms=pair.legacy.latency_ms,
             orm_latency_ms=pair.orm.latency_ms,
             differences=capped,
-            difference_count=len(differences),
+            difference_count=compared.difference_count,
             spec=spec,
             spec_source="none" if spec is None else ("inline" if pair.spec is not None else "stored"),
             state=flag.state.value,
             version=flag.version,
             pair_id=pair.pair_id,
         )
-        self.writer.offer(
+        if offloaded:  # the worker parsed the rows; the request path never held them
+            detail.update(rows=None, rows_kept=ROWS_NONE, rows_note=OFFLOADED_NOTE)
+        future = self.writer.offer(
             MismatchSample(
                 pair.module,
                 pair.query_name,
-                tuple(fields),
+                fields,
                 stored,
                 pair.request_id,
                 now(),
@@ -380,8 +513,12 @@ class Ingestor:
         )
         answer = self._done(q, pair, flag, Outcome.MISMATCH, None)
         answer["differences"] = shown
-        answer["difference_count"] = len(differences)
-        answer["truncated"] = len(differences) > len(shown)
+        answer["difference_count"] = compared.difference_count
+        answer["truncated"] = compared.difference_count > len(shown)
+        if waiting is not None:
+            waiting.append((answer, future))
+        else:
+            answer["sample"] = SAMPLE_QUEUED if future is not None else SAMPLE_DROPPED
         return answer
 
     def _done(

@@ -102,6 +102,10 @@ async def reload_specs(services: Services) -> None:
 
 
 async def stop(services: Services) -> None:
+    """Always drains and closes, each step bounded: a graceful shutdown ends even with the store frozen."""
     await services.stop_background()
-    await services.writer.close()
+    await services.writer.close(timeout=services.settings.shutdown_seconds)
+    if services.ingestor.offloader is not None:
+        services.ingestor.offloader.close()
     await services.store.close()
+    log.info("shutdown: store closed")

@@ -178,6 +178,10 @@ class Metrics:
             q.module, q.query_name, self._field_cap.fold((q.module, q.query_name), field)
         ).inc()
 
+    def count_mismatch_other(self, q: QueryMetrics, count: int) -> None:
+        """``count`` differing fields of one pair past the label cap, in one increment."""
+        self.mismatch.labels(q.module, q.query_name, OTHER).inc(count)
+
     def count_error(self, side: Side, q: QueryMetrics, error_type: str) -> None:
         counter = self.sql_errors if side is Side.LEGACY else self.prisma_errors
         counter.labels(q.module, q.query_name, self._error_cap.fold(q.module, error_type)).inc()

@@ -20,6 +20,8 @@ CLIENT_CLOSED = 499
 READ_TIMEOUT_KEY = "shadowdiff.read_timeout"
 """Set in the request scope by the server protocol when it answered 408 (``app.server``): the
 request is recorded as 408, not as a client that left."""
+SHUTDOWN_KEY = "shadowdiff.shutdown"
+"""Set by the server protocol when it answered 503 to a request still arriving at shutdown."""
 DRAIN_PAST_LIMIT = 1024 * 1024
 """An over-limit body is read and thrown away up to this far past the limit before the 413, so a
 client still sending gets the answer instead of a reset; past it the connection is closed."""
@@ -147,7 +149,11 @@ class HttpMetrics:
                 raise
         finally:
             if gone and not answered:
-                status = 408 if scope.get(READ_TIMEOUT_KEY) else CLIENT_CLOSED
+                status = CLIENT_CLOSED
+                if scope.get(READ_TIMEOUT_KEY):
+                    status = 408
+                elif scope.get(SHUTDOWN_KEY):
+                    status = 503
             route = scope.get("route")
             template = getattr(route, "path", None) or UNMATCHED
             labels = (scope["method"], template, str(status))

@@ -16,8 +16,9 @@ Both answers are the API's error body and are counted in ``http_requests_total``
 ``__unmatched__`` for a head that never completed). Cost per request: a length addition per received
 chunk and one timer re-arm; measured in ``benchmarks/bench_ingest`` (README "Reliability").
 
-A graceful shutdown (SIGTERM) is bounded by ``timeout_graceful_shutdown``: requests still running then
-are cancelled and the lifespan shutdown (drain the mismatch queue, close the store) always runs.
+A graceful shutdown (SIGTERM) is bounded by ``timeout_graceful_shutdown``: a request still arriving
+gets 503 at once, requests already read run on, those still running at the deadline are cancelled,
+and the lifespan shutdown (drain the mismatch queue, close the store) always runs.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from typing import Any
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from app.middleware import READ_TIMEOUT_KEY
+from app.middleware import READ_TIMEOUT_KEY, SHUTDOWN_KEY
 
-STATUS_TEXT = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
+STATUS_TEXT = {408: b"Request Timeout", 431: b"Request Header Fields Too Large", 503: b"Service Unavailable"}
 
 Recorder = Callable[[str, int], None]
 """``(method, status)`` for answers the protocol gives itself (the app never sees the request)."""
@@ -134,6 +135,23 @@ def guarded_protocol(
                 "send the whole request without pausing",
                 count=not self._body_pending,  # a started request is counted by the app's middleware
             )
+
+        def shutdown(self) -> None:
+            """A request still arriving at shutdown gets 503 now (its client retries elsewhere) instead
+            of holding the shutdown until the deadline cancels it; requests already read run to the end."""
+            cycle = self.cycle
+            unanswered = cycle is None or cycle.response_complete or not cycle.response_started
+            if self._reading() and not self.transport.is_closing() and unanswered:
+                if self._body_pending:
+                    self.scope[SHUTDOWN_KEY] = True  # type: ignore[literal-required]
+                self._refuse(
+                    503,
+                    "shutting_down",
+                    "the service is shutting down; send the request again",
+                    count=not self._body_pending,
+                )
+                return
+            super().shutdown()
 
         # -- answering without the app -----------------------------------------------------------
 

@@ -25,6 +25,7 @@ from app.flag_view import FlagView
 from app.ingest import Ingestor, PairIds
 from app.metrics import FlagCollector, Metrics
 from app.mismatch_writer import MismatchWriter
+from app.offload import Offloader
 from app.redact import Redactor
 from app.rollback import RollbackCoordinator, build_rollbacks
 from app.samples import SampleBuilder
@@ -33,6 +34,7 @@ from app.spec_cache import SpecCache
 from app.spec_rules import SpecRules
 from app.spec_service import SpecService
 from app.store.base import Store
+from app.store.bounded import bounded
 from flags.model import FlagState
 
 
@@ -58,6 +60,7 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, store: Store, registry: CollectorRegistry) -> Services:
+        store = bounded(store, settings.store_timeout_seconds)  # every call answers within the bound
         metrics = Metrics(
             registry=registry,
             max_query_names=settings.max_query_names,
@@ -97,6 +100,10 @@ class Services:
             observers=[rollbacks.observe],
             max_differences=settings.max_differences,
             store_values=settings.store_values,
+            max_fields=settings.max_fields,
+            offloader=Offloader(threshold=settings.offload_bytes, processes=settings.compare_processes),
+            sample_wait=settings.sample_wait,
+            sample_wait_seconds=settings.store_timeout_seconds,
             samples=samples,
             pair_ids=PairIds(settings.pair_id_cache),
         )

@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "database_url"))
     tokens: Annotated[tuple[TokenConfig, ...], NoDecode] = ()
+    tokens_file: Path | None = None  # the tokens JSON in a file (a Docker secret); read at start
     default_sample_rate: float = Field(1.0, ge=0.0, le=1.0)
     default_state: DefaultState = DefaultState.SHADOW
     specs_file: Path | None = None
@@ -100,6 +101,9 @@ class Settings(BaseSettings):
     read_timeout_seconds: float = Field(10.0, gt=0.0, le=600.0)  # a stalled head or body gets 408
     shutdown_seconds: float = Field(10.0, gt=0.0, le=600.0)  # graceful shutdown bound (SIGTERM)
     store_timeout_seconds: float = Field(2.0, gt=0.0, le=60.0)  # every store call; 503 past it
+    offload_bytes: int = Field(64 * 1024, ge=0)  # pairs larger than this are compared in a worker process
+    compare_processes: int = Field(2, ge=1, le=64)  # the worker processes for large pairs
+    sample_wait: bool = True  # a mismatch answer waits for its sample's group commit (bounded by the above)
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
     max_depth: int = Field(64, ge=2, le=1000)
     max_batch: int = Field(1000, ge=1)
@@ -124,6 +128,24 @@ class Settings(BaseSettings):
     # How often expired triage rules are taken out of their specs (app.spec_rules).
     rule_expiry_seconds: float = Field(30.0, gt=0.0, le=3600.0)
     log_level: str = "info"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tokens_from_file(cls, data: Any) -> Any:
+        """SHADOWDIFF_TOKENS_FILE: the service reads the file itself (not only the Docker entrypoint),
+        so every way of starting it treats a secret file the same."""
+        if not isinstance(data, dict):
+            return data
+        path = data.get("tokens_file")
+        if not path:
+            return data
+        if data.get("tokens"):
+            raise ValueError("set SHADOWDIFF_TOKENS or SHADOWDIFF_TOKENS_FILE, not both")
+        try:
+            text = Path(path).read_text()
+        except OSError as exc:
+            raise ValueError(f"SHADOWDIFF_TOKENS_FILE {str(path)!r} cannot be read: {exc.strerror}") from exc
+        return {**data, "tokens": text}
 
     @field_validator("tokens", mode="before")
     @classmethod

@@ -35,6 +35,10 @@ class SpecCache:
         self._raw[(stored.module, stored.query_name)] = stored
         return spec
 
+    def raw_stored(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Every stored spec as sent (what a worker process needs to compare like this one)."""
+        return {key: stored.spec for key, stored in self._raw.items()}
+
     def all(self) -> list[StoredSpec]:
         return [self._raw[k] for k in sorted(self._raw)]
 

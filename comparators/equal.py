@@ -1,10 +1,18 @@
-"""The fast path: is the pair equal under the rules? Answers without building any report.
+"""The fast path: is the pair equal under the rules, and which rules made it so? No report is built.
 
-Unequal pairs are rare, so this is where the time goes. It is ordered so that the common case costs
-almost nothing: values that are already equal (``==`` on the same type: this is also what keeps
-``True`` from equalling ``1``) are never normalized, a string is classified only when the two sides
-differ, and the cheapest rule that can decide is asked first. Object key pairings come from the
-memoized :func:`comparators.fields.field_plan`, so rows of one query share one.
+Every function here returns a *verdict*: :data:`~comparators.rules.NO` (-1) when the values differ,
+else the bit mask of the rules that made them equal (:data:`~comparators.rules.SAME`, 0, when none
+was needed). Unequal pairs are rare, so the order is chosen for the common case: values that are
+already equal (``==`` on the same type: this is also what keeps ``True`` from equalling ``1``) are
+never normalized, a string is classified only when the two sides differ, and the cheapest rule that
+can decide is asked first. Each rule lives in its family's module (:mod:`comparators.numbers`,
+:mod:`~comparators.booleans`, :mod:`~comparators.instants`, :mod:`~comparators.durations`,
+:mod:`~comparators.binary`, :mod:`~comparators.text_arrays`, :mod:`~comparators.wrappers`,
+:mod:`~comparators.json_text`, :mod:`~comparators.uuids`); this module only dispatches.
+
+``scope``: None on the fast loops; a frozenset (maybe empty) when the spec has path-scoped options
+(``ignore`` paths, ``ordered`` paths, ``types``): the paths still open at this level, see
+:mod:`comparators.spec`.
 """
 
 from __future__ import annotations
@@ -15,64 +23,98 @@ from typing import Any
 import orjson
 
 from comparators import columns, match
-from comparators.fields import FieldPlan, child_ignores, field_plan
-from comparators.normalize import (
-    duration_of,
-    float_of_text,
+from comparators.binary import bytes_rules, looks_marked, marked_bytes_of
+from comparators.booleans import boolean_rules, boolean_texts_rules
+from comparators.durations import duration_of, duration_rules, looks_like_duration, parts_duration
+from comparators.fields import FieldEntry, FieldPlan, child_scope, field_plan
+from comparators.instants import (
+    epoch_equal,
+    epoch_rules,
     instant_of,
-    instants_equal,
-    json_of_text,
-    looks_like_duration,
-    number_of_text,
-    numbers_equal,
+    instant_texts_rules,
+    looks_like_instant,
+    looks_like_time_of_day,
     same_instant_text,
     same_utc_instant,
-    uuids_equal,
+    time_of_day_equal,
+    times_of_day_equal,
 )
-from comparators.spec import Spec
+from comparators.json_text import declared_json_of, json_of_text, json_text_is
+from comparators.numbers import float32_equal, float_of_text, number_of_text, number_rules, numbers_equal
+from comparators.rules import (
+    BYTES,
+    DURATION,
+    EPOCH,
+    FLOAT32,
+    INSTANT,
+    JSON_TEXT,
+    NO,
+    NUMBER,
+    SAME,
+    TIME_OF_DAY,
+    UUID,
+)
+from comparators.spec import ORDERED_MARK, TYPE_MARK, Spec
+from comparators.text_arrays import array_text_rules
+from comparators.uuids import UUID_LENGTHS, uuid_rules, uuids_equal
+from comparators.wrappers import looks_wrapped, unwrap
 
-Ignores = frozenset[tuple[str, ...]] | None
+Scope = frozenset[tuple[str, ...]] | None
 _NUMBER_START = frozenset("-0123456789")
 
 
-def values_equal(legacy: Any, orm: Any, spec: Spec, ignores: Ignores = None) -> bool:
-    """Whether two JSON values are equal under the rules. ``ignores``: ``ignore`` paths still open here."""
+def values_equal(legacy: Any, orm: Any, spec: Spec, scope: Scope = None) -> bool:
+    """Whether two JSON values are equal under the rules (the verdict without the rules' names)."""
+    return value_rules(legacy, orm, spec, scope) >= 0
+
+
+def value_rules(legacy: Any, orm: Any, spec: Spec, scope: Scope = None) -> int:
+    """The verdict on two JSON values."""
     kind = type(legacy)
     if kind is type(orm):
         if kind is dict:
-            return objects_equal(legacy, orm, spec, ignores)
+            return object_rules(legacy, orm, spec, scope)
         if kind is list:
-            return arrays_equal(legacy, orm, spec, ignores)
+            return array_rules(legacy, orm, spec, scope)
         if legacy == orm:
-            return True
+            return SAME
         if kind is str:
-            return not spec.strict_types and texts_equal(legacy, orm, spec, ignores)
+            return NO if spec.strict_types else text_rules(legacy, orm, spec)
         if kind is float:
-            return numbers_equal(legacy, orm, spec.float_tolerance)
-        return False
-    return mixed_equal(legacy, orm, spec, ignores)
+            if spec.strict_types:
+                return NUMBER if numbers_equal(legacy, orm, spec.float_tolerance) else NO
+            return number_rules(legacy, orm, spec.float_tolerance)
+        return NO
+    return mixed_rules(legacy, orm, spec, scope)
 
 
-def objects_equal(
+def object_rules(
     legacy: dict[str, Any],
     orm: dict[str, Any],
     spec: Spec,
-    ignores: Ignores = None,
+    scope: Scope = None,
     plan: FieldPlan | None = None,
-    seen: dict[tuple[str, str], bool] | None = None,
-) -> bool:
-    """``seen``: verdicts on pairs of differing strings already read in this result. Rows repeat
+    seen: dict[tuple[str, str], int] | None = None,
+) -> int:
+    """Two objects: field by field; when that fails, as wrappers, bytes or durations spelled as objects.
+
+    ``seen``: verdicts on pairs of differing strings already read in this result. Rows repeat
     values (dates, statuses, amounts), and a dictionary lookup is cheaper than a rule."""
     if plan is None:
         keys = tuple(legacy)
-        if not spec.rename and keys == tuple(orm) and same_json(legacy, orm):
-            return True
-        plan = field_plan(keys, tuple(orm), spec.rename, spec.ignore_names)
-    if not plan.complete:
-        return False
-    if ignores:
-        return _objects_equal_ignoring(legacy, orm, spec, ignores, plan)
-    return first_unequal(legacy, orm, spec, plan.matched, 0, seen) < 0
+        if not spec.plan_rename and keys == tuple(orm) and same_json(legacy, orm):
+            return SAME
+        plan = field_plan(keys, tuple(orm), spec.plan_rename, spec.ignore_names)
+    if plan.complete:
+        box = [0]
+        if scope is not None:
+            if scoped_fields_rules(legacy, orm, spec, scope, plan, None, box) < 0:
+                return box[0]
+        elif first_unequal(legacy, orm, spec, plan.matched, 0, seen, box, False) < 0:
+            return box[0]
+    if spec.strict_types:
+        return NO
+    return _special_objects_rules(legacy, orm, spec, scope)
 
 
 def first_unequal(
@@ -81,11 +123,15 @@ def first_unequal(
     spec: Spec,
     matched: tuple[tuple[str, str], ...],
     start: int,
-    seen: dict[tuple[str, str], bool] | None = None,
+    seen: dict[tuple[str, str], int] | None = None,
+    acc: list[int] | None = None,
+    per_field: bool = False,
 ) -> int:
     """The index in ``matched`` of the first field pair from ``start`` on whose values differ, or -1.
 
     The hot loop of the whole engine: the common spellings are decided inline, the rest by a rule.
+    ``acc`` collects the rules used: per field (``acc[index]``) with ``per_field``, else all in
+    ``acc[0]``.
     """
     strict = spec.strict_types
     for index in range(start, len(matched)):
@@ -100,93 +146,225 @@ def first_unequal(
                 if strict:
                     return index
                 if seen is None:
-                    if texts_equal(a, b, spec, None):
-                        continue
-                    return index
-                verdict = seen.get((a, b))
-                if verdict is None:
-                    verdict = seen[a, b] = texts_equal(a, b, spec, None)
-                if verdict:
-                    continue
-                return index
-            if kind is dict:
-                if objects_equal(a, b, spec):
-                    continue
-                return index
-            if kind is list:
-                if arrays_equal(a, b, spec, None):
-                    continue
-                return index
-            if a == b or (kind is float and numbers_equal(a, b, spec.float_tolerance)):
+                    found = text_rules(a, b, spec)
+                else:
+                    cached = seen.get((a, b))
+                    if cached is None:
+                        found = seen[a, b] = text_rules(a, b, spec)
+                    else:
+                        found = cached
+            elif kind is dict:
+                found = object_rules(a, b, spec)
+            elif kind is list:
+                found = array_rules(a, b, spec, None)
+            elif a == b:
                 continue
+            elif kind is float:
+                found = value_rules(a, b, spec)
+            else:
+                return index
+        elif kind is str and type(b) is int and not strict and a == str(b):
+            found = NUMBER  # int8 as text, in the one canonical spelling
+        else:
+            found = mixed_rules(a, b, spec, None)
+        if found < 0:
             return index
-        if kind is str and not strict:
-            other = type(b)
-            if other is int:
-                if a == str(b):  # int8 as text, in the one canonical spelling
-                    continue
-                number = number_of_text(a)
-                if number is not None and number == b:
-                    continue
-                return index
-            if other is float:
-                value = float_of_text(a)
-                if value is not None and (value == b or numbers_equal(value, b, spec.float_tolerance)):
-                    continue
-                return index
-            if other is dict or other is list:  # a json column read as text
-                if not spec.rename and _json_text_is(a, b):
-                    continue
-                parsed = json_of_text(a)
-                if parsed is not None and values_equal(parsed, b, spec):
-                    continue
-                return index
-        if not mixed_equal(a, b, spec, None):
-            return index
+        if found and acc is not None:
+            if per_field:
+                acc[index] |= found
+            else:
+                acc[0] |= found
     return -1
 
 
-def _objects_equal_ignoring(
+def scoped_fields_rules(
     legacy: dict[str, Any],
     orm: dict[str, Any],
     spec: Spec,
-    ignores: frozenset[tuple[str, ...]],
+    scope: frozenset[tuple[str, ...]],
     plan: FieldPlan,
-) -> bool:
+    hits: dict[str, int] | None,
+    box: list[int] | None,
+) -> int:
+    """:func:`first_unequal` under path-scoped options: each field with the paths open below it, and
+    the type its ``types`` declaration gives. -1 when all fields are equal, else 0 (unequal)."""
     for entry in plan.entries:
-        below = child_ignores(ignores, entry)
+        below = child_scope(scope, entry)
         if below is None:
             continue
         assert entry.legacy is not None and entry.orm is not None  # plan.complete
-        if not values_equal(legacy[entry.legacy], orm[entry.orm], spec, below):
-            return False
-    return True
+        declared = declared_type(spec, entry, below)
+        a, b = legacy[entry.legacy], orm[entry.orm]
+        if declared is None:
+            found = value_rules(a, b, spec, below)
+        else:
+            found = declared_rules(a, b, declared, spec, below)
+        if found < 0:
+            return 0
+        if found:
+            if hits is not None:
+                hits[entry.label] = hits.get(entry.label, 0) | found
+            if box is not None:
+                box[0] |= found
+    return -1
 
 
-def arrays_equal(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> bool:
-    """Nested arrays: of objects, matched like rows (order does not count); of anything else, by position."""
+def declared_type(spec: Spec, entry: FieldEntry, below: frozenset[tuple[str, ...]]) -> str | None:
+    """The type a ``types`` declaration gives this field (by a path ending here, or by its name)."""
+    for path in below:
+        if len(path) == 1 and path[0][:1] == "\x00" and path[0].startswith(TYPE_MARK):
+            return path[0][len(TYPE_MARK) :]
+    if spec.type_names:
+        for name in entry.names:
+            found = spec.type_names_map.get(name)
+            if found is not None:
+                return found
+    return None
+
+
+def declared_rules(a: Any, b: Any, declared: str, spec: Spec, scope: Scope) -> int:
+    """Two values of a field whose representation the spec declares (``types``)."""
+    if declared == "text":
+        return value_rules(a, b, spec.strict_variant, scope)
+    if declared == "json":
+        found = value_rules(a, b, spec, scope)
+        if found >= 0:
+            return found
+        found = value_rules(declared_json_of(a), declared_json_of(b), spec, scope)
+        return NO if found < 0 else found | JSON_TEXT
+    if declared == "bool":
+        for flag, other in ((a, b), (b, a)):
+            if type(flag) is bool and type(other) is not bool:
+                return boolean_rules(flag, other, declared=True)
+        if type(a) is str and type(b) is str and a != b:
+            return boolean_texts_rules(a, b, declared=True)
+        return value_rules(a, b, spec, scope)
+    units = {"epoch_s": (0,), "epoch_ms": (3,), "epoch_us": (6,)}.get(declared)
+    if units is not None:
+        for number, text in ((a, b), (b, a)):
+            if type(text) is not str or not looks_like_instant(text):
+                continue
+            value: Any = number
+            if type(number) is str:
+                value = number_of_text(number)
+            if value is None or type(value) is bool or type(value) is str:
+                continue
+            moment = instant_of(text, spec.naive_tz)
+            if moment is not None and epoch_equal(value, moment, spec.time_precision, units):
+                return EPOCH
+    return value_rules(a, b, spec, scope)
+
+
+def _special_objects_rules(a: dict[str, Any], b: dict[str, Any], spec: Spec, scope: Scope) -> int:
+    """Two objects that are not equal field by field: wrappers, bytes objects, objects of parts."""
+    left = unwrap(a) if looks_wrapped(a) else None
+    right = unwrap(b) if looks_wrapped(b) else None
+    if left is not None or right is not None:
+        found = value_rules(a if left is None else left[1], b if right is None else right[1], spec, scope)
+        if found < 0:
+            return NO
+        return found | (0 if left is None else left[0]) | (0 if right is None else right[0])
+    octets = marked_bytes_of(a)
+    other_octets = marked_bytes_of(b)
+    if octets is not None or other_octets is not None:
+        # ({} is an empty Uint8Array as JSON.stringify writes it, against empty bytes)
+        if octets is None and not a:
+            octets = b""
+        if other_octets is None and not b:
+            other_octets = b""
+        return BYTES if octets == other_octets else NO
+    length = parts_duration(a)
+    if length is not None:
+        return DURATION if length == parts_duration(b) else NO
+    return NO
+
+
+def array_rules(legacy: list[Any], orm: list[Any], spec: Spec, scope: Scope) -> int:
+    """Nested arrays: of objects, matched like rows (order counts only at an ``ordered`` path); of
+    anything else, by position."""
     if len(legacy) != len(orm):
-        return False
-    unequal = columns.unequal_rows(legacy, orm, spec, ignores, values_equal)
+        return NO
+    elements = scope
+    if scope is not None and scope:
+        elements = frozenset(p for p in scope if not (len(p) == 1 and p[0][:1] == "\x00"))
+        if (ORDERED_MARK,) in scope:
+            mask = 0
+            for a, b in zip(legacy, orm, strict=True):
+                found = value_rules(a, b, spec, elements)
+                if found < 0:
+                    return NO
+                mask |= found
+            return mask
+    hits: dict[str, int] = {}
+    unequal = columns.unequal_rows(legacy, orm, spec, elements, hits, value_rules)
     if unequal is not None:
+        mask = _mask_of(hits)
         if not unequal:
-            return True
+            return mask
         matching = match.match_rows(
-            legacy, orm, spec, ignores, key=None, equal=values_equal, unequal_at=unequal
+            legacy, orm, spec, elements, key=None, equal=values_equal, unequal_at=unequal
         )
-        return rows_matched_equal(matching, legacy, orm, spec, ignores)
-    prefix = equal_prefix(legacy, orm, spec, ignores)
+        found = rows_matched_rules(matching, legacy, orm, spec, elements, hits)
+        return NO if found < 0 else _mask_of(hits)
+    prefix = equal_prefix(legacy, orm, spec, elements, hits)
     if prefix == len(legacy):
-        return True
+        return _mask_of(hits)
     if not (_all_objects(legacy) and _all_objects(orm)):
-        return False
+        return NO
     matching = match.match_rows(
-        legacy, orm, spec, ignores, key=None, equal=values_equal, prefix=prefix, prefix_stopped=True
+        legacy, orm, spec, elements, key=None, equal=values_equal, prefix=prefix, prefix_stopped=True
     )
-    return rows_matched_equal(matching, legacy, orm, spec, ignores)
+    found = rows_matched_rules(matching, legacy, orm, spec, elements, hits)
+    return NO if found < 0 else _mask_of(hits)
 
 
-def equal_prefix(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores) -> int:
+def _mask_of(hits: dict[str, int]) -> int:
+    mask = 0
+    for found in hits.values():
+        mask |= found
+    return mask
+
+
+def row_rules(a: Any, b: Any, spec: Spec, scope: Scope, hits: dict[str, int] | None) -> int:
+    """Two rows: the verdict, with the rules used recorded per field (legacy-side name) in ``hits``."""
+    if type(a) is not dict or type(b) is not dict:
+        found = value_rules(a, b, spec, scope)
+        if found > 0 and hits is not None:
+            hits[""] = hits.get("", 0) | found
+        return found
+    keys = tuple(a)
+    if scope is None and not spec.plan_rename and keys == tuple(b) and same_json(a, b):
+        return SAME
+    plan = field_plan(keys, tuple(b), spec.plan_rename, spec.ignore_names)
+    if plan.complete:
+        if scope is not None:
+            if scoped_fields_rules(a, b, spec, scope, plan, hits, None) < 0:
+                return SAME
+        else:
+            acc = [0] * len(plan.matched)
+            if first_unequal(a, b, spec, plan.matched, 0, None, acc, True) < 0:
+                if hits is not None:
+                    fold(acc, plan, hits)
+                return SAME
+    if spec.strict_types:
+        return NO
+    found = _special_objects_rules(a, b, spec, scope)
+    if found > 0 and hits is not None:
+        hits[""] = hits.get("", 0) | found
+    return found
+
+
+def fold(acc: list[int], plan: FieldPlan, hits: dict[str, int]) -> None:
+    """Per-field masks of ``plan.matched`` into ``hits`` by legacy-side name."""
+    for index, found in enumerate(acc):
+        if found:
+            name = plan.matched[index][0]
+            hits[name] = hits.get(name, 0) | found
+
+
+def equal_prefix(
+    legacy: list[Any], orm: list[Any], spec: Spec, scope: Scope, hits: dict[str, int] | None = None
+) -> int:
     """How many leading rows are equal position by position (stops at the first that is not).
 
     Reuses one key pairing while consecutive rows share their key sets.
@@ -194,23 +372,40 @@ def equal_prefix(legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
     last_a: dict[str, Any] | None = None
     last_b: dict[str, Any] | None = None
     plan: FieldPlan | None = None
-    seen: dict[tuple[str, str], bool] | None = {} if len(legacy) > 1 else None
-    for index, (a, b) in enumerate(zip(legacy, orm, strict=False)):
+    acc: list[int] = []
+    seen: dict[tuple[str, str], int] | None = {} if len(legacy) > 1 else None
+    stop = min(len(legacy), len(orm))
+    for index in range(stop):
+        a = legacy[index]
+        b = orm[index]
         if type(a) is dict and type(b) is dict:
             # Same keys in the same order as the last row pair: the same plan (no tuples to build).
             if plan is None or not (_same_keys(a, last_a) and _same_keys(b, last_b)):
-                plan = field_plan(tuple(a), tuple(b), spec.rename, spec.ignore_names)
+                if plan is not None and hits is not None:
+                    fold(acc, plan, hits)
+                plan = field_plan(tuple(a), tuple(b), spec.plan_rename, spec.ignore_names)
+                acc = [0] * len(plan.matched)
                 last_a, last_b = a, b
             if not plan.complete:
-                return index
-            if ignores:
-                if not _objects_equal_ignoring(a, b, spec, ignores, plan):
-                    return index
-            elif first_unequal(a, b, spec, plan.matched, 0, seen) >= 0:
-                return index
-        elif not values_equal(a, b, spec, ignores):
-            return index
-    return min(len(legacy), len(orm))
+                if (not looks_wrapped(a) and not looks_wrapped(b)) or row_rules(a, b, spec, scope, hits) < 0:
+                    stop = index
+                    break
+                continue
+            if scope is not None:
+                unequal = scoped_fields_rules(a, b, spec, scope, plan, hits, None) >= 0
+            else:
+                unequal = first_unequal(a, b, spec, plan.matched, 0, seen, acc, True) >= 0 and (
+                    (not looks_wrapped(a) and not looks_wrapped(b)) or row_rules(a, b, spec, scope, hits) < 0
+                )
+            if unequal:
+                stop = index
+                break
+        elif row_rules(a, b, spec, scope, hits) < 0:
+            stop = index
+            break
+    if plan is not None and hits is not None:
+        fold(acc, plan, hits)
+    return stop
 
 
 def _same_keys(a: dict[str, Any], b: dict[str, Any] | None) -> bool:
@@ -218,13 +413,21 @@ def _same_keys(a: dict[str, Any], b: dict[str, Any] | None) -> bool:
     return b is not None and len(a) == len(b) and all(map(eq, a, b))
 
 
-def rows_matched_equal(
-    matching: match.RowMatching, legacy: list[Any], orm: list[Any], spec: Spec, ignores: Ignores
-) -> bool:
-    """Whether a matching pairs every row, each with an equal one."""
+def rows_matched_rules(
+    matching: match.RowMatching,
+    legacy: list[Any],
+    orm: list[Any],
+    spec: Spec,
+    scope: Scope,
+    hits: dict[str, int] | None,
+) -> int:
+    """Whether a matching pairs every row, each with an equal one (SAME) or not (NO)."""
     if matching.legacy_only or matching.orm_only or matching.known_unequal:
-        return False
-    return all(values_equal(legacy[i], orm[j], spec, ignores) for i, j in matching.unverified)
+        return NO
+    for i, j in matching.unverified:
+        if row_rules(legacy[i], orm[j], spec, scope, hits) < 0:
+            return NO
+    return SAME
 
 
 def _all_objects(values: list[Any]) -> bool:
@@ -243,79 +446,185 @@ def same_json(legacy: Any, orm: Any) -> bool:
         return False
 
 
-def _json_text_is(text: str, value: dict[str, Any] | list[Any]) -> bool:
-    """Whether JSON text holds exactly ``value``, spelled the same (no rule needed): one parse, two dumps."""
-    try:
-        return orjson.dumps(orjson.loads(text)) == orjson.dumps(value)
-    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
-        return False
-
-
-def texts_equal(legacy: str, orm: str, spec: Spec, ignores: Ignores) -> bool:
+def text_rules(legacy: str, orm: str, spec: Spec) -> int:
     """Two different strings: equal only if some rule reads both as the same value.
 
-    The first characters and the length pick the one rule that can apply, so most strings are
+    The first characters and the length pick the rule that can apply, so most strings are
     classified by at most one regular expression per side.
     """
     size = len(legacy)
-    if size == 36 and len(orm) == 36 and legacy[8] == "-" and uuids_equal(legacy, orm):
-        return True
+    other_size = len(orm)
+    if size == 36 and other_size == 36 and legacy[8] == "-" and uuids_equal(legacy, orm):
+        return UUID
     if size >= 10 and legacy[4] == "-" and legacy[7] == "-":
-        # Only an instant can start like this (a UUID has its first dash at 8, a number none at 4).
-        if not (len(orm) >= 10 and orm[4] == "-" and orm[7] == "-"):
-            return False
-        if size != 10 and len(orm) != 10 and same_utc_instant(legacy, orm):  # (a date alone: below)
-            return True
-        quick = same_instant_text(legacy, orm, spec.time_precision, spec.naive_is_utc)
-        if quick is not None:
-            return quick
-        a = instant_of(legacy, spec.naive_tz)
-        b = instant_of(orm, spec.naive_tz) if a is not None else None
-        return b is not None and a is not None and instants_equal(a, b, spec.time_precision)
+        if other_size >= 10 and orm[4] == "-" and orm[7] == "-":
+            return _instant_texts(legacy, orm, spec)
+        if looks_like_time_of_day(orm):
+            return TIME_OF_DAY if time_of_day_equal(orm, legacy, spec.naive_tz, spec.time_precision) else NO
+    elif other_size >= 10 and orm[4] == "-" and orm[7] == "-":
+        if looks_like_time_of_day(legacy):
+            return TIME_OF_DAY if time_of_day_equal(legacy, orm, spec.naive_tz, spec.time_precision) else NO
+        number = number_of_text(legacy) if legacy[:1] in _NUMBER_START and legacy else None
+        if number is not None:  # int8 epoch text against an instant
+            return _text_vs_number(orm, number, spec)
     first = legacy[:1]
     if first in _NUMBER_START and first:
         number = number_of_text(legacy)
         if number is not None:
             other = number_of_text(orm)
-            return other is not None and numbers_equal(number, other, spec.float_tolerance)
+            if other is None:
+                return _text_vs_number(orm, number, spec)  # int8 epoch text against an instant
+            return NUMBER if numbers_equal(number, other, spec.float_tolerance) else NO
+    if looks_like_time_of_day(legacy) and looks_like_time_of_day(orm):
+        same_time = times_of_day_equal(legacy, orm, spec.time_precision)
+        if same_time is not None:
+            return TIME_OF_DAY if same_time else NO
     if looks_like_duration(legacy) and looks_like_duration(orm):
         length = duration_of(legacy)
         if length is not None:
-            return length == duration_of(orm)
+            return DURATION if length == duration_of(orm) else NO
+    if size <= 5 and other_size <= 5:
+        found = boolean_texts_rules(legacy, orm)
+        if found >= 0:
+            return found
+    if size in UUID_LENGTHS and other_size in UUID_LENGTHS:
+        found = uuid_rules(legacy, orm)
+        if found >= 0:
+            return found
+    if looks_marked(legacy) or looks_marked(orm):
+        return bytes_rules(legacy, orm)
     parsed = json_of_text(legacy)
     if parsed is not None:
         other_parsed = json_of_text(orm)
-        return other_parsed is not None and values_equal(parsed, other_parsed, spec, ignores)
-    return False
+        if other_parsed is None:
+            return NO
+        found = value_rules(parsed, other_parsed, spec)
+        return NO if found < 0 else found | JSON_TEXT
+    return NO
 
 
-def mixed_equal(legacy: Any, orm: Any, spec: Spec, ignores: Ignores) -> bool:
-    """Values of different Python types: numbers across int/float, and text that holds a number or JSON."""
+def _instant_texts(legacy: str, orm: str, spec: Spec) -> int:
+    if len(legacy) != 10 and len(orm) != 10 and same_utc_instant(legacy, orm):  # (a date alone: below)
+        return INSTANT
+    quick = same_instant_text(legacy, orm, spec.time_precision, spec.naive_is_utc)
+    if quick is not None:
+        return INSTANT if quick else NO
+    return instant_texts_rules(legacy, orm, spec.naive_tz, spec.time_precision)
+
+
+def mixed_rules(legacy: Any, orm: Any, spec: Spec, scope: Scope) -> int:
+    """Values of different Python types."""
     legacy_kind, orm_kind = type(legacy), type(orm)
-    if legacy_kind is bool or orm_kind is bool or legacy is None or orm is None:
-        return False
+    if spec.strict_types:
+        if legacy_kind in (int, float) and orm_kind in (int, float):
+            return NUMBER if numbers_equal(legacy, orm, spec.float_tolerance) else NO
+        return NO
     if legacy_kind is str:
-        return not spec.strict_types and _text_vs_value(legacy, orm, spec, ignores, text_is_legacy=True)
+        return _text_vs_value(legacy, orm, spec, scope, text_is_legacy=True)
     if orm_kind is str:
-        return not spec.strict_types and _text_vs_value(orm, legacy, spec, ignores, text_is_legacy=False)
+        return _text_vs_value(orm, legacy, spec, scope, text_is_legacy=False)
+    if legacy_kind is dict:
+        return _object_vs_value(legacy, orm, spec, scope, object_is_legacy=True)
+    if orm_kind is dict:
+        return _object_vs_value(orm, legacy, spec, scope, object_is_legacy=False)
+    if legacy_kind is bool:
+        return boolean_rules(legacy, orm)
+    if orm_kind is bool:
+        return boolean_rules(orm, legacy)
+    if legacy is None or orm is None:
+        return NO
     if legacy_kind in (int, float) and orm_kind in (int, float):
-        return numbers_equal(legacy, orm, spec.float_tolerance)
-    return False
+        return number_rules(legacy, orm, spec.float_tolerance)
+    if legacy_kind is bytes or orm_kind is bytes:  # an unwrapped $binary
+        return bytes_rules(legacy, orm)
+    return NO
 
 
-def _text_vs_value(text: str, other: Any, spec: Spec, ignores: Ignores, *, text_is_legacy: bool) -> bool:
+def _text_vs_value(text: str, other: Any, spec: Spec, scope: Scope, *, text_is_legacy: bool) -> int:
     kind = type(other)
     if kind is int:
+        if text == str(other):
+            return NUMBER
         number = number_of_text(text)
-        return number is not None and number == other
+        if number is not None:
+            return NUMBER if number == other else NO
+        return _text_vs_number(text, other, spec)
     if kind is float:
         value = float_of_text(text)
-        return value is not None and numbers_equal(value, other, spec.float_tolerance)
-    if kind is dict or kind is list:
-        parsed = json_of_text(text)
-        if parsed is None:
-            return False
+        if value is not None:
+            if value == other or numbers_equal(value, other, spec.float_tolerance):
+                return NUMBER
+            exact = number_of_text(text)
+            return FLOAT32 if exact is not None and float32_equal(exact, other) else NO
+        return _text_vs_number(text, other, spec)
+    if kind is bool:
+        return boolean_rules(other, text)
+    if kind is dict:
+        first = text[:1]
+        if first == "{" or first == " " or first == "\n":
+            if not spec.plan_rename and json_text_is(text, other):
+                return JSON_TEXT
+            parsed = json_of_text(text)
+            if parsed is not None:
+                found = _oriented(parsed, other, spec, scope, text_is_legacy)
+                return NO if found < 0 else found | JSON_TEXT
+        if looks_wrapped(other):
+            unwrapped = unwrap(other)
+            if unwrapped is not None:
+                found = _oriented(text, unwrapped[1], spec, scope, text_is_legacy)
+                return NO if found < 0 else found | unwrapped[0]
+        found = bytes_rules(text, other)
+        if found >= 0:
+            return found
+        return duration_rules(text, other)
+    if kind is list:
+        first = text[:1]
+        if first != "{" and first != "":
+            parsed = json_of_text(text)
+            if parsed is not None:
+                found = _oriented(parsed, other, spec, scope, text_is_legacy)
+                return NO if found < 0 else found | JSON_TEXT
         if text_is_legacy:
-            return values_equal(parsed, other, spec, ignores)
-        return values_equal(other, parsed, spec, ignores)
-    return False
+            return array_text_rules(text, other, lambda a, b: value_rules(a, b, spec, None))
+        return array_text_rules(text, other, lambda a, b: value_rules(b, a, spec, None))
+    if kind is bytes:
+        return bytes_rules(text, other)
+    return NO
+
+
+def _oriented(text_side: Any, other: Any, spec: Spec, scope: Scope, text_is_legacy: bool) -> int:
+    if text_is_legacy:
+        return value_rules(text_side, other, spec, scope)
+    return value_rules(other, text_side, spec, scope)
+
+
+def _text_vs_number(text: str, number: Any, spec: Spec) -> int:
+    """Text that is not a number against a JSON number: an epoch instant or a duration in seconds."""
+    if looks_like_instant(text):
+        return epoch_rules(number, text, spec.naive_tz, spec.time_precision)
+    if looks_like_duration(text):
+        return duration_rules(text, number)
+    return NO
+
+
+def _object_vs_value(
+    obj: dict[str, Any], other: Any, spec: Spec, scope: Scope, *, object_is_legacy: bool
+) -> int:
+    """An object against a value of another type (not text): a wrapper's plain value, an object of
+    duration parts against a number, one byte against a boolean."""
+    if looks_wrapped(obj):
+        unwrapped = unwrap(obj)
+        if unwrapped is not None:
+            if object_is_legacy:
+                found = value_rules(unwrapped[1], other, spec, scope)
+            else:
+                found = value_rules(other, unwrapped[1], spec, scope)
+            return NO if found < 0 else found | unwrapped[0]
+    kind = type(other)
+    if kind is bool:
+        return boolean_rules(other, obj)
+    if kind is int or kind is float:
+        return duration_rules(obj, other)
+    if kind is bytes:
+        return bytes_rules(obj, other)
+    return NO

@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from comparators.normalize import canonical_name
+from comparators.names import canonical_name
 
 
 class FieldEntry(NamedTuple):
@@ -42,6 +42,9 @@ class FieldPlan:
     (``operator.itemgetter``; KeyError when the object lacks one)."""
     orm_values: Callable[[dict[str, Any]], tuple[Any, ...]]
     """The same for an ORM object."""
+    answers: dict[tuple[int, ...], object]
+    """Memo of the engine's answer for an equal one-row pair by the rules each field needed (the plan
+    is itself memoized, so this is one small dict per query shape)."""
 
 
 @lru_cache(maxsize=2048)
@@ -101,6 +104,7 @@ def field_plan(
         both,
         _values_getter(tuple(pair[0] for pair in matched)),
         _values_getter(tuple(pair[1] for pair in matched)),
+        {},
     )
 
 
@@ -114,12 +118,12 @@ def _values_getter(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[An
     return lambda row: ()
 
 
-def child_ignores(
-    ignore_paths: frozenset[tuple[str, ...]], entry: FieldEntry
-) -> frozenset[tuple[str, ...]] | None:
-    """The ``ignore`` paths that continue below ``entry``; None when the field itself is ignored."""
+def child_scope(scope: frozenset[tuple[str, ...]], entry: FieldEntry) -> frozenset[tuple[str, ...]] | None:
+    """The scoped paths (``ignore``, ``ordered``, ``types``) that continue below ``entry``; None when
+    the field itself is ignored. A path whose next part is a mark (``ordered``, a type) arrives below
+    as that mark alone, for the value there to read."""
     rest: set[tuple[str, ...]] = set()
-    for path in ignore_paths:
+    for path in scope:
         if path[0] in entry.names:
             if len(path) == 1:
                 return None

@@ -3,7 +3,8 @@
 Like data-diff's ``diff_sets``, this is a pure function of the two row lists. Rows are matched by
 the spec's key, else by ``id`` when the rows of both sides each carry a unique one, else as a
 multiset: identical rows pair off first, then rows equal under the rules, then the rest by the most
-fields in common (ties by position). Key values are read by the same rules as any value, so
+fields in common (ties by position), then what is left by position: only rows beyond the shorter
+side are extra or missing. Key values are read by the same rules as any value, so
 ``1007`` and ``"1007"`` address the same row.
 """
 
@@ -104,7 +105,7 @@ def key_values(row: Any, key: tuple[str, ...], spec: Spec, *, legacy_side: bool)
     """The raw values of the key fields of one row (:data:`MISSING` where the row lacks one)."""
     if type(row) is not dict:
         return tuple(MISSING for _ in key)
-    names = _key_names(tuple(row), key, spec.rename if not legacy_side else ())
+    names = _key_names(tuple(row), key, spec.plan_rename if not legacy_side else ())
     return tuple(MISSING if name is None else row[name] for name in names)
 
 
@@ -132,7 +133,7 @@ _NO_KEY: Final = ("__missing__",)
 def _key_forms(rows: list[Any], key: tuple[str, ...], spec: Spec, *, legacy_side: bool) -> list[Hashable]:
     """The canonical key of each row (1007 and "1007" give the same), computed for a whole side at once
     so rows sharing a key set share the lookup of the key fields."""
-    rename = spec.rename if not legacy_side else ()
+    rename = spec.plan_rename if not legacy_side else ()
     strict, naive_tz = spec.strict_types, spec.naive_tz
     last_keys: tuple[str, ...] | None = None
     names: tuple[str | None, ...] = ()
@@ -280,7 +281,7 @@ def _pair_by_common_fields(
     legacy: list[Any], orm: list[Any], left: list[int], right: list[int], spec: Spec, equal: Equal
 ) -> list[tuple[int, int]]:
     if len(left) * len(right) > MAX_SCORED_PAIRS:
-        return [(i, j) for i, j in zip(left, right, strict=False)]
+        return list(zip(left, right, strict=False))
     scores: list[tuple[int, int, int]] = []
     for i in left:
         a = legacy[i]
@@ -290,7 +291,7 @@ def _pair_by_common_fields(
             b = orm[j]
             if type(b) is not dict:
                 continue
-            plan = field_plan(tuple(a), tuple(b), spec.rename, spec.ignore_names)
+            plan = field_plan(tuple(a), tuple(b), spec.plan_rename, spec.ignore_names)
             common = sum(1 for ka, kb in plan.matched if equal(a[ka], b[kb], spec, None))
             if common:
                 scores.append((-common, i, j))
@@ -303,4 +304,9 @@ def _pair_by_common_fields(
             used_left.add(i)
             used_right.add(j)
             pairs.append((i, j))
+    # The rest by position: only rows beyond the shorter side are extra or missing (a one-row
+    # result whose only column changed is a field difference, not a missing and an extra row).
+    rest_left = [i for i in left if i not in used_left and type(legacy[i]) is dict]
+    rest_right = [j for j in right if j not in used_right and type(orm[j]) is dict]
+    pairs.extend(zip(rest_left, rest_right, strict=False))
     return pairs

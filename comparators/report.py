@@ -85,11 +85,32 @@ class Difference:
 
 
 @dataclass(frozen=True, slots=True)
+class SpecWarning:
+    """A spec option that could not apply to the rows it met (a ``key`` field no row has, an
+    ``ignore`` or ``rename`` that matched nothing): named, never silently ignored."""
+
+    option: str
+    message: str
+
+    def to_wire(self) -> dict[str, str]:
+        return {"option": self.option, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
-    """The outcome of one comparison; ``equal`` is true exactly when there are no differences."""
+    """The outcome of one comparison; ``equal`` is true exactly when there are no differences.
+
+    ``normalized``: (rule name, the legacy-side top-level fields it made equal), in rule order;
+    ``warnings``: spec options that matched nothing."""
 
     equal: bool
     differences: tuple[Difference, ...] = ()
+    normalized: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    warnings: tuple[SpecWarning, ...] = ()
+
+    def normalized_wire(self) -> dict[str, list[str]]:
+        """``{rule: [fields]}`` as the pair's answer carries it."""
+        return {rule: list(fields) for rule, fields in self.normalized}
 
     @property
     def fields(self) -> tuple[str, ...]:

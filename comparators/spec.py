@@ -3,6 +3,14 @@
 Clients send it as JSON (``{"key": ["id"], "ordered": true}``); a wrong option is refused with a
 :class:`SpecError` naming the option, never silently ignored, because a typo in ``ignore`` or ``key``
 would otherwise turn into false mismatches or, worse, missed ones.
+
+Every option is defined once, in :data:`OPTIONS`: its JSON schema, its README row, how it is read
+(:meth:`Spec.from_dict`) and written (:meth:`Spec.to_dict`) all come from that table, so they cannot
+drift apart (``tests/comparators/test_spec.py`` checks the README and the OpenAPI schema against it).
+
+Path-scoped options (``ignore`` paths, ``ordered`` paths, ``types``) are compiled into one
+:attr:`Spec.scope`: a set of canonical paths from the row, where ``ordered`` and ``types`` paths end
+in a mark (:data:`ORDERED_MARK`, :data:`TYPE_MARK` + the type) that no field name can spell.
 """
 
 from __future__ import annotations
@@ -10,27 +18,23 @@ from __future__ import annotations
 import math
 import re
 import zoneinfo
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, timedelta, timezone, tzinfo
 from typing import Any, Final
 
-from comparators.normalize import canonical_name
+from comparators.names import canonical_name
 
 DEFAULT_FLOAT_TOLERANCE: Final = 1e-9
+ORDERED_MARK: Final = "\x00ordered"
+"""Ends a path of :attr:`Spec.scope`: the array there is compared in order."""
+TYPE_MARK: Final = "\x00type:"
+"""Ends a path of :attr:`Spec.scope` (followed by the type): the field there has a declared type."""
+TYPES: Final = ("bool", "json", "epoch_s", "epoch_ms", "epoch_us", "text")
+"""What ``types`` can declare a field to be."""
 
 _PRECISION_NAMES: Final = {"s": 0, "ms": 3, "us": 6, "ns": 9}
 _OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
-_OPTIONS: Final = (
-    "key",
-    "ordered",
-    "ignore",
-    "rename",
-    "float_tolerance",
-    "time_precision",
-    "naive_time_zone",
-    "strict_types",
-)
 
 
 class SpecError(ValueError):
@@ -43,25 +47,16 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Spec:
-    """How to compare one query's results. Every option has a default that suits raw-SQL vs ORM pairs.
-
-    key:             row key field names (legacy-side or canonical spelling); rows are matched by it.
-    ordered:         whether the order of the top-level rows matters.
-    ignore:          field names (ignored at every level) or dotted paths from the row
-                     (``settings.notify.email``; row keys and array indexes are not part of it).
-    rename:          legacy field name -> ORM field name, for fields the ORM calls something else.
-    float_tolerance: relative tolerance when a side is a JSON number with a fraction or exponent.
-    time_precision:  fraction digits of a second (0..9, or "s", "ms", "us", "ns") beyond which
-                     instants are not compared; ``None``: compare at the coarser of the two spellings.
-    naive_time_zone: the zone of times written without an offset: "UTC", an IANA name or "+02:00".
-    strict_types:    turn the coercions off: strings are compared as written (no numbers, instants,
-                     durations, UUIDs or JSON read from text); field names stay canonical.
-    """
+    """How to compare one query's results. Every option has a default that suits raw-SQL vs ORM pairs;
+    :data:`OPTIONS` says what each means."""
 
     key: tuple[str, ...] | None = None
     ordered: bool = False
+    ordered_paths: tuple[str, ...] = ()
+    """Nested arrays compared in order (the JSON option ``ordered`` as a list, without ``""``)."""
     ignore: tuple[str, ...] = ()
     rename: tuple[tuple[str, str], ...] = ()
+    types: tuple[tuple[str, str], ...] = ()
     float_tolerance: float = DEFAULT_FLOAT_TOLERANCE
     time_precision: int | None = None
     naive_time_zone: str = "UTC"
@@ -69,18 +64,41 @@ class Spec:
 
     # Derived once here so the comparison loop reads plain attributes.
     ignore_names: frozenset[str] = field(init=False, compare=False, repr=False, default=frozenset())
-    ignore_paths: frozenset[tuple[str, ...]] = field(
-        init=False, compare=False, repr=False, default=frozenset()
+    scope: frozenset[tuple[str, ...]] = field(init=False, compare=False, repr=False, default=frozenset())
+    """``ignore`` paths, ``ordered`` paths and ``types`` paths, canonical, from the row."""
+    scoped: bool = field(init=False, compare=False, repr=False, default=False)
+    """Whether any path-scoped option is set (the engine then walks objects field by field)."""
+    plan_rename: tuple[tuple[str, str], ...] = field(init=False, compare=False, repr=False, default=())
+    """The renames to a plain name (the field plans' part of ``rename``)."""
+    nested_rename: tuple[tuple[str, tuple[str, ...]], ...] = field(
+        init=False, compare=False, repr=False, default=()
     )
+    """The renames to a dotted ORM path (a flat join column read from a nested include)."""
+    type_names: tuple[tuple[str, str], ...] = field(init=False, compare=False, repr=False, default=())
+    """``types`` declared by bare name (canonical name, type): they apply at every level."""
+    type_names_map: dict[str, str] = field(init=False, compare=False, repr=False, default_factory=dict)
     naive_tz: tzinfo | None = field(init=False, compare=False, repr=False, default=None)
     naive_is_utc: bool = field(init=False, compare=False, repr=False, default=True)
     """Whether times without an offset are UTC (a plain attribute: the instant rule reads it per pair)."""
+    strict_variant: Any = field(init=False, compare=False, repr=False, default=None)
+    """This spec with ``strict_types`` on (what a field declared ``text`` is compared with)."""
 
     def __post_init__(self) -> None:
         _check_names("key", self.key or (), allow_empty=self.key is None)
         _check_names("ignore", self.ignore, allow_empty=True)
+        _check_names("ordered", self.ordered_paths, allow_empty=True)
         for legacy, orm in self.rename:
             _check_names("rename", (legacy, orm), allow_empty=False)
+            if "." in legacy:
+                raise SpecError(
+                    "rename", f"{legacy!r}: the legacy name is one field (only the ORM side nests)"
+                )
+        for name, kind in self.types:
+            _check_names("types", (name,), allow_empty=False)
+            if kind not in TYPES:
+                raise SpecError(
+                    "types", f"{name!r}: the type must be one of {', '.join(TYPES)}, not {kind!r}"
+                )
         _flag("ordered", self.ordered)
         _flag("strict_types", self.strict_types)
         _tolerance(self.float_tolerance)
@@ -89,79 +107,258 @@ class Spec:
         object.__setattr__(self, "naive_tz", _zone(self.naive_time_zone))
         object.__setattr__(self, "naive_is_utc", self.naive_tz is UTC)
         names = {canonical_name(n) for n in self.ignore if "." not in n}
-        paths = {tuple(canonical_name(p) for p in n.split(".")) for n in self.ignore if "." in n}
+        scope = {_path(n) for n in self.ignore if "." in n}
+        scope.update((*_path(p), ORDERED_MARK) for p in self.ordered_paths)
+        bare_types: dict[str, str] = {}
+        for name, kind in self.types:
+            if "." in name:
+                scope.add((*_path(name), TYPE_MARK + kind))
+            else:
+                bare_types[canonical_name(name)] = kind
         object.__setattr__(self, "ignore_names", frozenset(names))
-        object.__setattr__(self, "ignore_paths", frozenset(paths))
+        object.__setattr__(self, "scope", frozenset(scope))
+        object.__setattr__(self, "scoped", bool(scope or bare_types))
+        object.__setattr__(self, "type_names", tuple(sorted(bare_types.items())))
+        object.__setattr__(self, "type_names_map", bare_types)
+        object.__setattr__(self, "plan_rename", tuple((a, b) for a, b in self.rename if "." not in b))
+        object.__setattr__(
+            self, "nested_rename", tuple((a, tuple(b.split("."))) for a, b in self.rename if "." in b)
+        )
+        object.__setattr__(
+            self, "strict_variant", self if self.strict_types else replace(self, strict_types=True)
+        )
 
     @property
     def rename_map(self) -> dict[str, str]:
-        return dict(self.rename)
+        return dict(self.plan_rename)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Spec:
-        """Build a spec from its JSON form; ``None`` or ``{}`` gives the defaults."""
+        """Build a spec from its JSON form; ``None`` or ``{}`` gives the defaults. An option set to
+        ``null`` is absent."""
         if raw is None:
             return DEFAULT_SPEC
         if not isinstance(raw, Mapping):
             raise SpecError("spec", f"must be an object, not {type(raw).__name__}")
-        unknown = sorted(set(raw) - set(_OPTIONS))
+        unknown = sorted(set(raw) - set(OPTION_NAMES))
         if unknown:
-            raise SpecError(str(unknown[0]), f"unknown option; the options are {', '.join(_OPTIONS)}")
+            raise SpecError(str(unknown[0]), f"unknown option; the options are {', '.join(OPTION_NAMES)}")
         args: dict[str, Any] = {}
-        if raw.get("key") is not None:
-            key = raw["key"]
-            args["key"] = (key,) if isinstance(key, str) else _string_tuple("key", key)
         # Each raw value is checked here, before the constructor sees it: compiled (mypyc), the
         # dataclass refuses an ill-typed field with a TypeError that names neither option nor fix.
-        if raw.get("ordered") is not None:
-            args["ordered"] = _flag("ordered", raw["ordered"])
-        if raw.get("ignore") is not None:
-            args["ignore"] = _string_tuple("ignore", raw["ignore"])
-        if raw.get("rename") is not None:
-            ren = raw["rename"]
-            if not isinstance(ren, Mapping):
-                raise SpecError("rename", "must be an object mapping legacy names to ORM names")
-            for pair in ren.items():
-                _check_names("rename", pair, allow_empty=False)
-            args["rename"] = tuple(ren.items())
-        if raw.get("float_tolerance") is not None:
-            args["float_tolerance"] = _tolerance(raw["float_tolerance"])
-        if raw.get("time_precision") is not None:
-            prec = raw["time_precision"]
-            if isinstance(prec, str) and prec not in _PRECISION_NAMES:
-                raise SpecError("time_precision", f"must be 0..9 or one of s, ms, us, ns, not {prec!r}")
-            args["time_precision"] = _precision(_PRECISION_NAMES[prec] if isinstance(prec, str) else prec)
-        if raw.get("naive_time_zone") is not None:
-            args["naive_time_zone"] = _zone_name(raw["naive_time_zone"])
-        if raw.get("strict_types") is not None:
-            args["strict_types"] = _flag("strict_types", raw["strict_types"])
+        for option in OPTIONS:
+            value = raw.get(option.name)
+            if value is not None:
+                args.update(option.parse(value))
         return cls(**args)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form, with only the options that differ from the defaults."""
         out: dict[str, Any] = {}
-        if self.key is not None:
-            out["key"] = list(self.key)
-        if self.ordered:
-            out["ordered"] = True
-        if self.ignore:
-            out["ignore"] = list(self.ignore)
-        if self.rename:
-            out["rename"] = dict(self.rename)
-        if self.float_tolerance != DEFAULT_FLOAT_TOLERANCE:
-            out["float_tolerance"] = self.float_tolerance
-        if self.time_precision is not None:
-            out["time_precision"] = self.time_precision
-        if self.naive_time_zone != "UTC":
-            out["naive_time_zone"] = self.naive_time_zone
-        if self.strict_types:
-            out["strict_types"] = True
+        for option in OPTIONS:
+            value = option.dump(self)
+            if value is not None:
+                out[option.name] = value
         return out
 
+    def merged(self, inline: Mapping[str, Any]) -> Spec:
+        """This (stored) spec with the options an inline spec gives replaced, option by option."""
+        raw = self.to_dict()
+        for name, value in inline.items():
+            if value is None:
+                raw.pop(name, None)
+            else:
+                raw[name] = value
+        return Spec.from_dict(raw)
 
-def _string_tuple(option: str, value: Any) -> tuple[str, ...]:
+
+def _path(name: str) -> tuple[str, ...]:
+    return tuple(canonical_name(p) for p in name.split("."))
+
+
+# --- the option table ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One spec option: everything about it that any other place needs."""
+
+    name: str
+    type_doc: str
+    """README "type, default" column."""
+    meaning: str
+    """README "meaning" column."""
+    schema: dict[str, Any]
+    """JSON schema of the value (``null`` is always allowed too: absent)."""
+    parse: Callable[[Any], dict[str, Any]]
+    """The JSON value -> constructor arguments (raises :class:`SpecError`)."""
+    dump: Callable[[Spec], Any]
+    """A spec -> its JSON value, None when it is the default."""
+
+
+FIELD_NAME_SCHEMA: Final[dict[str, Any]] = {"type": "string", "pattern": r"^[^.\[\]]+(\.[^.\[\]]+)*$"}
+"""A field name or dotted path, without row keys or indexes."""
+
+
+def _parse_key(value: Any) -> dict[str, Any]:
+    return {"key": (value,) if isinstance(value, str) else _string_tuple("key", value)}
+
+
+def _parse_ordered(value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        return {"ordered": value}
+    paths = _string_tuple("ordered", value, what='true, false or a list of paths ("" is the top level)')
+    for path in paths:
+        if not isinstance(path, str):
+            raise SpecError("ordered", f"paths must be strings, not {path!r}")
+    return {"ordered": "" in paths, "ordered_paths": tuple(p for p in paths if p != "")}
+
+
+def _dump_ordered(spec: Spec) -> Any:
+    if spec.ordered_paths:
+        return ([""] if spec.ordered else []) + list(spec.ordered_paths)
+    return True if spec.ordered else None
+
+
+def _parse_rename(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise SpecError("rename", "must be an object mapping legacy names to ORM names")
+    for pair in value.items():
+        _check_names("rename", pair, allow_empty=False)
+    return {"rename": tuple(value.items())}
+
+
+def _parse_types(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise SpecError("types", f"must be an object mapping fields to one of {', '.join(TYPES)}")
+    for name, kind in value.items():
+        _check_names("types", (name,), allow_empty=False)
+        if kind not in TYPES:
+            raise SpecError("types", f"{name!r}: the type must be one of {', '.join(TYPES)}, not {kind!r}")
+    return {"types": tuple(value.items())}
+
+
+def _parse_precision(value: Any) -> dict[str, Any]:
+    if isinstance(value, str) and value not in _PRECISION_NAMES:
+        raise SpecError("time_precision", f"must be 0..9 or one of s, ms, us, ns, not {value!r}")
+    return {"time_precision": _precision(_PRECISION_NAMES[value] if isinstance(value, str) else value)}
+
+
+OPTIONS: Final = (
+    Option(
+        "key",
+        "field name or list of names, none",
+        "match rows by these fields (legacy-side name or any spelling of it); rows are addressed as "
+        "`[id=3]`, `[tenant=a,id=3]`",
+        {"anyOf": [FIELD_NAME_SCHEMA, {"type": "array", "items": FIELD_NAME_SCHEMA, "minItems": 1}]},
+        _parse_key,
+        lambda s: None if s.key is None else list(s.key),
+    ),
+    Option(
+        "ordered",
+        '`true`, or a list of paths (`""` is the top level), `false`',
+        "report a different order of the top-level rows (`__order__`) or of the nested arrays at these "
+        "paths (kind `order`, at the top-level field)",
+        {"anyOf": [{"type": "boolean"}, {"type": "array", "items": {"type": "string"}}]},
+        _parse_ordered,
+        _dump_ordered,
+    ),
+    Option(
+        "ignore",
+        "list of names or dotted paths, `[]`",
+        "a bare name is ignored at every level; `settings.token` is a path from the row (row keys and "
+        "array indexes are not written)",
+        {"type": "array", "items": FIELD_NAME_SCHEMA},
+        lambda v: {"ignore": _string_tuple("ignore", v)},
+        lambda s: list(s.ignore) if s.ignore else None,
+    ),
+    Option(
+        "rename",
+        "object legacy name → ORM name or dotted ORM path, `{}`",
+        "fields the ORM calls something else (at every level); a dotted target reads a flat join "
+        'column from a nested include: `{"author_name": "author.name"}`',
+        {"type": "object", "additionalProperties": FIELD_NAME_SCHEMA},
+        _parse_rename,
+        lambda s: dict(s.rename) if s.rename else None,
+    ),
+    Option(
+        "types",
+        "object field or path → " + ", ".join(f"`{t}`" for t in TYPES) + ", `{}`",
+        "declare a field's representation: `bool` (also `Y`/`N`, `yes`/`no`, a one-byte bit string), "
+        "`json` (JSON text of any value, `{}` = `[]`), `epoch_s`/`epoch_ms`/`epoch_us` (a number in "
+        "that unit, also with a fraction), `text` (no coercion)",
+        {"type": "object", "additionalProperties": {"enum": list(TYPES)}},
+        _parse_types,
+        lambda s: dict(s.types) if s.types else None,
+    ),
+    Option(
+        "float_tolerance",
+        "number in [0, 1), `1e-9`",
+        "relative tolerance when a side is a JSON float",
+        {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+        lambda v: {"float_tolerance": _tolerance(v)},
+        lambda s: None if s.float_tolerance == DEFAULT_FLOAT_TOLERANCE else s.float_tolerance,
+    ),
+    Option(
+        "time_precision",
+        '0..9 fraction digits or `"s"`, `"ms"`, `"us"`, `"ns"`, none',
+        "compare instants no finer than this (on top of the coarser-of-the-two rule)",
+        {"anyOf": [{"enum": list(range(10))}, {"enum": list(_PRECISION_NAMES)}]},
+        _parse_precision,
+        lambda s: s.time_precision,
+    ),
+    Option(
+        "naive_time_zone",
+        '`"UTC"`, an IANA name or `"+02:00"`, `"UTC"`',
+        "the zone of times written without an offset",
+        {
+            "description": "UTC, an offset such as +02:00, or an IANA zone name",
+            "anyOf": [
+                {"enum": ["UTC", "Z", "GMT"]},
+                {"type": "string", "pattern": r"^[+-](0\d|1\d|2[0-3]):?[0-5]\d$"},
+            ],
+        },
+        lambda v: {"naive_time_zone": _zone_name(v)},
+        lambda s: None if s.naive_time_zone == "UTC" else s.naive_time_zone,
+    ),
+    Option(
+        "strict_types",
+        "bool, `false`",
+        "coercions off: strings compare as written (no numbers, instants, durations, UUIDs, bytes, "
+        "arrays or JSON read from text, no wrappers); field names stay canonical, JSON ints and floats "
+        "stay numbers",
+        {"type": "boolean"},
+        lambda v: {"strict_types": _flag("strict_types", v)},
+        lambda s: True if s.strict_types else None,
+    ),
+)
+OPTION_NAMES: Final = tuple(o.name for o in OPTIONS)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema of a spec (the OpenAPI document's), from :data:`OPTIONS`."""
+    return {
+        "type": "object",
+        "description": "comparison options (comparators.Spec); an inline spec is merged over the stored "
+        "one, option by option",
+        "additionalProperties": False,
+        "properties": {o.name: {"anyOf": [{"type": "null"}, o.schema]} for o in OPTIONS},
+    }
+
+
+def readme_table() -> str:
+    """The README's table of spec options, from :data:`OPTIONS`."""
+    lines = ["| option | type, default | meaning |", "| --- | --- | --- |"]
+    lines.extend(f"| `{o.name}` | {o.type_doc} | {o.meaning} |" for o in OPTIONS)
+    return "\n".join(lines)
+
+
+# --- checks --------------------------------------------------------------------------------------------
+
+
+def _string_tuple(option: str, value: Any, what: str = "a list of field names") -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
-        raise SpecError(option, f"must be a list of field names, not {type(value).__name__}")
+        raise SpecError(option, f"must be {what}, not {type(value).__name__}")
     return tuple(value)
 
 
@@ -188,7 +385,7 @@ def _tolerance(tol: Any) -> float:
         raise SpecError("float_tolerance", f"must be a number, not {tol!r}")
     if not 0 <= tol < 1:
         raise SpecError("float_tolerance", f"must be at least 0 and below 1 (relative), not {tol!r}")
-    return tol
+    return float(tol)
 
 
 def _precision(prec: Any) -> int:

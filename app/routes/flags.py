@@ -29,6 +29,8 @@ router = APIRouter(tags=["flags"])
 REASON_PATTERN = r"[^\s\x1c-\x1f\x85]"
 IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,18}"?)$'
 ANY_VERSION_ATTEMPTS = 20
+MEMORY_HEADERS = {"X-Shadowdiff-Served-From": "memory"}
+"""On flag reads answered from this replica's view because the store is unavailable."""
 
 
 class FlagPut(BaseModel):
@@ -71,15 +73,20 @@ def _flag_response(flag: Flag, default_rate: float, status: int = 200) -> JSONRe
 
 
 @router.get("/v1/flags", summary="Every module's flag", responses=ERRORS)
-async def list_flags(_: Reader, services: ServicesDep) -> dict[str, Any]:
-    flags = await services.flags.all()
+async def list_flags(_: Reader, services: ServicesDep) -> JSONResponse:
+    flags, from_memory = await services.flags.read_all()
     rate = services.flags.default_rate
-    return {"default_sample_rate": rate, "flags": [f.to_wire(rate) for f in flags]}
+    body = {"default_sample_rate": rate, "flags": [f.to_wire(rate) for f in flags]}
+    return JSONResponse(body, headers=MEMORY_HEADERS if from_memory else None)
 
 
 @router.get("/v1/flags/{module}", summary="One module's flag (ETag = version)", responses=ERRORS)
 async def get_flag(module: ModuleName, _: Reader, services: ServicesDep) -> JSONResponse:
-    return _flag_response(await services.flags.get(module), services.flags.default_rate)
+    flag, from_memory = await services.flags.read(module)
+    response = _flag_response(flag, services.flags.default_rate)
+    if from_memory:
+        response.headers.update(MEMORY_HEADERS)
+    return response
 
 
 @router.put(

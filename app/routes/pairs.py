@@ -18,7 +18,7 @@ from app.deps import BEARER, authorize
 from app.routes.schemas import ERRORS, PAIR, RESULT, body, json_response
 from app.services import Services
 from app.settings import Role
-from app.validation import decode_body, parse_json
+from app.validation import decode_body
 
 router = APIRouter(tags=["pairs"])
 INGEST = frozenset({Role.INGEST})
@@ -60,8 +60,15 @@ def _accepted(payload: object) -> Response:
 async def post_pair(request: Request) -> Response:
     principal = authorize(request, INGEST)
     services: Services = request.app.state.services
-    data = parse_json(await _body(request, services), services.settings.max_depth)
-    return _accepted(await services.ingestor.single(data, principal.name))
+    settings = services.settings
+    answer = await services.ingestor.receive(
+        await _body(request, services),
+        principal.name,
+        batch=False,
+        max_depth=settings.max_depth,
+        max_batch=settings.max_batch,
+    )
+    return _accepted(answer)
 
 
 @router.post(
@@ -75,6 +82,12 @@ async def post_pair(request: Request) -> Response:
 async def post_batch(request: Request) -> Response:
     principal = authorize(request, INGEST)
     services: Services = request.app.state.services
-    data = parse_json(await _body(request, services), services.settings.max_depth)
-    result = await services.ingestor.batch(data, principal.name, services.settings.max_batch)
-    return _accepted(result)
+    settings = services.settings
+    answer = await services.ingestor.receive(
+        await _body(request, services),
+        principal.name,
+        batch=True,
+        max_depth=settings.max_depth,
+        max_batch=settings.max_batch,
+    )
+    return _accepted(answer)

@@ -14,6 +14,10 @@ from typing import Any, Protocol
 
 from flags.persistence import FlagStore
 
+CLAIM_RETENTION_SECONDS = 7 * 24 * 3600.0
+"""How long a webhook de-duplication key is kept: far past Alertmanager's repeat and retry intervals
+(hours), short enough that the table stays small."""
+
 
 class StoreUnavailable(Exception):
     """The database cannot be reached or refused the operation; ``/ready`` answers 503 with this message."""
@@ -108,6 +112,9 @@ class Store(FlagStore, Protocol):
         """Mark a rule removed; False when it was removed already (another replica was first)."""
         ...
 
-    async def claim_once(self, key: str) -> bool:
-        """True the first time ``key`` is claimed, False after (idempotent webhook deliveries)."""
+    async def claim_once(self, key: str, retention_seconds: float = CLAIM_RETENTION_SECONDS) -> bool:
+        """True the first time ``key`` is claimed, False after (idempotent webhook deliveries).
+
+        Keys older than ``retention_seconds`` are pruned on the way (the table stays bounded);
+        a key pruned can be claimed again."""
         ...

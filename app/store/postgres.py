@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from app.store.base import MismatchSample, SpecRule, StoredSpec, StoreUnavailable
+from app.store.base import CLAIM_RETENTION_SECONDS, MismatchSample, SpecRule, StoredSpec, StoreUnavailable
 from app.store.codec import dump_json, flag_from_row, load_json, utc
 from app.store.contract import (
     FLAG_COLUMNS,
@@ -461,8 +461,12 @@ class PostgresStore:
 
     # -- webhook idempotency ----------------------------------------------------------------------
 
-    async def claim_once(self, key: str) -> bool:
-        async with self._conn("claiming a delivery key") as conn:
+    async def claim_once(self, key: str, retention_seconds: float = CLAIM_RETENTION_SECONDS) -> bool:
+        async with self._conn("claiming a delivery key") as conn, conn.transaction():
+            await conn.execute(
+                "DELETE FROM claimed_keys WHERE claimed_at < now() - make_interval(secs => $1)",
+                float(retention_seconds),
+            )
             claimed = await conn.fetchval(
                 "INSERT INTO claimed_keys (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key", key
             )

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.store.base import MismatchSample, SpecRule, StoredSpec, StoreUnavailable
+from app.store.base import CLAIM_RETENTION_SECONDS, MismatchSample, SpecRule, StoredSpec, StoreUnavailable
 from app.store.codec import dump_json, flag_from_row, load_json, parse_time, time_text
 from app.store.contract import (
     FLAG_COLUMNS,
@@ -447,11 +447,15 @@ class SQLiteStore:
 
     # -- webhook idempotency ----------------------------------------------------------------------
 
-    async def claim_once(self, key: str) -> bool:
+    async def claim_once(self, key: str, retention_seconds: float = CLAIM_RETENTION_SECONDS) -> bool:
         def work(conn: sqlite3.Connection) -> bool:
+            at = datetime.now(UTC)
+            conn.execute(
+                "DELETE FROM claimed_keys WHERE claimed_at < ?",
+                (time_text(at - timedelta(seconds=retention_seconds)),),
+            )
             cursor = conn.execute(
-                "INSERT OR IGNORE INTO claimed_keys (key, claimed_at) VALUES (?, ?)",
-                (key, time_text(datetime.now(UTC))),
+                "INSERT OR IGNORE INTO claimed_keys (key, claimed_at) VALUES (?, ?)", (key, time_text(at))
             )
             return cursor.rowcount == 1
 

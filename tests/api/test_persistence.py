@@ -90,7 +90,7 @@ def seen_state(url: str, module: str, state: str, within: float = 2.0) -> bool:
 
 
 @pytest.mark.postgres
-def test_ready_answers_503_naming_the_problem_while_the_database_is_unreachable(tmp_path: Path) -> None:
+def test_ready_names_the_degraded_store_and_the_store_check_answers_503(tmp_path: Path) -> None:
     with fresh_database() as dsn, live_service({"DATABASE_URL": dsn}, tmp_path) as service:
         assert httpx.get(f"{service.url}/ready").status_code == 200
         database = database_of(dsn)
@@ -100,7 +100,10 @@ def test_ready_answers_503_naming_the_problem_while_the_database_is_unreachable(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", database
                 )
             )
-            down = httpx.get(f"{service.url}/ready", timeout=30)
+            degraded = httpx.get(f"{service.url}/ready", timeout=30)
+            assert degraded.status_code == 200, degraded.text  # ingest still works (SPEC 1)
+            assert degraded.json()["store"] == "unavailable" and degraded.json()["store_message"]
+            down = httpx.get(f"{service.url}/ready/store", timeout=30)
             assert down.status_code == 503, down.text
             assert down.json()["error"] == "store_unavailable" and down.json()["message"]
             assert httpx.get(f"{service.url}/health").status_code == 200
@@ -109,7 +112,7 @@ def test_ready_answers_503_naming_the_problem_while_the_database_is_unreachable(
 
 def eventually_ready(url: str, within: float = 10.0) -> bool:
     deadline = time.monotonic() + within
-    while httpx.get(f"{url}/ready", timeout=30).status_code != 200:
+    while httpx.get(f"{url}/ready/store", timeout=30).status_code != 200:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.2)

@@ -92,8 +92,17 @@ def test_equal_rows_in_any_order(legacy: Any, orm: Any, spec: dict[str, Any] | N
             None,
             [("n", "changed", "[0].n")],
         ),
-        # rows with nothing in common are a missing and an extra row
-        ([{"n": 1}], [{"n": 2}], None, [("__row__", "missing_row", "[0]"), ("__row__", "extra_row", "[0]")]),
+        # unkeyed rows left over on both sides pair by position (SPEC 2, issue 10 case 21): a one-row
+        # result whose only column changed is a field difference, not a missing and an extra row
+        ([{"n": 1}], [{"n": 2}], None, [("n", "changed", "[0].n")]),
+        ([{"status": "OPEN"}], [{"status": "open"}], None, [("status", "changed", "[0].status")]),
+        (
+            [{"a": 1}, {"a": 2}, {"a": 3}],
+            [{"a": 9}, {"a": 2}],
+            None,
+            [("a", "changed", "[0].a"), ("__row__", "missing_row", "[2]")],
+        ),
+        # rows of scalars keep the multiset rule
         ([1, 2], [1, 3], None, [("__row__", "missing_row", "[1]"), ("__row__", "extra_row", "[1]")]),
     ],
 )

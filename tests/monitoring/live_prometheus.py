@@ -31,10 +31,16 @@ def project_config() -> dict[str, Any]:
 
 
 def scrape_labels(job: str = "shadowdiff") -> dict[str, str]:
-    """The target labels the project's config gives a job (e.g. ``environment``)."""
+    """The target labels the project's config gives a job (e.g. ``environment``): static labels, and
+    constant labels its relabelling sets (the shadowdiff job finds its replicas by DNS)."""
     for scrape in project_config()["scrape_configs"]:
         if scrape["job_name"] == job:
-            labels: dict[str, str] = scrape["static_configs"][0].get("labels", {})
+            labels: dict[str, str] = {}
+            for static in scrape.get("static_configs", []):
+                labels.update(static.get("labels", {}))
+            for rule in scrape.get("relabel_configs", []):
+                if "source_labels" not in rule and "target_label" in rule:
+                    labels[rule["target_label"]] = rule["replacement"]
             return labels
     raise AssertionError(f"prometheus.yml has no job {job!r}")
 
@@ -48,8 +54,10 @@ def write_config(workdir: Path, shadowdiff: str, own_address: str, alertmanager:
     config["rule_files"] = [str(p) for p in write_fast_copies(rules_dir)]
     targets = {"shadowdiff": shadowdiff, "prometheus": own_address}
     for scrape in config["scrape_configs"]:
-        for static in scrape["static_configs"]:
-            static["targets"] = [targets[scrape["job_name"]]]
+        # Discovery (DNS in the compose stack) is swapped for the test's one target, labels kept.
+        labels = scrape_labels(scrape["job_name"])
+        scrape.pop("dns_sd_configs", None)
+        scrape["static_configs"] = [{"targets": [targets[scrape["job_name"]]], "labels": labels}]
     if alertmanager is None:
         config.pop("alerting", None)
     else:

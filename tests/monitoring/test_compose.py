@@ -74,8 +74,12 @@ def test_prometheus_container_gets_the_rules_its_config_names() -> None:
     assert "./prometheus:/etc/prometheus:ro" in SERVICES["prometheus"]["volumes"]
     config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())
     assert config["rule_files"] and all((PROMETHEUS_DIR / f).is_file() for f in config["rule_files"])
-    scraped = {t for job in config["scrape_configs"] for sc in job["static_configs"] for t in sc["targets"]}
-    assert "shadowdiff:8000" in scraped
+    (job,) = [j for j in config["scrape_configs"] if j["job_name"] == "shadowdiff"]
+    # every replica: DNS discovery of the service name, not one static address
+    assert "static_configs" not in job
+    assert job["dns_sd_configs"] == [
+        {"names": ["shadowdiff"], "type": "A", "port": 8000, "refresh_interval": "15s"}
+    ]
 
 
 def test_alertmanager_container_gets_every_secret_its_config_reads() -> None:
@@ -121,3 +125,24 @@ def test_grafana_home_dashboard_is_the_mounted_one() -> None:
     source, target = mount.split(":")[:2]
     assert home.parent == Path(target)
     assert (ROOT / source / home.name).is_file()
+
+
+@pytest.mark.parametrize("service", ["shadowdiff", "prometheus", "alertmanager", "grafana"])
+def test_published_ports_listen_on_loopback_only(service: str) -> None:
+    """Issue 13: nothing of the stack is reachable from other hosts unless a proxy is put in front."""
+    ports = SERVICES[service]["ports"]
+    assert ports and all(str(p).startswith("127.0.0.1:") for p in ports), ports
+    assert "ports" not in SERVICES["postgres"]
+
+
+def test_grafana_admin_password_comes_from_a_secret() -> None:
+    env = SERVICES["grafana"]["environment"]
+    assert "GF_SECURITY_ADMIN_PASSWORD" not in env
+    assert env["GF_SECURITY_ADMIN_PASSWORD__FILE"] == "/run/secrets/grafana-admin-password"
+    assert SERVICES["grafana"]["secrets"] == ["grafana-admin-password"]
+    assert COMPOSE["secrets"]["grafana-admin-password"]["file"].startswith("./secrets/")
+
+
+def test_shadowdiff_can_be_scaled_on_loopback_ports() -> None:
+    """Scaled replicas each need a host port: a range, all on loopback."""
+    assert SERVICES["shadowdiff"]["ports"] == ["127.0.0.1:8000-8009:8000"]

@@ -1,14 +1,13 @@
 """The monitoring tools the tests run for real (Debian's prometheus, promtool, alertmanager, amtool,
 docker-compose), and the repository paths they check.
 
-A missing tool skips the test that needs it with a message that says how to get it. `.ci/run` installs
-them, so under CI (``CI`` set) a missing tool fails the test instead: an install step that broke must
-not turn the end-to-end tests into silent skips.
+A missing tool fails the test that needs it with the command that installs it: ``make test`` installs
+them first (``make tools``, as root; otherwise it stops and prints that command), and a test that
+cannot run its real program must not pass as a silent skip.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,13 +31,11 @@ _PACKAGES = {
 
 
 def require(tool: str) -> str:
-    """The tool's path, or skip: the test cannot say anything without the real program."""
+    """The tool's path, or fail: the test cannot say anything without the real program."""
     path = shutil.which(tool)
     if path is None:
         package = _PACKAGES.get(tool, tool)
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is not installed although .ci/run installs {package}: check its apt step")
-        pytest.skip(f"{tool} is not installed: `apt-get install {package}` (or run .ci/run, which does)")
+        pytest.fail(f"{tool} is not installed: run `make tools` as root, or `apt-get install {package}`")
     return path
 
 

@@ -306,6 +306,15 @@ async def test_claim_once_is_true_only_the_first_time(store: Store) -> None:
     assert [await store.claim_once(k) for k in ("a", "a", "b", "a")] == [True, False, True, False]
 
 
+async def test_claims_older_than_the_retention_are_pruned(store: Store) -> None:
+    """Issue 13: the de-duplication keys do not pile up forever; a pruned key can be claimed again."""
+    assert await store.claim_once("old") is True
+    await asyncio.sleep(0.6)
+    assert await store.claim_once("new", retention_seconds=0.5) is True  # prunes "old" on the way
+    assert await store.claim_once("new") is False
+    assert await store.claim_once("old") is True
+
+
 # -- lifecycle ------------------------------------------------------------------------------------
 
 

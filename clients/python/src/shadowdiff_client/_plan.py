@@ -17,11 +17,12 @@ config answer everything serves legacy and nothing is shadowed.
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from shadowdiff_client._hash import orm_serves, sampled
+from shadowdiff_client._hash import BUCKETS, SERVE_SALT, bucket, threshold
 
 
 class Path(enum.StrEnum):
@@ -55,6 +56,9 @@ class Config:
     default_state: State = State.SHADOW
     default_sample_rate: float = 1.0
     modules: Mapping[str, ModuleConfig] = field(default_factory=dict)
+    # Per module, the plan when it does not depend on the request (rates 0 or 1), or None: filled on
+    # first use, so the caller's path is one dictionary lookup in the common case.
+    fixed: dict[str, Plan | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_wire(cls, data: Mapping[str, Any]) -> Config:
@@ -106,15 +110,39 @@ class Plan:
     serve: Path
     shadow: bool
     post: bool = True
+    # The id the decision hashed: the caller's, or one drawn here when a partial rate needed a hash
+    # (posted with the pair, so the service's sampling agrees); None when no hash was needed.
+    request_id: str | None = None
 
 
 LEGACY_ONLY = Plan(Path.LEGACY, shadow=False, post=False)
+_FIXED = {(serve, shadow): Plan(serve, shadow) for serve in Path for shadow in (False, True)}
 
 
-def plan(config: Config | None, module: str, request_id: str) -> Plan:
+def draw_request_id() -> str:
+    return os.urandom(16).hex()
+
+
+def plan(config: Config | None, module: str, request_id: str | None = None) -> Plan:
+    """The decision for one call. Rates of 0 and 1 need no hash (the common case while shadowing
+    everything): that plan is computed once per module and config."""
     if config is None:
         return LEGACY_ONLY
-    found = config.module(module)
+    fixed = config.fixed.get(module, _UNKNOWN)
+    if fixed is _UNKNOWN:
+        fixed = config.fixed[module] = _decide(config.module(module), module, None, fixed_only=True)
+    if fixed is not None:
+        return fixed
+    decided = _decide(config.module(module), module, request_id, fixed_only=False)
+    assert decided is not None
+    return decided
+
+
+_UNKNOWN = Plan(Path.LEGACY, shadow=False, post=False, request_id="unknown")
+
+
+def _decide(found: ModuleConfig, module: str, request_id: str | None, fixed_only: bool) -> Plan | None:
+    """The plan; with ``fixed_only``, None when it would need a request's hash."""
     if found.retired:
         return Plan(found.serves, shadow=False, post=False)
     state = found.state
@@ -123,9 +151,29 @@ def plan(config: Config | None, module: str, request_id: str) -> Plan:
     if state is State.MIGRATED:
         return Plan(Path.ORM, shadow=False, post=False)
     serve = Path.LEGACY
-    if state is State.ORM and orm_serves(module, request_id, found.serve_rate):
-        serve = Path.ORM
-    return Plan(serve, shadow=sampled(module, request_id, found.sample_rate))
+    if state is State.ORM:
+        limit = threshold(found.serve_rate)
+        if limit >= BUCKETS:
+            serve = Path.ORM
+        elif limit > 0:
+            if fixed_only:
+                return None
+            request_id = request_id or draw_request_id()
+            if bucket(module + SERVE_SALT, request_id) < limit:
+                serve = Path.ORM
+    limit = threshold(found.sample_rate)
+    if limit >= BUCKETS:
+        shadow = True
+    elif limit <= 0:
+        shadow = False
+    else:
+        if fixed_only:
+            return None
+        request_id = request_id or draw_request_id()
+        shadow = bucket(module, request_id) < limit
+    if request_id is None:
+        return _FIXED[serve, shadow]
+    return Plan(serve, shadow, True, request_id)
 
 
 def _rate(value: Any, default: float) -> float:

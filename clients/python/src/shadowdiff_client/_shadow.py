@@ -26,11 +26,11 @@ import inspect
 import json
 import logging
 import math
+import os
 import queue
 import re
 import threading
 import time
-import uuid
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -40,7 +40,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 import httpx
 
-from shadowdiff_client._plan import Config, Path, Plan, plan
+from shadowdiff_client._plan import Config, Path, plan
 from shadowdiff_client._request import current_request
 from shadowdiff_client._serialize import Hook, to_json
 
@@ -49,6 +49,8 @@ log = logging.getLogger("shadowdiff_client")
 T = TypeVar("T")
 P = ParamSpec("P")
 
+DISPATCH_POLL = 0.001  # seconds between looks for new sync shadow paths while calls come in
+DISPATCH_IDLE = 0.1  # after this long without any, the dispatcher blocks until the next call
 MAX_CONTEXT_BYTES = 8192  # the service refuses a larger context (422)
 _ERROR_TYPE = re.compile(r"[^A-Za-z0-9_.:-]")
 
@@ -71,7 +73,7 @@ class _Call:
 
     module: str
     query_name: str
-    request_id: str
+    request_id: str | None
     served_path: Path
     served: _Result
     context: Callable[[], Mapping[str, Any] | None]
@@ -86,6 +88,15 @@ def _close_at_exit(ref: weakref.ref[Shadow]) -> None:
     shadow = ref()
     if shadow is not None:
         shadow.close(timeout=2.0)
+
+
+def _fixed(context: Mapping[str, Any] | None) -> Callable[[], Mapping[str, Any] | None]:
+    return lambda: context
+
+
+def _new_id() -> str:
+    """A random 128-bit id as hex (what ``uuid4().hex`` gives, without building the UUID)."""
+    return os.urandom(16).hex()
 
 
 def _error_type(exc: BaseException) -> str:
@@ -112,7 +123,7 @@ class Shadow:
         backoff: float = 0.1,
         max_backoff: float = 5.0,
         workers: int = 4,
-        max_pending: int = 256,
+        max_pending: int = 1000,
         hook: Hook | None = None,
         http_timeout: float = 5.0,
         transport: httpx.BaseTransport | None = None,
@@ -139,9 +150,10 @@ class Shadow:
         )
 
         self._lock = threading.Lock()
-        self._queue: deque[dict[str, Any]] = deque()
+        self._queue: deque[tuple[str, bytes]] = deque()  # (module, the pair as JSON)
         self._pending: OrderedDict[int, _Call] = OrderedDict()  # sync shadow paths, deadline order
         self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks_pending = 0  # scheduled or running shadow tasks (each loop's own, summed)
         self._ids = iter(range(1, 1 << 62))
         self._posted = 0
         self._dropped = 0
@@ -159,14 +171,25 @@ class Shadow:
         self._closing = threading.Event()
         self._stopped = threading.Event()
         self._close_deadline = math.inf
-        self._jobs: queue.SimpleQueue[tuple[int, _Call, Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._closed = False  # read on every call: a plain attribute, cheaper than Event.is_set()
+        # Sync shadow paths: the caller appends to ``_handoff`` (no system call, no thread woken on its
+        # path); the dispatcher moves them to ``_jobs``, which the workers block on.
+        self._handoff: deque[tuple[Any, ...]] = deque()
+        self._handoff_wake = threading.Event()
+        self._dispatcher_asleep = False
+        self._jobs: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+        self._dispatcher = threading.Thread(
+            target=self._dispatch_loop, name="shadowdiff-dispatch", daemon=True
+        )
+        self._workers = [
+            threading.Thread(target=self._work_loop, name=f"shadowdiff-shadow-{i}", daemon=True)
+            for i in range(workers)
+        ]
         self._threads = [
             threading.Thread(target=self._poll_loop, name="shadowdiff-config", daemon=True),
             threading.Thread(target=self._post_loop, name="shadowdiff-poster", daemon=True),
-            *(
-                threading.Thread(target=self._work_loop, name=f"shadowdiff-shadow-{i}", daemon=True)
-                for i in range(workers)
-            ),
+            self._dispatcher,
+            *self._workers,
         ]
         for thread in self._threads:
             thread.start()
@@ -198,9 +221,33 @@ class Shadow:
         request_id: str | None = None,
         context: Mapping[str, Any] | None = None,
     ) -> T:
-        """``run`` for coroutine functions: the shadow path runs as a task on the caller's loop."""
-        rid, ctx = self._request(request_id, context)
-        return await self._arun(module, query_name, legacy, orm, rid, lambda: ctx)
+        """``run`` for coroutine functions: the shadow path runs as a task on the caller's loop.
+
+        The body repeats ``_arun`` inline: one coroutine less per call on the caller's path."""
+        if request_id is None or context is None:
+            info = current_request.get()
+            if info is not None:
+                request_id = request_id if request_id is not None else info.request_id
+                context = context if context is not None else info.context
+        decided = plan(self._config, module, request_id)
+        serve, other = (legacy, orm) if decided.serve is Path.LEGACY else (orm, legacy)
+        if not decided.shadow or self._closed:
+            return await serve()
+        request_id = decided.request_id or request_id
+        start = time.perf_counter()
+        try:
+            result = await serve()
+        except Exception as exc:
+            latency = (time.perf_counter() - start) * 1000.0
+            self._spawn(
+                module, query_name, request_id, decided.serve, None, latency, exc, _fixed(context), other
+            )
+            raise
+        latency = (time.perf_counter() - start) * 1000.0
+        self._spawn(
+            module, query_name, request_id, decided.serve, result, latency, None, _fixed(context), other
+        )
+        return result
 
     def experiment(
         self, module: str, query_name: str, *, orm: Callable[P, Any]
@@ -239,7 +286,7 @@ class Shadow:
                 @wraps(fn)
                 async def awrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
                     info = current_request.get()
-                    rid = info.request_id if info and info.request_id else uuid.uuid4().hex
+                    rid = info.request_id if info else None
                     legacy_call = cast(Callable[[], Awaitable[Any]], lambda: fn(*args, **kwargs))
                     return await self._arun(
                         module,
@@ -255,7 +302,7 @@ class Shadow:
             @wraps(fn)
             def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
                 info = current_request.get()
-                rid = info.request_id if info and info.request_id else uuid.uuid4().hex
+                rid = info.request_id if info else None
                 return cast(
                     T,
                     self._run(
@@ -292,10 +339,13 @@ class Shadow:
         then stop the threads. Calls after ``close`` still serve, and post nothing."""
         if self._closing.is_set():
             return
+        self._closed = True
         self._close_deadline = time.monotonic() + timeout
         self._closing.set()
         self._wake.set()
-        for _ in self._threads:
+        self._handoff_wake.set()
+        self._dispatcher.join(max(0.0, timeout) + 1.0)  # it hands over what callers left, then stops
+        for _ in self._workers:
             self._jobs.put(None)
         for thread in self._threads:
             if thread is not threading.current_thread():
@@ -307,26 +357,25 @@ class Shadow:
     async def aclose(self, timeout: float = 5.0) -> None:
         """``close`` for async apps: waits (bounded) for this loop's shadow tasks first."""
         deadline = time.monotonic() + timeout
-        tasks = [t for t in self._tasks if not t.done()]
-        if tasks:
-            await asyncio.wait(tasks, timeout=timeout)
+        while self._tasks_pending > 0 and time.monotonic() < deadline:
+            tasks = [t for t in self._tasks if not t.done()]
+            if tasks:  # else: scheduled by call_soon, created at the loop's next turn
+                await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
+            else:
+                await asyncio.sleep(0)
         await asyncio.to_thread(self.close, max(0.0, deadline - time.monotonic()))
 
     # -- deciding and running ------------------------------------------------------------------------
 
     def _request(
         self, request_id: str | None, context: Mapping[str, Any] | None
-    ) -> tuple[str, Mapping[str, Any] | None]:
+    ) -> tuple[str | None, Mapping[str, Any] | None]:
         if request_id is None or context is None:
             info = current_request.get()
             if info is not None:
                 request_id = request_id if request_id is not None else info.request_id
                 context = context if context is not None else info.context
-        # Without a request id the client draws one, so its decision and the service's agree.
-        return (request_id if request_id is not None else uuid.uuid4().hex), context
-
-    def _plan(self, module: str, request_id: str) -> Plan:
-        return plan(self._config, module, request_id)
+        return request_id, context
 
     def _run(
         self,
@@ -334,25 +383,21 @@ class Shadow:
         query_name: str,
         legacy: Callable[[], T],
         orm: Callable[[], T],
-        request_id: str,
+        request_id: str | None,
         context: Callable[[], Mapping[str, Any] | None],
     ) -> T:
-        decided = self._plan(module, request_id)
+        decided = plan(self._config, module, request_id)
         serve, other = (legacy, orm) if decided.serve is Path.LEGACY else (orm, legacy)
-        if not decided.shadow or self._closing.is_set():
+        if not decided.shadow or self._closed:
             return serve()
+        request_id = decided.request_id or request_id
         start = time.perf_counter()
         try:
             result = serve()
         except Exception as exc:
-            self._submit(
-                _Call(module, query_name, request_id, decided.serve, _Result(None, _ms(start), exc), context),
-                other,
-            )
+            self._submit(module, query_name, request_id, decided.serve, None, _ms(start), exc, context, other)
             raise
-        self._submit(
-            _Call(module, query_name, request_id, decided.serve, _Result(result, _ms(start)), context), other
-        )
+        self._submit(module, query_name, request_id, decided.serve, result, _ms(start), None, context, other)
         return result
 
     async def _arun(
@@ -361,44 +406,77 @@ class Shadow:
         query_name: str,
         legacy: Callable[[], Awaitable[T]],
         orm: Callable[[], Awaitable[T]],
-        request_id: str,
+        request_id: str | None,
         context: Callable[[], Mapping[str, Any] | None],
     ) -> T:
-        decided = self._plan(module, request_id)
+        decided = plan(self._config, module, request_id)
         serve, other = (legacy, orm) if decided.serve is Path.LEGACY else (orm, legacy)
-        if not decided.shadow or self._closing.is_set():
+        if not decided.shadow or self._closed:
             return await serve()
+        request_id = decided.request_id or request_id
         start = time.perf_counter()
         try:
             result = await serve()
         except Exception as exc:
-            self._spawn(
-                _Call(module, query_name, request_id, decided.serve, _Result(None, _ms(start), exc), context),
-                other,
-            )
+            self._spawn(module, query_name, request_id, decided.serve, None, _ms(start), exc, context, other)
             raise
-        self._spawn(
-            _Call(module, query_name, request_id, decided.serve, _Result(result, _ms(start)), context), other
-        )
+        self._spawn(module, query_name, request_id, decided.serve, result, _ms(start), None, context, other)
         return result
 
-    def _submit(self, call: _Call, shadow: Callable[[], Any]) -> None:
-        """Hand the shadow path to a worker thread (O(1), never blocks)."""
-        with self._lock:
-            if len(self._pending) >= self.max_pending:
+    def _submit(self, *job: Any) -> None:
+        """Hand the shadow path to a worker thread: one put of a tuple (O(1), never blocks); every
+        object is built on the worker. ``job``: module, query_name, request_id, served path, served
+        value, its latency, its exception, context, the shadow callable."""
+        if len(self._handoff) + self._jobs.qsize() >= self.max_pending:
+            with self._lock:
                 self._dropped += 1
+            return
+        self._handoff.append((time.monotonic(), *job))
+        if self._dispatcher_asleep:  # only after an idle spell (DISPATCH_IDLE) is a thread woken here
+            self._handoff_wake.set()
+
+    def _dispatch_loop(self) -> None:
+        """Move sync shadow paths from the callers to the workers. While calls come in, it looks every
+        DISPATCH_POLL seconds (waking a blocked worker costs the waking thread a system call, and on a
+        busy machine tens of microseconds: here that is this thread's cost, not the caller's); after
+        DISPATCH_IDLE without any, it blocks until a caller wakes it."""
+        last = time.monotonic()
+        while True:
+            while self._handoff:
+                self._jobs.put(self._handoff.popleft())
+                last = time.monotonic()
+            if self._closing.is_set():
                 return
-            job_id = next(self._ids)
-            call.deadline = time.monotonic() + self.shadow_timeout
-            self._pending[job_id] = call
-        self._jobs.put((job_id, call, shadow))
+            if time.monotonic() - last < DISPATCH_IDLE:
+                time.sleep(DISPATCH_POLL)
+                continue
+            self._dispatcher_asleep = True
+            if not self._handoff:
+                self._handoff_wake.wait()
+                self._handoff_wake.clear()
+            self._dispatcher_asleep = False
+            last = time.monotonic()
 
     def _work_loop(self) -> None:
         while (job := self._jobs.get()) is not None:
-            job_id, call, shadow = job
+            submitted, module, query_name, request_id, served_path, value, latency, error, context, shadow = (
+                job
+            )
+            call = _Call(
+                module,
+                query_name,
+                request_id,
+                served_path,
+                _Result(value, latency, error),
+                context,
+                submitted + self.shadow_timeout,
+            )
+            if time.monotonic() >= call.deadline:  # waited too long for a worker: do not run it at all
+                self._finish(call, self._timed_out())
+                continue
             with self._lock:
-                if job_id not in self._pending:  # timed out while queued: do not run it at all
-                    continue
+                job_id = next(self._ids)
+                self._pending[job_id] = call
             start = time.perf_counter()
             try:
                 outcome = _Result(shadow(), _ms(start))
@@ -409,28 +487,43 @@ class Shadow:
                     continue  # the poster already posted it as ShadowTimeout
             self._finish(call, outcome)
 
-    def _spawn(self, call: _Call, shadow: Callable[[], Awaitable[Any]]) -> None:
-        """Start the shadow path as a task on the caller's loop (O(1), never blocks)."""
-        if len(self._tasks) >= self.max_pending:
+    def _spawn(self, *job: Any) -> None:
+        """Schedule the shadow path on the caller's loop (O(1), never blocks). Only a ``call_soon``
+        happens on the caller's path; the task is created by the loop right after (creating it here
+        measured ~4x the cost of ``call_soon`` on the caller's path)."""
+        if self._tasks_pending >= self.max_pending:
             with self._lock:
                 self._dropped += 1
             return
+        self._tasks_pending += 1
+        asyncio.get_running_loop().call_soon(self._start_task, job)
+
+    def _start_task(self, job: tuple[Any, ...]) -> None:
+        module, query_name, request_id, served_path, value, latency, error, context, shadow = job
+        call = _Call(module, query_name, request_id, served_path, _Result(value, latency, error), context)
         task = asyncio.get_running_loop().create_task(self._shadow_task(call, shadow))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._tasks_pending -= 1
 
     async def _shadow_task(self, call: _Call, shadow: Callable[[], Awaitable[Any]]) -> None:
         start = time.perf_counter()
         try:
-            outcome = _Result(await asyncio.wait_for(shadow(), self.shadow_timeout), _ms(start))
+            async with asyncio.timeout(self.shadow_timeout):  # no extra task, unlike wait_for
+                value = await shadow()
+            outcome = _Result(value, _ms(start))
         except TimeoutError:
-            outcome = _Result(None, _ms(start), ShadowTimeout(f"no result after {self.shadow_timeout} s"))
+            outcome = self._timed_out()
         except Exception as exc:
             outcome = _Result(None, _ms(start), exc)
         self._finish(call, outcome)
 
     def _finish(self, call: _Call, shadowed: _Result) -> None:
-        """Build the pair (serialization happens here, off the caller's path) and queue it."""
+        """Build the pair and encode it (off the caller's path, and off the poster, which then only
+        joins, compresses and sends) and queue it."""
         if shadowed.error is not None:
             with self._lock:
                 self._shadow_errors += 1
@@ -439,14 +532,21 @@ class Shadow:
             "module": call.module,
             "query_name": call.query_name,
             "request_id": call.request_id,
-            "pair_id": uuid.uuid4().hex,
+            "pair_id": _new_id(),
             "legacy": self._side(legacy),
             "orm": self._side(orm),
         }
         context = self._context(call)
         if context is not None:
             pair["context"] = context
-        self._enqueue(pair)
+        try:
+            encoded = json.dumps(pair, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        except (TypeError, ValueError) as exc:  # a hook that returned something JSON cannot hold
+            log.warning("pair of %s/%s not encodable (%s); dropped", call.module, call.query_name, exc)
+            with self._lock:
+                self._dropped += 1
+            return
+        self._enqueue(call.module, encoded)
 
     def _side(self, result: _Result) -> dict[str, Any]:
         side: dict[str, Any] = {"result": None, "latency_ms": round(result.latency_ms, 3)}
@@ -473,7 +573,7 @@ class Shadow:
         assert isinstance(context, dict)
         return context
 
-    def _enqueue(self, pair: dict[str, Any]) -> None:
+    def _enqueue(self, module: str, pair: bytes) -> None:
         with self._lock:
             if self._stopped.is_set():
                 self._dropped += 1
@@ -481,7 +581,7 @@ class Shadow:
             if len(self._queue) >= self.queue_size:
                 self._queue.popleft()
                 self._dropped += 1
-            self._queue.append(pair)
+            self._queue.append((module, pair))
             full = len(self._queue) >= self.batch_size
         if full:
             self._wake.set()
@@ -566,7 +666,7 @@ class Shadow:
                 last_post = time.monotonic()
             if closing:
                 with self._lock:
-                    idle = not self._queue and not self._pending
+                    idle = not self._queue and not self._pending and not self._handoff and self._jobs.empty()
                 if idle or time.monotonic() >= self._close_deadline:
                     break
         with self._lock:  # what the deadline cut off
@@ -585,14 +685,14 @@ class Shadow:
                 del self._pending[job_id]
                 expired.append(call)
         for call in expired:
-            message = f"no result after {self.shadow_timeout} s"
-            self._finish(call, _Result(None, self.shadow_timeout * 1000.0, ShadowTimeout(message)))
+            self._finish(call, self._timed_out())
 
-    def _send(self, batch: list[dict[str, Any]]) -> None:
-        body = gzip.compress(
-            json.dumps({"pairs": batch}, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(),
-            compresslevel=1,
-        )
+    def _timed_out(self) -> _Result:
+        message = f"no result after {self.shadow_timeout} s"
+        return _Result(None, self.shadow_timeout * 1000.0, ShadowTimeout(message))
+
+    def _send(self, batch: list[tuple[str, bytes]]) -> None:
+        body = gzip.compress(b'{"pairs":[' + b",".join(pair for _, pair in batch) + b"]}", compresslevel=1)
         headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
         delay = self.backoff
         for attempt in range(1, self.max_attempts + 1):
@@ -624,7 +724,7 @@ class Shadow:
         with self._lock:
             self._dropped += len(batch)
 
-    def _accepted(self, batch: list[dict[str, Any]], response: httpx.Response) -> None:
+    def _accepted(self, batch: list[tuple[str, bytes]], response: httpx.Response) -> None:
         if self._post_down:
             log.info("posting pairs to shadowdiff works again")
             self._post_down = False
@@ -634,14 +734,14 @@ class Shadow:
             results = [{} for _ in batch]
         posted = rejected = 0
         learned: dict[str, tuple[str, int]] = {}
-        for pair, result in zip(batch, results, strict=False):
+        for (module, _), result in zip(batch, results, strict=False):
             if not isinstance(result, dict) or "error" in result:
                 rejected += 1
                 continue
             posted += 1
             state, version = result.get("state"), result.get("version")
             if isinstance(state, str) and isinstance(version, int):
-                learned[pair["module"]] = (state, version)
+                learned[module] = (state, version)
         with self._lock:
             self._posted += posted
             self._dropped += rejected

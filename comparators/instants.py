@@ -1,0 +1,399 @@
+"""Instants and times of day: ISO-8601 / RFC 3339 text, dates, epoch numbers, clock times.
+
+Reference functions: :func:`instant_of` + :func:`instants_equal` (two instant texts),
+:func:`epoch_equal` (a JSON number against an instant), :func:`time_of_day_of` and
+:func:`time_of_day_equal` (a clock time against an instant on a placeholder date, or against another
+clock time). Accelerators, each only able to say "equal" where those do: :func:`same_utc_instant`
+and :func:`same_instant_text` (one pair), :func:`same_day_instant_column`,
+:func:`dates_at_midnight_column`, :func:`epoch_column`, :func:`time_of_day_column` (whole columns).
+``tests/comparators/test_families.py`` checks each against the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+from decimal import ROUND_FLOOR, Decimal
+from functools import lru_cache
+from itertools import repeat
+from operator import floordiv, itemgetter, mod, sub
+from typing import Any, Final
+
+from comparators.rules import EPOCH, INSTANT, NO, TIME_OF_DAY
+
+Instant = tuple[int, str]
+"""(seconds since 1970-01-01T00:00:00Z, the fraction digits as written)."""
+
+_INSTANT = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?"
+    r"(?:(Z|z| UTC)| ?([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?"
+)
+"""Also Ruby's ``Time#to_s``: ``2024-11-03 09:15:00 +0100``, ``2024-11-03 09:15:00 UTC``."""
+_TIME_OF_DAY = re.compile(
+    r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(?:[.,]([0-9]++))?"
+    r"(?:(Z|z)|([+-])([0-9]{2})(?::?([0-9]{2}))?)?"
+)
+_DAYS_IN_MONTH: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_PLACEHOLDER_DAYS: Final = (0, 946_684_800)
+"""1970-01-01 (several ORMs) and 2000-01-01 (Rails), in seconds since the epoch."""
+_EPOCH_UNITS: Final = (0, 3, 6)
+"""Seconds, milliseconds, microseconds: fraction digits of a second per unit."""
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    # Howard Hinnant's algorithm: days since 1970-01-01 in the proleptic Gregorian calendar.
+    year -= month <= 2
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return day <= _DAYS_IN_MONTH[month - 1] + leap
+
+
+def instant_of(text: str, naive_tz: tzinfo | None) -> Instant | None:
+    """The instant an ISO-8601 / RFC 3339 string names, or None when it is not one.
+
+    Accepted: ``YYYY-MM-DD``, then optionally ``T``/``t``/space, ``HH:MM[:SS[.fraction]]`` (any number of
+    fraction digits, ``.`` or ``,``), then ``Z`` or ``+HH``, ``+HHMM``, ``+HH:MM``. A date alone is
+    midnight UTC of that day; a time without an offset is read in ``naive_tz`` (None or UTC: as UTC).
+    So ``2025-06-30T22:45:10.500Z`` and ``2025-07-01 00:45:10.5+02`` name the same instant.
+    """
+    match = _INSTANT.fullmatch(text)
+    if match is None:
+        return None
+    year_s, month_s, day_s, hour_s, minute_s, second_s, frac, zulu, sign, off_h, off_m = match.groups()
+    year, month, day = int(year_s), int(month_s), int(day_s)
+    if not _valid_date(year, month, day):
+        return None
+    days = _days_from_civil(year, month, day)
+    if hour_s is None:
+        return days * 86_400, ""
+    hour, minute, second = int(hour_s), int(minute_s), int(second_s or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    seconds = days * 86_400 + hour * 3600 + minute * 60 + second
+    if sign is not None:
+        offset = int(off_h) * 3600 + int(off_m or 0) * 60
+        seconds -= offset if sign == "+" else -offset
+    elif zulu is None and naive_tz is not None and naive_tz is not UTC:
+        try:
+            local = datetime(year, month, day, hour, minute, second, tzinfo=naive_tz)
+        except ValueError:
+            return None
+        delta = local.utcoffset()
+        seconds -= int(delta.total_seconds()) if delta is not None else 0
+    return seconds, frac or ""
+
+
+def instants_equal(a: Instant, b: Instant, precision: int | None) -> bool:
+    """Two instants are equal at the coarser precision of the two spellings: the finer fraction is
+    truncated to the other's number of digits (``10.56`` == ``10.5``, ``10.500`` == ``10``), and to
+    ``precision`` digits when the spec sets one. A date is midnight with no fraction digits."""
+    if a[0] != b[0]:
+        return False
+    digits = min(len(a[1]), len(b[1]))
+    if precision is not None and precision < digits:
+        digits = precision
+    return a[1][:digits] == b[1][:digits]
+
+
+_UTC_ZONES: Final = frozenset({"Z", "z", "+00", "-00", "+0000", "-0000", "+00:00", "-00:00"})
+_MIDNIGHT_CLOCKS: Final = (
+    "00:00",
+    "00:00:00",
+    *(f"00:00:00{m}{'0' * n}" for m in ".," for n in range(1, 10)),
+)
+MIDNIGHTS_UTC: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_CLOCKS for z in _UTC_ZONES)
+"""Every spelling of midnight UTC after a date (up to nine fraction digits) that :func:`instant_of` reads."""
+_NAIVE_MIDNIGHTS: Final = frozenset(f"{s}{c}" for s in "Tt " for c in _MIDNIGHT_CLOCKS)
+_fromisoformat: Final = datetime.fromisoformat
+_ZERO_ZONE: Final = r"(?:Z|z|[+-]00(?::?00)?+)"
+"""UTC as an offset: ``Z``, ``+00``, ``-0000``, ``+00:00`` (the spellings of :data:`_UTC_ZONES`)."""
+_SAME = r"\|\1[Tt ]\2"
+# Possessive quantifiers (*+, ++, ?+) wherever what follows cannot start with what they took: they
+# match exactly the same lines and spare the regular-expression engine its backtracking records.
+SAME_UTC_INSTANT: Final = (
+    rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[Tt ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(?:"
+    rf"[.,]([0-9]++){_ZERO_ZONE}{_SAME}[.,]\3[0-9]*+{_ZERO_ZONE}"  # the first fraction is a prefix
+    rf"|[.,]([0-9]+?)[0-9]*+{_ZERO_ZONE}{_SAME}[.,]\4{_ZERO_ZONE}"  # the second fraction is a prefix
+    rf"|{_ZERO_ZONE}{_SAME}(?:[.,][0-9]++)?+{_ZERO_ZONE}"  # no first fraction
+    rf"|[.,][0-9]++{_ZERO_ZONE}{_SAME}{_ZERO_ZONE}"  # no second fraction
+    r")"
+)
+"""An ``a|b`` line of two instants with the same date and wall clock (backreferences), each in UTC,
+whose fractions agree at the coarser of the two: equal by the instant rule at any ``time_precision``
+(truncating both further keeps them equal), once the date is a real day. Callers put the ORM side
+first: it usually has the shorter fraction (milliseconds against a driver's microseconds), and a
+line whose first fraction is the shorter matches without backtracking."""
+_SAME_UTC_INSTANT: Final = re.compile(SAME_UTC_INSTANT)
+_TRUNCATE: Final = (1_000_000, 100_000, 10_000, 1000, 100, 10)
+"""Microseconds per unit of the last of 0..5 fraction digits."""
+_ZONE_LENGTHS: Final = frozenset({0, 1, 3, 5, 6})
+"""none, ``Z``, ``+HH``, ``+HHMM``, ``+HH:MM`` (not ``+HH:MM:SS``, which fromisoformat also reads)."""
+
+
+@lru_cache(maxsize=8192)
+def date_ok(text: str) -> bool:
+    """Whether a string is ``YYYY-MM-DD`` (ASCII digits) naming a real day."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
+        return False
+    year, month, day = text[:4], text[5:7], text[8:]
+    if not (year.isdigit() and month.isdigit() and day.isdigit()):
+        return False
+    return _valid_date(int(year), int(month), int(day))
+
+
+def same_utc_instant(a: str, b: str) -> bool:
+    """The usual pair (a driver's ``2025-06-30 22:45:10.5+00``, an ORM's ``2025-06-30T22:45:10.500Z``)
+    settled by one regular expression, and a cached check of the day. False says nothing: the caller
+    goes on to :func:`same_instant_text` (other zones, naive times, a coarser ``time_precision``)."""
+    return _SAME_UTC_INSTANT.fullmatch(f"{b}|{a}") is not None and date_ok(a[:10])
+
+
+def same_instant_text(a: str, b: str, precision: int | None, naive_is_utc: bool) -> bool | None:
+    """:func:`instant_of` + :func:`instants_equal` without a regular expression, for the usual spellings:
+    a date alone against midnight UTC of that day (by its suffix), and two instants written with at
+    most six fraction digits and an offset (or none, when naive times are UTC), read by
+    ``datetime.fromisoformat`` (C) once :func:`_fraction_digits` has checked that each is spelled the
+    way the rule reads. The answer is the rule's; None when the pair is not of these forms (the
+    caller then parses each side by the rule).
+    """
+    if len(a) == 10 or len(b) == 10:
+        date, other = (a, b) if len(a) == 10 else (b, a)
+        suffix = other[10:]
+        if other[:10] != date or not (
+            suffix in MIDNIGHTS_UTC or (naive_is_utc and suffix in _NAIVE_MIDNIGHTS)
+        ):
+            return None
+        return True if date_ok(date) else None
+    try:
+        x = _fromisoformat(a)  # C: digits, a real day and wall clock, the offset
+        y = _fromisoformat(b)
+    except ValueError:
+        return None
+    digits_a = _fraction_digits(a)
+    digits_b = _fraction_digits(b)
+    if digits_a < 0 or digits_b < 0:
+        return None
+    if x.tzinfo is None or y.tzinfo is None:
+        if not naive_is_utc:  # (a date alone was handled above)
+            return None
+        if x.tzinfo is None:
+            x = x.replace(tzinfo=UTC)
+        if y.tzinfo is None:
+            y = y.replace(tzinfo=UTC)
+    if x == y:  # the same microsecond: equal at any precision
+        return True
+    digits = min(digits_a, digits_b)
+    if precision is not None and precision < digits:
+        digits = precision
+    if digits >= 6:
+        return False
+    # Equal at the coarser precision: the same truncated fraction (offsets are whole minutes, so the
+    # microsecond field is the same in any zone) and nothing else apart.
+    step = _TRUNCATE[digits]
+    fraction_x, fraction_y = x.microsecond, y.microsecond
+    return fraction_x // step == fraction_y // step and x - y == timedelta(0, 0, fraction_x - fraction_y)
+
+
+def _fraction_digits(text: str) -> int:
+    """How many fraction digits a string ``datetime.fromisoformat`` read (with a clock) is written with,
+    or -1 when :func:`instant_of` would not read it, or reads more than six (which a datetime cannot
+    hold). fromisoformat also reads ``T22``, ``22:45.5``, none or seven fraction digits, any
+    separator, week dates and offsets with seconds; it has checked the digits, so what is left to
+    check is where the marks stand and how long the offset is."""
+    if len(text) < 16 or text[4] != "-" or text[7] != "-" or text[10] not in "Tt " or text[13] != ":":
+        return -1
+    digits = 0
+    if len(text) > 16 and text[16] == ":":
+        tail = text[19:]
+        zone = tail.lstrip(".,0123456789")
+        if len(zone) != len(tail):  # one mark (fromisoformat allows no other), then the digits
+            digits = len(tail) - len(zone) - 1
+            if not 0 < digits <= 6:
+                return -1
+    else:
+        zone = text[16:]
+    if len(zone) in _ZONE_LENGTHS and (not zone or zone[0] in "Z+-"):
+        return digits
+    return -1
+
+
+def looks_like_instant(text: str) -> bool:
+    """Cheap pre-check (``YYYY-MM-DD...``) so the instant rule is only tried on strings that could match."""
+    return len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit()
+
+
+# --- times of day ------------------------------------------------------------------------------------
+
+
+def time_of_day_of(text: str) -> Instant | None:
+    """A clock time ``HH:MM:SS[.f][offset]`` as (seconds after midnight UTC, fraction digits): the
+    offset is applied, so ``01:00:00+02`` is -3600 (23:00 UTC the day before). None for anything else
+    (``24:00:00``, ``14:15``, a duration such as ``26:00:00``)."""
+    match = _TIME_OF_DAY.fullmatch(text)
+    if match is None:
+        return None
+    hour_s, minute_s, second_s, frac, _zulu, sign, off_h, off_m = match.groups()
+    seconds = int(hour_s) * 3600 + int(minute_s) * 60 + int(second_s)
+    if sign is not None:
+        offset = int(off_h) * 3600 + int(off_m or 0) * 60
+        seconds -= offset if sign == "+" else -offset
+    return seconds, frac or ""
+
+
+def looks_like_time_of_day(text: str) -> bool:
+    """Cheap pre-check: ``HH:MM:SS...``."""
+    return len(text) >= 8 and text[2] == ":" and text[5] == ":"
+
+
+def time_of_day_equal(clock: str, instant: str, naive_tz: tzinfo | None, precision: int | None) -> bool:
+    """A time of day against an instant on a placeholder date (1970-01-01, several ORMs; 2000-01-01,
+    Rails) with that clock time in UTC: ``14:15:00`` == ``1970-01-01T14:15:00.000Z``. Fractions at
+    the coarser precision of the two, as for instants."""
+    time = time_of_day_of(clock)
+    if time is None:
+        return False
+    moment = instant_of(instant, naive_tz)
+    if moment is None:
+        return False
+    for day in _PLACEHOLDER_DAYS:
+        if moment[0] - day == time[0]:
+            return instants_equal(moment, (moment[0], time[1]), precision)
+    return False
+
+
+def times_of_day_equal(a: str, b: str, precision: int | None) -> bool | None:
+    """Two spellings of one time of day (``14:15:00`` == ``14:15:00.000`` == ``16:15:00+02``), at the
+    coarser precision; None when either is not a time of day (then the duration rule reads them)."""
+    left = time_of_day_of(a)
+    if left is None:
+        return None
+    right = time_of_day_of(b)
+    if right is None:
+        return None
+    return (left[0] - right[0]) % 86_400 == 0 and instants_equal((0, left[1]), (0, right[1]), precision)
+
+
+# --- epoch numbers -----------------------------------------------------------------------------------
+
+
+def epoch_equal(
+    number: int | float | Decimal,
+    moment: Instant,
+    precision: int | None,
+    units: tuple[int, ...] = _EPOCH_UNITS,
+) -> bool:
+    """A number that is exactly the instant's Unix time in seconds, milliseconds or microseconds
+    (``units``: fraction digits of a second; SQLite, ``Date.getTime()``, ``time.time()``).
+
+    Exact: 1735689600001 is not ``2025-01-01T00:00:00.000Z``, nor is it ``…00Z``. A number with a
+    fraction of its unit (``time.time()``'s 1735689600.1234567) is compared at the coarser precision
+    of the two, as two instant texts are."""
+    exact = Decimal(repr(number)) if type(number) is float else Decimal(number)
+    for digits in units:
+        value = exact.scaleb(-digits)
+        seconds = int(value.to_integral_value(rounding=ROUND_FLOOR))
+        if seconds != moment[0]:
+            continue
+        rest = value - seconds
+        fraction = format(rest, "f").partition(".")[2].rstrip("0") if rest else ""
+        written = moment[1].rstrip("0")
+        if fraction == written:
+            return True
+        unit_fraction = fraction[digits:]
+        if unit_fraction and instants_equal(moment, (seconds, fraction), precision):
+            return True  # a fraction of the unit: the coarser precision of the two
+    return False
+
+
+def epoch_rules(number: Any, text: str, naive_tz: tzinfo | None, precision: int | None) -> int:
+    """A JSON number against an instant text (default units: seconds, ms, us)."""
+    if not looks_like_instant(text):
+        return NO
+    moment = instant_of(text, naive_tz)
+    if moment is None:
+        return NO
+    return EPOCH if epoch_equal(number, moment, precision) else NO
+
+
+# --- the rule for two texts --------------------------------------------------------------------------
+
+
+def instant_texts_rules(a: str, b: str, naive_tz: tzinfo | None, precision: int | None) -> int:
+    """Two instant texts, read by the reference alone (no accelerator)."""
+    left = instant_of(a, naive_tz)
+    if left is None:
+        return NO
+    right = instant_of(b, naive_tz)
+    return INSTANT if right is not None and instants_equal(left, right, precision) else NO
+
+
+# --- accelerators: whole columns ----------------------------------------------------------------------
+
+_INSTANT_LINES = re.compile(rf"(?:{SAME_UTC_INSTANT}\n)++")
+_DAY: Final = itemgetter(slice(0, 10))
+_ISO_UTC = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?+(?:Z|\+00:00)"
+_ISO_UTC_LINES = re.compile(rf"(?:{_ISO_UTC}\n)*+{_ISO_UTC}")
+_UNIT_STEPS: Final = {0: timedelta(seconds=1), 3: timedelta(milliseconds=1), 6: timedelta(microseconds=1)}
+_PLACEHOLDER_PREFIXES: Final = frozenset(f"{d}{s}" for d in ("1970-01-01", "2000-01-01") for s in "Tt ")
+
+
+def same_day_instant_column(legacy: tuple[Any, ...], orm: tuple[Any, ...]) -> int:
+    """Row by row the same date and wall clock (``YYYY-MM-DD?HH:MM:SS``, ``T``/``t``/space between),
+    each side in UTC, fractions equal at the coarser of the two: one regular expression over all
+    ``orm|legacy`` lines, then each distinct day checked once. Both sides say their zone, so
+    ``naive_time_zone`` plays no part, and equality at the coarser precision implies it at any
+    ``time_precision``."""
+    lines = "\n".join(map("|".join, zip(orm, legacy, strict=True)))  # (ORM first: see the pattern)
+    if _INSTANT_LINES.fullmatch(lines + "\n") is None:
+        return NO
+    return INSTANT if all(map(date_ok, set(map(_DAY, legacy)))) else NO
+
+
+def dates_at_midnight_column(dates: tuple[Any, ...], instants: tuple[Any, ...]) -> int:
+    """Every instant is its date followed by the first one's spelling of midnight UTC: one string
+    built and compared. (A date holds no newline once ``date_ok`` passes, nor does a spelling of
+    midnight, so equal joins pair each instant with its own date.)"""
+    midnight = instants[0][10:]
+    if midnight not in MIDNIGHTS_UTC or (midnight + "\n").join(dates) + midnight != "\n".join(instants):
+        return NO
+    return INSTANT if all(map(date_ok, set(dates))) else NO  # (date_ok checks the YYYY-MM-DD form too)
+
+
+def epoch_column(numbers: tuple[Any, ...], texts: tuple[Any, ...]) -> int:
+    """Integers against UTC instant texts with at most six fraction digits: each text read by
+    ``datetime.fromisoformat`` (C, after one pattern has checked every line is of that form), the
+    whole column converted to a count of units by ``map`` over ``operator`` functions, exactly
+    (no remainder), and compared with the integers in one ``==``."""
+    if set(map(type, numbers)) != {int}:
+        return NO
+    if _ISO_UTC_LINES.fullmatch("\n".join(texts)) is None:
+        return NO
+    deltas = list(map(sub, map(_fromisoformat, texts), repeat(_EPOCH)))
+    first = abs(numbers[0])
+    for digits in (3, 0, 6) if first >= 10**11 or first == 0 else (0, 3, 6):
+        step = _UNIT_STEPS[digits]
+        if tuple(map(floordiv, deltas, repeat(step))) == numbers and not any(map(mod, deltas, repeat(step))):
+            return EPOCH
+    return NO
+
+
+def time_of_day_column(times: tuple[Any, ...], instants: tuple[Any, ...]) -> int:
+    """Clock times without an offset against instants on one placeholder date in UTC: each time put
+    on the first instant's date and compared by :func:`same_day_instant_column`'s pattern (which
+    also checks the clock's form and ranges)."""
+    prefix = instants[0][:11]
+    if prefix not in _PLACEHOLDER_PREFIXES:
+        return NO
+    placed = tuple(map(str.__add__, map(prefix.__add__, times), repeat("Z")))
+    return TIME_OF_DAY if same_day_instant_column(placed, instants) >= 0 else NO

@@ -1,0 +1,80 @@
+"""JSON text: a string holding a JSON object or array against the parsed value.
+
+Reference: :func:`json_of_text` (objects and arrays only: a JSON scalar in text stays text unless the
+field is declared ``json``, which guards against double encoding) and :func:`declared_json_of`.
+Accelerators: :func:`json_text_is` (one value spelled the same once parsed) and
+:func:`json_text_column` (a whole column), both only able to say "equal".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from comparators.rules import JSON_TEXT, NO
+
+
+def json_of_text(text: str) -> dict[str, Any] | list[Any] | None:
+    """The object or array a string holds as JSON text (``'{"a": 1}'``, a json/jsonb column read as
+    text), or None. Strings holding JSON scalars (``'1'``, ``'"a"'``) are not read: they are text."""
+    first = text[:1]
+    if first not in "{[" or not first:
+        stripped = text.lstrip()
+        first = stripped[:1]
+        if first not in "{[" or not first:
+            return None
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def declared_json_of(value: Any) -> Any:
+    """For a field declared ``json``: text holding any JSON value (scalars too) is that value, and
+    every empty object is an empty array (PHP decodes objects into arrays, so ``{}`` and ``[]`` are
+    one value). Text that is not JSON stays as it is."""
+    if type(value) is str:
+        try:
+            value = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return value
+    return _empty_objects_as_arrays(value)
+
+
+def _empty_objects_as_arrays(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        if not value:
+            return []
+        return {k: _empty_objects_as_arrays(v) for k, v in value.items()}
+    if kind is list:
+        return [_empty_objects_as_arrays(v) for v in value]
+    return value
+
+
+def json_text_is(text: str, value: dict[str, Any] | list[Any]) -> bool:
+    """Whether JSON text holds exactly ``value``, spelled the same (no rule needed): one parse, two dumps."""
+    try:
+        return orjson.dumps(orjson.loads(text)) == orjson.dumps(value)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return False
+
+
+def json_text_column(texts: tuple[Any, ...], values: tuple[Any, ...]) -> int:
+    """A column of JSON texts against objects or arrays spelled the same once parsed."""
+    if not set(map(type, values)) <= {dict, list}:
+        return NO
+    try:
+        parsed = orjson.loads("[" + ",".join(texts) + "]")
+    except orjson.JSONDecodeError:
+        return NO
+    # One value per text (a text holding "1,2" would shift the rest and fail this count), and the
+    # same JSON as the other side, which holds objects or arrays only.
+    if len(parsed) != len(texts):
+        return NO
+    try:
+        return JSON_TEXT if orjson.dumps(parsed) == orjson.dumps(values) else NO
+    except orjson.JSONEncodeError:
+        return NO

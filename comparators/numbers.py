@@ -1,0 +1,180 @@
+"""Numbers: numeric text against JSON numbers, the float tolerance, and float32 widened to a double.
+
+Reference functions: :func:`number_of_text`, :func:`numbers_equal`, :func:`float32_equal`, and
+:func:`number_rules`, which combines them for two numbers. Accelerators (column checks, each only
+able to say "every pair of this column is equal"): :func:`bigint_text_column`,
+:func:`decimal_text_column`, :func:`float32_column`. ``tests/comparators/test_families.py`` checks
+each accelerator against the reference.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from array import array
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+import orjson
+
+from comparators.rules import FLOAT32, NO, NUMBER
+
+Number = int | float | Decimal
+
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*+)\.[0-9]++")
+_EXPONENT = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?[eE][+-]?[0-9]{1,4}")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]{1,4})?")
+_NUMBER_CHARS: Final = str.maketrans("", "", "0123456789.-")
+_F32_MIN_NORMAL: Final = 1.1754943508222875e-38
+
+
+def number_of_text(text: str) -> int | Decimal | None:
+    """The number a string holds, read exactly, or None when it is text.
+
+    Plain decimal form ``-?(0|[1-9][0-9]*)(\\.[0-9]+)?`` (``"42"`` -> 42, ``"12.50"`` ->
+    Decimal("12.50")), or exponent form as decimal types print it (``"1E+4"``, ``"0E-8"``,
+    ``"2.5E+3"``; at most four exponent digits). ``"01234"``, ``"+1"``, ``" 1"``, ``".5"`` and ``"1."``
+    are not numbers: leading zeros, signs and spaces are text (``"01234"`` != ``"1234"``).
+    """
+    if text.isdigit():
+        if text.isascii() and (text[0] != "0" or len(text) == 1):
+            return int(text)
+        return None
+    if text[:1] == "-" and text[1:].isdigit():
+        body = text[1:]
+        if body.isascii() and (body[0] != "0" or len(body) == 1):
+            return int(text)
+        return None
+    if _DECIMAL.fullmatch(text) or _EXPONENT.fullmatch(text):
+        return Decimal(text)
+    return None
+
+
+def float_of_text(text: str) -> float | None:
+    """The float nearest to a string :func:`number_of_text` reads, or None.
+    Only used against a JSON float, where the comparison is within a tolerance anyway."""
+    if _NUMBER.fullmatch(text) is None:
+        return None
+    return float(text)
+
+
+def numbers_equal(a: Number, b: Number, tolerance: float) -> bool:
+    """Integers and decimals compare exactly at any size (never through a float):
+    9007199254740993 != 9007199254740992 and Decimal("12.50") == Decimal("12.5") == 12.5.
+    When either side is a float (a JSON number with a fraction or exponent), the two are equal when
+    within ``tolerance`` relative to the larger magnitude: Decimal("13.750") == 13.750000000000002."""
+    if type(a) is float or type(b) is float:
+        try:
+            fa, fb = float(a), float(b)
+        except OverflowError:
+            return False
+        return fa == fb or math.isclose(fa, fb, rel_tol=tolerance, abs_tol=0.0)
+    return a == b
+
+
+def to_float32(value: float) -> float | None:
+    """The float32 nearest to ``value``, widened back to a double; None beyond float32's range."""
+    try:
+        narrowed: float = struct.unpack("f", struct.pack("f", value))[0]
+    except (OverflowError, struct.error):
+        return None
+    return narrowed
+
+
+def shortest_float32_text(value: float) -> str | None:
+    """The shortest decimal that reads back as the float32 ``value`` (nearest of that length)."""
+    for digits in range(1, 10):
+        text = f"{value:.{digits}g}"
+        if to_float32(float(text)) == value:
+            return text
+    return None
+
+
+def float32_equal(a: Number, b: Number) -> bool:
+    """MySQL ``FLOAT`` / PostgreSQL ``real``: one side is exactly a float32 value (a JSON float, the
+    float32 widened to a double) and the other is the shortest decimal that reads back as that same
+    float32: ``0.7`` == ``0.699999988079071``, ``0.5`` != ``0.50000001``. Never for integers."""
+    if type(a) is int or type(b) is int:
+        return False
+    return _widened_against_short(a, b) or _widened_against_short(b, a)
+
+
+def _widened_against_short(wide: Number, short: Number) -> bool:
+    if type(wide) is not float or not math.isfinite(wide):
+        return False
+    try:
+        if to_float32(float(short)) != wide:  # (cheap, and it also proves wide is a float32 value)
+            return False
+    except OverflowError:
+        return False
+    if wide != 0.0 and abs(wide) < _F32_MIN_NORMAL:  # subnormal: too few bits to be implausible
+        return False
+    shortest = shortest_float32_text(wide)
+    if shortest is None:
+        return False
+    try:
+        return Decimal(shortest) == (Decimal(repr(short)) if type(short) is float else Decimal(short))
+    except InvalidOperation:
+        return False
+
+
+def number_rules(a: Number, b: Number, tolerance: float) -> int:
+    """Two numbers (int, float or exact decimal read from text) that are not ``==``: the verdict."""
+    if numbers_equal(a, b, tolerance):
+        return NUMBER
+    if float32_equal(a, b):
+        return FLOAT32
+    return NO
+
+
+# --- accelerators: whole columns ----------------------------------------------------------------------
+
+
+def bigint_text_column(texts: tuple[Any, ...], ints: tuple[Any, ...]) -> int:
+    """bigint as text against JSON integers: the one canonical spelling of each, as orjson writes it."""
+    if set(map(type, ints)) != {int}:
+        return NO
+    try:
+        dumped = orjson.dumps(ints).decode()
+    except orjson.JSONEncodeError:  # integers beyond 64 bits
+        return NO
+    return NUMBER if dumped == "[" + ",".join(texts) + "]" else NO
+
+
+def decimal_text_column(texts: tuple[Any, ...], floats: tuple[Any, ...]) -> int:
+    """numeric as text against JSON floats: every text a canonical decimal whose nearest float is its
+    partner. Texts of nothing but digits, ``.`` and ``-`` that parse as one JSON array, one number
+    each, are exactly the plain decimals; orjson reads them to the nearest float at C speed."""
+    if set(map(type, floats)) != {float}:
+        return NO
+    joined = ",".join(texts)
+    if joined.translate(_NUMBER_CHARS) != "," * (len(texts) - 1):
+        return NO
+    try:
+        numbers = orjson.loads("[" + joined + "]")
+    except orjson.JSONDecodeError:
+        return NO
+    return NUMBER if tuple(numbers) == floats else NO
+
+
+def float32_column(left: tuple[Any, ...], right: tuple[Any, ...]) -> int:
+    """float32 columns: one side short decimals (at most six significant digits, so no other decimal
+    that short reads as the same float32: it is the shortest), the other their float32 values widened
+    to doubles, converted at C speed by ``array('f')``."""
+    if set(map(type, left)) != {float} or set(map(type, right)) != {float}:
+        return NO
+    for short, wide in ((left, right), (right, left)):
+        if max(map(len, map(repr, short))) > 7:  # "-0.1234" at most: six digits or fewer
+            continue
+        try:
+            narrowed = array("f", short).tolist()
+        except OverflowError:
+            continue
+        if narrowed == list(wide) and all(map(_float32_normal, narrowed)):
+            return FLOAT32
+    return NO
+
+
+def _float32_normal(value: float) -> bool:
+    return value == 0.0 or (math.isfinite(value) and abs(value) >= _F32_MIN_NORMAL)
