@@ -15,7 +15,7 @@ import asyncio
 import copy
 import enum
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from app.errors import InvalidPayload
@@ -28,6 +28,8 @@ from flags.model import FlagChange, Source, now
 log = logging.getLogger("shadowdiff.rules")
 
 EXPIRY_ACTOR = "expiry"
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class RuleOption(enum.StrEnum):
@@ -114,8 +116,8 @@ class SpecRules:
         expires_at: datetime | None,
     ) -> tuple[SpecRule, dict[str, Any]]:
         """Merge the rule into the stored spec (validated first), keep it, and audit it."""
-        if expires_at is not None and expires_at <= now():
-            raise InvalidPayload("expires_at must be in the future")
+        if expires_at is not None:  # a past time expires at the next round; the store keeps 4-digit years
+            expires_at = min(max(expires_at, EARLIEST), LATEST)
         before = self._stored(module, query_name)
         after = with_rule(before, option, value)
         Spec.from_dict(after)  # SpecError -> 422 naming the option, before anything is saved

@@ -48,7 +48,12 @@ SPEC: dict[str, Any] = {
         "rename": {
             "anyOf": [
                 {"type": "null"},
-                {"type": "object", "propertyNames": FIELD_NAME, "additionalProperties": FIELD_NAME},
+                # the legacy name is one field; only the ORM side may be a dotted path (comparators.spec)
+                {
+                    "type": "object",
+                    "propertyNames": {"type": "string", "pattern": r"^[^.\[\]]+$"},
+                    "additionalProperties": FIELD_NAME,
+                },
             ]
         },
         "float_tolerance": {
