@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.deps import ModuleName, Operator, OptionalName, QueryName, Reader, ServicesDep
-from app.routes.schemas import ERRORS, FIELD_NAME
+from app.routes.schemas import ERRORS
 from app.spec_rules import RuleOption, rule_wire
-from comparators.spec import TYPES
+from comparators.spec import FIELD_NAME_SCHEMA, TYPES
 
 router = APIRouter(tags=["specs"])
 
@@ -37,7 +37,7 @@ class _Rule(BaseModel):
 class IgnoreRule(_Rule):
     option: Literal["ignore"] = Field(description="ignore a field (every level) or a dotted path")
     value: str = Field(
-        pattern=FIELD_NAME["pattern"], description="the field name or path", examples=["updated_at"]
+        pattern=FIELD_NAME_SCHEMA["pattern"], description="the field name or path", examples=["updated_at"]
     )
 
 
@@ -48,7 +48,7 @@ class ToleranceRule(_Rule):
 
 class TypesRule(_Rule):
     option: Literal["types"] = Field(description="declare one field's type (comparators.spec TYPES)")
-    value: dict[Annotated[str, Field(pattern=FIELD_NAME["pattern"])], Literal[TYPES]] = Field(  # type: ignore[valid-type]
+    value: dict[Annotated[str, Field(pattern=FIELD_NAME_SCHEMA["pattern"])], Literal[TYPES]] = Field(  # type: ignore[valid-type]
         min_length=1, max_length=1, description='{"field or path": "type"}', examples=[{"flags": "json"}]
     )
 
