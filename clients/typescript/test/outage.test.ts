@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 
 import { Shadow } from "../src/index.js";
-import { LiveService, TestDatabase, eventually } from "./support.js";
+import { LiveService, TestDatabase, eventually, freePort } from "./support.js";
 
 let db: TestDatabase;
 
@@ -142,4 +142,24 @@ test("a batch retried after its answer was lost counts once; bodies go gzip-enco
     proxy.close();
     await service.stop();
   }
+});
+
+test("before the service's first answer: legacy serves, the ORM path never runs, nothing is posted", async () => {
+  const port = await freePort(); // nothing listens there
+  const shadow = new Shadow({ url: `http://127.0.0.1:${port}`, pollIntervalMs: 50, onError: () => undefined });
+  assert.equal(await shadow.refresh(), false);
+  let ormRan = false;
+  for (let i = 0; i < 5; i += 1) {
+    const served = await shadow.run("ts_down", "getUserByEmail", {
+      legacy: () => db.legacyUserByEmail("user1@example.com"),
+      orm: () => {
+        ormRan = true;
+        return db.ormUserByEmail("user1@example.com");
+      },
+    });
+    assert.equal((served as { id: unknown }).id, "1");
+  }
+  const stats = await shadow.close(1000);
+  assert.equal(ormRan, false);
+  assert.deepEqual([stats.posted, stats.dropped, stats.configAgeS], [0, 0, null]);
 });
