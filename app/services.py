@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from prometheus_client import CollectorRegistry
 
 from app.auth import Authenticator
+from app.console.session import Sessions
 from app.flag_service import FlagService
 from app.flag_view import FlagView
 from app.ingest import Ingestor, PairIds
@@ -31,6 +32,7 @@ from app.rollups import Rollups
 from app.samples import SampleBuilder
 from app.settings import Settings
 from app.spec_cache import SpecCache
+from app.spec_rules import SpecRules
 from app.spec_service import SpecService
 from app.store.base import Store
 from app.store.bounded import bounded
@@ -54,6 +56,8 @@ class Services:
     rollups: Rollups
     secret: bytes  # SHADOWDIFF_SECRET_KEY or random: keys sample mask hashes and console sessions
     samples: SampleBuilder
+    sessions: Sessions
+    rules: SpecRules
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
@@ -129,6 +133,8 @@ class Services:
             rollups=rollups,
             secret=secret,
             samples=samples,
+            sessions=Sessions(secret),
+            rules=SpecRules(store=store, specs=specs, flags=flags),
         )
 
     async def stop_background(self) -> None:
