@@ -362,8 +362,8 @@ class Shadow:
             tasks = [t for t in self._tasks if not t.done()]
             if tasks:  # else: scheduled by call_soon, created at the loop's next turn
                 await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
-            else:
-                await asyncio.sleep(0)
+            else:  # scheduled here, or on another thread's loop: look again shortly, without spinning
+                await asyncio.sleep(0.001)
         await asyncio.to_thread(self.close, max(0.0, deadline - time.monotonic()))
 
     # -- deciding and running ------------------------------------------------------------------------
