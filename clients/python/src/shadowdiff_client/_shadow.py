@@ -425,9 +425,9 @@ class Shadow:
         return result
 
     def _submit(self, *job: Any) -> None:
-        """Hand the shadow path to a worker thread: one put of a tuple (O(1), never blocks); every
-        object is built on the worker. ``job``: module, query_name, request_id, served path, served
-        value, its latency, its exception, context, the shadow callable."""
+        """Hand the shadow path over: one deque append of a tuple (O(1), never blocks, no thread woken
+        while calls come in); every object is built on the worker. ``job``: module, query_name,
+        request_id, served path, served value, its latency, its exception, context, the shadow callable."""
         if len(self._handoff) + self._jobs.qsize() >= self.max_pending:
             with self._lock:
                 self._dropped += 1
