@@ -362,8 +362,8 @@ class Shadow:
             tasks = [t for t in self._tasks if not t.done()]
             if tasks:  # else: scheduled by call_soon, created at the loop's next turn
                 await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
-            else:
-                await asyncio.sleep(0)
+            else:  # scheduled here, or on another thread's loop: look again shortly, without spinning
+                await asyncio.sleep(0.001)
         await asyncio.to_thread(self.close, max(0.0, deadline - time.monotonic()))
 
     # -- deciding and running ------------------------------------------------------------------------
@@ -425,9 +425,9 @@ class Shadow:
         return result
 
     def _submit(self, *job: Any) -> None:
-        """Hand the shadow path to a worker thread: one put of a tuple (O(1), never blocks); every
-        object is built on the worker. ``job``: module, query_name, request_id, served path, served
-        value, its latency, its exception, context, the shadow callable."""
+        """Hand the shadow path over: one deque append of a tuple (O(1), never blocks, no thread woken
+        while calls come in); every object is built on the worker. ``job``: module, query_name,
+        request_id, served path, served value, its latency, its exception, context, the shadow callable."""
         if len(self._handoff) + self._jobs.qsize() >= self.max_pending:
             with self._lock:
                 self._dropped += 1
