@@ -8,7 +8,7 @@ import { bigintAsNumber, bigintAsSafeNumber, bigintAsString } from "../../script
 import {
   at, type Case, changed, differs, EQUAL, type ExpectedDifference, firstMoved, ORDER, ROW, row,
 } from "../../scripts/corpus.ts";
-import { INVOICES, MEMBERS, RECENT_SINCE } from "./seed.ts";
+import { INVOICES, MEMBERS, RECENT_SINCE, SUBSCRIPTIONS } from "./seed.ts";
 
 /** `legacy`: mysql2 with BIGINTs as strings; `legacyText`: also dates, times and JSON as text;
  * `legacyDefault`: mysql2's defaults (BIGINT as a JS number); `legacyPlusOne`: DATETIMEs read as +01:00. */
@@ -867,5 +867,116 @@ export const CASES: Case<Readers>[] = [
     ),
     expected: () =>
       differs([...INVOICES].sort(byId).filter((i) => !i.amount.endsWith(".00")).map((i) => changed("amount", at(row("id", i.id), "amount")))),
+  },
+  {
+    id: "listNewsletterSubscriptions__tinyint_two",
+    module: "members",
+    queryName: "listNewsletterSubscriptions",
+    description: "Every newsletter subscription (TINYINT(1) opted_in, BIT(1) confirmed).",
+    plantedBug:
+      "Data, not code: a legacy import wrote 2 into the TINYINT(1) opted_in. mysql2 sends 2 (truthy, as SQL's " +
+      "WHERE opted_in reads it); Prisma 7 reads it as false. 2 is no boolean spelling, so it stays a difference.",
+    spec: { key: ["member_id"], ordered: true },
+    legacy: sql(({ legacy }) => rows(legacy, "SELECT * FROM newsletter_subscriptions ORDER BY member_id")),
+    orm: orm(({ prisma }) => prisma.newsletterSubscription.findMany({ orderBy: { memberId: "asc" } })),
+    expected: () =>
+      differs(
+        SUBSCRIPTIONS.filter((s) => s.optedIn === 2).map((s) => ({
+          field: "opted_in",
+          kind: "type",
+          path: at(row("member_id", s.memberId), "opted_in"),
+        })),
+      ),
+  },
+  {
+    id: "listNewsletterRecipients__tinyint_two",
+    module: "members",
+    queryName: "listNewsletterRecipients",
+    description: "Members to mail: WHERE opted_in in SQL (any non-zero value) vs where: { optedIn: true }.",
+    plantedBug:
+      "The member whose TINYINT(1) holds 2 is a recipient for SQL's truthiness and not for Prisma (opted_in = 1): " +
+      "a missing row.",
+    spec: { key: ["id"], ordered: true },
+    legacy: sql(({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT m.id, m.email FROM members m JOIN newsletter_subscriptions s ON s.member_id = m.id
+          WHERE s.opted_in ORDER BY m.id`,
+      ),
+    ),
+    orm: orm(({ prisma }) =>
+      prisma.member.findMany({
+        where: { newsletter: { optedIn: true } },
+        select: { id: true, email: true },
+        orderBy: { id: "asc" },
+      }),
+    ),
+    expected: () =>
+      differs(
+        SUBSCRIPTIONS.filter((s) => s.optedIn === 2).map((s) => ({
+          field: ROW,
+          kind: "missing_row",
+          path: row("id", s.memberId),
+        })),
+      ),
+  },
+  {
+    id: "listJoinTimes__instant_for_time_of_day",
+    module: "members",
+    queryName: "listJoinTimes",
+    description: "The time of day each member joined: TIME(joined_at) in SQL ('09:15:27.123456').",
+    plantedBug:
+      "The port sends joinedAt itself, a full instant on the join date: a time of day equals only an instant " +
+      "on a placeholder date (1970-01-01, 2000-01-01), so every row differs.",
+    spec: { key: ["id"], ordered: true },
+    legacy: sql(({ legacy }) => rows(legacy, "SELECT id, TIME(joined_at) AS joined_time FROM members ORDER BY id")),
+    orm: orm(async ({ prisma }) =>
+      (await prisma.member.findMany({ select: { id: true, joinedAt: true }, orderBy: { id: "asc" } })).map((m) => ({
+        id: m.id,
+        joinedTime: m.joinedAt,
+      })),
+    ),
+    expected: () =>
+      differs(
+        MEMBERS.filter((m) => !m.joinedAt.startsWith("1970-01-01") && !m.joinedAt.startsWith("2000-01-01")).map((m) =>
+          changed("joined_time", at(row("id", m.id), "joined_time")),
+        ),
+      ),
+  },
+  {
+    id: "listAvatars__truncated_bytes",
+    module: "members",
+    queryName: "listAvatars",
+    description: "Each member's avatar (BLOB): Buffer JSON on the legacy side, a Uint8Array's index object on the ORM side.",
+    plantedBug: "The port's image helper drops the last byte of every avatar (an off-by-one subarray).",
+    spec: { key: ["id"] },
+    legacy: sql(({ legacy }) => rows(legacy, "SELECT id, avatar FROM members ORDER BY id")),
+    orm: orm(async ({ prisma }) =>
+      (await prisma.member.findMany({ select: { id: true, avatar: true }, orderBy: { id: "asc" } })).map((m) => ({
+        id: m.id,
+        avatar: m.avatar === null ? null : m.avatar.subarray(0, Math.max(0, m.avatar.length - 1)),
+      })),
+    ),
+    expected: () =>
+      differs(
+        MEMBERS.filter((m) => m.avatar !== null && m.avatar.length > 0).map((m) => changed("avatar", at(row("id", m.id), "avatar"))),
+      ),
+  },
+  {
+    id: "listMemberFlags__unknown_flag_dropped",
+    module: "members",
+    queryName: "listMemberFlags",
+    description: "Each member's flags (SET), read by the port through $queryRaw.",
+    plantedBug:
+      "The port keeps only the flags its TypeScript union knows (beta, internal, staff): legacy_ui is dropped.",
+    spec: { key: ["id"] },
+    legacy: sql(({ legacy }) => rows(legacy, "SELECT id, flags FROM members ORDER BY id")),
+    orm: orm(async ({ prisma }) => {
+      const known = new Set(["beta", "internal", "staff"]);
+      const found = await prisma.$queryRaw<{ id: number; flags: string[] }[]>`SELECT id, flags FROM members ORDER BY id`;
+      return found.map((m) => ({ id: m.id, flags: m.flags.filter((f) => known.has(f)) }));
+    }),
+    expected: () =>
+      differs(MEMBERS.filter((m) => m.flags.includes("legacy_ui")).map((m) => changed("flags", at(row("id", m.id), "flags")))),
   },
 ];
