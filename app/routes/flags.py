@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 
 from app.deps import ModuleName, Operator, Reader, ServicesDep
 from app.errors import PreconditionFailed
-from app.routes.schemas import ERRORS
+from app.routes.schemas import ERRORS, json_response
 from app.services import Services
 from flags.errors import AlreadyRolledBack, VersionConflict
 from flags.model import AutoRollback, Flag, FlagState, FlagUpdate, Planned, Source
@@ -38,10 +38,36 @@ MEMORY_HEADERS = {"X-Shadowdiff-Served-From": "memory"}
 PERSON_PATTERN = r"^[^\x00-\x1f\x7f]{1,128}$"
 
 
+OVERRIDE_DOCS: dict[str, tuple[str, float]] = {
+    # guard (defaults from SHADOWDIFF_GUARD_*)
+    "threshold": ("critical mismatch rate; null: SHADOWDIFF_GUARD_THRESHOLD (0.001)", 0.002),
+    "window_seconds": ("the guard's sliding window; null: SHADOWDIFF_GUARD_WINDOW_SECONDS", 300),
+    "min_comparisons": ("fewer compared pairs in the window never act; null: the default (100)", 200),
+    "consecutive_windows": ("act only after this many non-overlapping windows over; null: 1", 2),
+    # readiness (defaults in flags.policy.READINESS_DEFAULTS)
+    "min_pairs": ("compared pairs per query within window_hours; null: 1000", 1000),
+    "window_hours": ("the window the pairs are counted in; null: 24", 24),
+    "quiet_hours": ("no mismatch of a query for this long; null: 24", 24),
+    "max_latency_ratio": ("ORM p95 at most this times SQL p95 (or within latency_slack_ms); null: 1.2", 1.2),
+    "latency_slack_ms": ("ORM p95 within this many ms of SQL p95 passes whatever the ratio; null: 1", 1),
+    "max_error_rate_increase": ("ORM error rate at most this above SQL's (0.001 = 0.1 point); null", 0.001),
+}
+
+
 def _overrides_model(name: str, limits: dict[str, tuple[float, float, bool]]) -> type[BaseModel]:
     """The wire schema of an override object, derived from the model's table of limits."""
     fields: dict[str, Any] = {
-        key: ((int if integer else float) | None, Field(None, ge=low, le=high, strict=True))
+        key: (
+            (int if integer else float) | None,
+            Field(
+                None,
+                ge=low,
+                le=high,
+                strict=True,
+                description=OVERRIDE_DOCS[key][0],
+                examples=[OVERRIDE_DOCS[key][1]],
+            ),
+        )
         for key, (low, high, integer) in limits.items()
     }
     return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
@@ -63,10 +89,14 @@ class FlagPut(BaseModel):
         None, ge=0, le=1, strict=True, description="in orm: the share of requests the ORM serves"
     )
     guard: GuardIn | None = Field(  # type: ignore[valid-type]
-        None, description="per-module guard settings; a key set to null returns to the default"
+        None,
+        description="per-module guard settings; a key set to null returns to the default",
+        examples=[{"threshold": 0.002, "consecutive_windows": 2}],
     )
     readiness: ReadinessIn | None = Field(  # type: ignore[valid-type]
-        None, description="per-module readiness criteria; a key set to null returns to the default"
+        None,
+        description="per-module readiness criteria; a key set to null returns to the default",
+        examples=[{"min_pairs": 200}],
     )
     force: StrictBool = Field(False, description="override a lifecycle rail; recorded as forced")
     by: str | None = Field(None, pattern=PERSON_PATTERN, description="the person acting")
@@ -216,10 +246,57 @@ async def flag_history(
     return {"module": module, "history": [c.to_wire() for c in changes]}
 
 
+def _prop(description: str, example: Any, kind: str | list[str]) -> dict[str, Any]:
+    return {"type": kind, "description": description, "examples": [example]}
+
+
+READINESS_OUT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "module": _prop("the module", "orders", "string"),
+        "state": _prop("the module's state now", "shadow", "string"),
+        "verdict": {"enum": ["ready", "not_ready"], "description": "whether shadow -> orm may go"},
+        "reasons": _prop(
+            "one per failed criterion, naming the query", ["getOrder: 12 of 1000 pairs"], "array"
+        ),
+        "criteria": _prop("the module's criteria, defaults filled in", {"min_pairs": 1000}, "object"),
+        "queries": _prop(
+            "per query: verdict, reasons, compared, mismatches, last_mismatch_at, p95_latency_ms, "
+            "latency_ratio, error_rate, error_rate_increase",
+            {"getOrder": {"verdict": "ready", "compared": 1200}},
+            "object",
+        ),
+    },
+}
+GUARD_OUT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "module": _prop("the module", "orders", "string"),
+        "replica": _prop(
+            "the replica whose window this is (each judges its own pairs)", "host-a:8000", "string"
+        ),
+        "state": _prop("the module's state now", "orm", "string"),
+        "window_seconds": _prop("the window", 300, "number"),
+        "comparisons": _prop("compared pairs in the window", 1200, "integer"),
+        "mismatches": _prop("mismatching pairs in the window", 3, "integer"),
+        "rate": _prop("mismatches / comparisons", 0.0025, "number"),
+        "lower_bound": _prop("Wilson lower bound (z = 1.96) of the rate", 0.0009, "number"),
+        "threshold": _prop("the module's critical threshold", 0.001, "number"),
+        "min_comparisons": _prop("fewer comparisons never act", 100, "integer"),
+        "consecutive_windows": _prop("windows in a row that must be over", 1, "integer"),
+        "windows_over_before": _prop("whole windows right before this one that were over", 0, "integer"),
+        "would_act": _prop("whether the guard would act on the module now", False, "boolean"),
+        "rule": _prop("the rule in words", "mismatch rate > 0.001 with 95% confidence ...", "string"),
+        "enabled": _prop("SHADOWDIFF_GUARD_ENABLED", True, "boolean"),
+        "auto_rollback": _prop("the module's auto_rollback", True, ["boolean", "string"]),
+    },
+}
+
+
 @router.get(
     "/v1/flags/{module}/readiness",
     summary="Whether shadow -> orm may go: per query, figures and reasons against the module's criteria",
-    responses=ERRORS,
+    responses={200: json_response("the verdict", READINESS_OUT), **ERRORS},
 )
 async def flag_readiness(module: ModuleName, _: Reader, services: ServicesDep) -> dict[str, Any]:
     flag = await services.flags.get(module)
@@ -230,7 +307,7 @@ async def flag_readiness(module: ModuleName, _: Reader, services: ServicesDep) -
 @router.get(
     "/v1/flags/{module}/guard",
     summary="The guard's window for the module on this replica, and whether it would act now",
-    responses=ERRORS,
+    responses={200: json_response("this replica's view", GUARD_OUT), **ERRORS},
 )
 async def flag_guard(module: ModuleName, _: Reader, services: ServicesDep) -> dict[str, Any]:
     flag = await services.flags.get(module)
