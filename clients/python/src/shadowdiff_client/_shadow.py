@@ -150,7 +150,8 @@ class Shadow:
         )
 
         self._lock = threading.Lock()
-        self._queue: deque[tuple[str, bytes]] = deque()  # (module, the pair as JSON)
+        # (module, the pair as JSON, or the parts an async shadow path left for the poster to encode)
+        self._queue: deque[tuple[str, bytes | tuple[_Call, _Result]]] = deque()
         self._pending: OrderedDict[int, _Call] = OrderedDict()  # sync shadow paths, deadline order
         self._tasks: set[asyncio.Task[None]] = set()
         self._tasks_pending = 0  # scheduled or running shadow tasks (each loop's own, summed)
@@ -522,14 +523,25 @@ class Shadow:
             outcome = self._timed_out()
         except Exception as exc:
             outcome = _Result(None, _ms(start), exc)
-        self._finish(call, outcome)
+        self._finish(call, outcome, encode=False)
 
-    def _finish(self, call: _Call, shadowed: _Result) -> None:
-        """Build the pair and encode it (off the caller's path, and off the poster, which then only
-        joins, compresses and sends) and queue it."""
+    def _finish(self, call: _Call, shadowed: _Result, encode: bool = True) -> None:
+        """Queue the pair. Sync paths (worker threads) encode it here, so the poster only joins,
+        compresses and sends. Async paths leave the encoding to the poster thread: CPU spent on the
+        event loop's thread right after a call measurably delayed the next call on a busy machine
+        (bench_client), while the poster's thread is not the caller's."""
         if shadowed.error is not None:
             with self._lock:
                 self._shadow_errors += 1
+        if not encode:
+            self._enqueue(call.module, (call, shadowed))
+            return
+        encoded = self._encode(call, shadowed)
+        if encoded is not None:
+            self._enqueue(call.module, encoded)
+
+    def _encode(self, call: _Call, shadowed: _Result) -> bytes | None:
+        """The pair as JSON (None, counted as dropped, when a hook returned what JSON cannot hold)."""
         legacy, orm = (call.served, shadowed) if call.served_path is Path.LEGACY else (shadowed, call.served)
         pair: dict[str, Any] = {
             "module": call.module,
@@ -549,8 +561,8 @@ class Shadow:
             with self._lock:
                 self._dropped += 1
                 self._drop_reasons["not_encodable"] += 1
-            return
-        self._enqueue(call.module, encoded)
+            return None
+        return encoded
 
     def _side(self, result: _Result) -> dict[str, Any]:
         side: dict[str, Any] = {"result": None, "latency_ms": round(result.latency_ms, 3)}
@@ -577,7 +589,7 @@ class Shadow:
         assert isinstance(context, dict)
         return context
 
-    def _enqueue(self, module: str, pair: bytes) -> None:
+    def _enqueue(self, module: str, pair: bytes | tuple[_Call, _Result]) -> None:
         with self._lock:
             if self._stopped.is_set():
                 self._dropped += 1
@@ -699,7 +711,14 @@ class Shadow:
         message = f"no result after {self.shadow_timeout} s"
         return _Result(None, self.shadow_timeout * 1000.0, ShadowTimeout(message))
 
-    def _send(self, batch: list[tuple[str, bytes]]) -> None:
+    def _send(self, queued: list[tuple[str, bytes | tuple[_Call, _Result]]]) -> None:
+        batch: list[tuple[str, bytes]] = []
+        for module, item in queued:
+            encoded = item if isinstance(item, bytes) else self._encode(*item)
+            if encoded is not None:
+                batch.append((module, encoded))
+        if not batch:
+            return
         body = gzip.compress(b'{"pairs":[' + b",".join(pair for _, pair in batch) + b"]}", compresslevel=1)
         headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
         delay = self.backoff
