@@ -35,6 +35,16 @@ class Authenticator:
         )
         self._everyone = Principal(LOCAL_ACTOR, frozenset(Role))
 
+    def by_name(self, name: str) -> Principal | None:
+        """The principal of a configured token by its name (console sessions keep only the name);
+        every role on loopback when no tokens are configured."""
+        if not self._tokens:
+            return self._everyone
+        for _, principal in self._tokens:
+            if principal.name == name:
+                return principal
+        return None
+
     def authenticate(self, authorization: str | None, client_host: str | None) -> Principal:
         if not self._tokens:
             if client_host is not None and not is_loopback(client_host):

@@ -13,6 +13,8 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth import Principal
+from app.console.session import COOKIE, CSRF_HEADER, SAFE_METHODS
+from app.errors import Forbidden
 from app.services import Services
 from app.settings import Role
 from app.validation import NAME_PATTERN
@@ -31,8 +33,25 @@ def authorize(request: Request, allowed: frozenset[Role]) -> Principal:
     """The caller's principal if it holds one of ``allowed``; else Unauthenticated / Forbidden."""
     services = cast(Services, request.app.state.services)
     client = request.client.host if request.client else None
-    principal = services.auth.authenticate(request.headers.get("authorization"), client)
+    header = request.headers.get("authorization")
+    if header is None and COOKIE in request.cookies:  # the console's session, same roles
+        principal = console_principal(request, services)
+        if principal is not None:
+            return services.auth.authorize(principal, allowed)
+    principal = services.auth.authenticate(header, client)
     return services.auth.authorize(principal, allowed)
+
+
+def console_principal(request: Request, services: Services) -> Principal | None:
+    """The principal of a valid console session cookie; a change also needs its CSRF token."""
+    session = services.sessions.read(request.cookies.get(COOKIE))
+    if session is None:
+        return None
+    if request.method not in SAFE_METHODS and not services.sessions.csrf_ok(
+        session, request.headers.get(CSRF_HEADER)
+    ):
+        raise Forbidden("a change made with a console session needs its CSRF token (X-CSRF-Token)")
+    return services.auth.by_name(session.name)
 
 
 BEARER: dict[str, Any] = {"security": [{_bearer.scheme_name: []}]}

@@ -7,7 +7,8 @@ decide the outcome in this order:
 1. either side reports ``error`` -> ``error`` (counted in that side's error counter, never diffed);
 2. the module's state does not compare (``legacy``, ``migrated``) -> ``skipped`` / ``module_off``;
 3. the sampling hash says no -> ``skipped`` / ``not_sampled``;
-4. ``comparators.compare`` with the inline spec, else the stored one -> ``match`` / ``mismatch``.
+4. ``comparators.compare`` with the inline spec merged over the stored one -> ``match`` / ``mismatch``,
+   answered with what the rules absorbed (``normalized``), spec ``warnings``, ``spec`` and ``spec_source``.
 
 Mismatches count one ``shadow_mismatch_total`` per differing field, answer with at most
 ``max_differences`` redacted differences and hand a sample (with the pair's redacted ``context``) to the
@@ -47,13 +48,13 @@ from app.errors import InvalidPayload, ServiceError, mapping_for
 from app.flag_service import FlagService
 from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
-from app.offload import Compared, Offloader, summarize
+from app.offload import Compared, Offloader, summarize, warning_pairs
 from app.redact import Redactor
 from app.samples import ROWS_NONE, SampleBuilder
-from app.spec_cache import SpecCache
+from app.spec_cache import ResolvedSpec, SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import check_name, check_number, parse_json
-from comparators import Spec, SpecError, compare
+from comparators import SpecError, compare
 from flags.errors import FlagError
 from flags.model import Flag, now
 from flags.sampling import is_sampled
@@ -150,12 +151,18 @@ def _check_context(context: Any, where: str) -> None:
         )
 
 
+First = tuple[str, str | None, int]
+"""A first answer as kept: (outcome, reason, difference count or -1). Plain strings and ints in a
+tuple, so the cyclic garbage collector stops tracking it: 100,000 remembered answers as dicts made
+every full collection walk them (batch ingest at half speed)."""
+
+
 class PairIds:
     """The first answer to each ``pair_id`` this replica accepted, for 24 h, at most ``capacity`` ids.
 
     In memory only (a restart or another replica forgets them) and bounded by count: past
     ``capacity`` the oldest ids are forgotten first. An answer is kept as its outcome, reason and
-    difference count, never its differences, so the bound holds in bytes too (~200 B an id).
+    difference count, never its differences, so the bound holds in bytes too (~150 B an id).
     An id whose pair is still being processed (a new module's first pair awaits the store) makes a
     concurrent duplicate wait for that first answer.
     """
@@ -163,14 +170,16 @@ class PairIds:
     def __init__(self, capacity: int, ttl_seconds: float = PAIR_ID_TTL_SECONDS) -> None:
         self.capacity = capacity
         self.ttl = ttl_seconds
-        self._seen: OrderedDict[str, tuple[float, dict[str, Any] | asyncio.Future[dict[str, Any]]]] = (
-            OrderedDict()
-        )
+        self._seen: OrderedDict[str, tuple[float, First]] = OrderedDict()  # insertion = expiry order
+        self._pending: dict[str, asyncio.Future[First]] = {}
 
     def __len__(self) -> int:
         return len(self._seen)
 
-    def lookup(self, pair_id: str) -> dict[str, Any] | asyncio.Future[dict[str, Any]] | None:
+    def lookup(self, pair_id: str) -> First | asyncio.Future[First] | None:
+        pending = self._pending.get(pair_id)
+        if pending is not None:
+            return pending
         entry = self._seen.get(pair_id)
         if entry is None:
             return None
@@ -179,34 +188,39 @@ class PairIds:
             return None
         return entry[1]
 
-    def reserve(self, pair_id: str) -> asyncio.Future[dict[str, Any]]:
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._put(pair_id, future)
+    def reserve(self, pair_id: str) -> asyncio.Future[First]:
+        future: asyncio.Future[First] = asyncio.get_running_loop().create_future()
+        self._pending[pair_id] = future
         return future
 
-    def settle(
-        self, pair_id: str, future: asyncio.Future[dict[str, Any]], answer: dict[str, Any] | None
-    ) -> None:
+    def settle(self, pair_id: str, future: asyncio.Future[First], answer: dict[str, Any] | None) -> None:
         """Keep the compact first answer (``None``: the pair was refused, forget the id)."""
+        if self._pending.get(pair_id) is future:
+            del self._pending[pair_id]
         if answer is None:
-            if self._seen.get(pair_id, (0.0, None))[1] is future:
-                del self._seen[pair_id]
             future.cancel()
             return
-        kept = {"outcome": answer["outcome"], "reason": answer["reason"], "differences": []}
-        if "difference_count" in answer:
-            kept["difference_count"] = answer["difference_count"]
-        if self._seen.get(pair_id, (0.0, None))[1] is future:
-            self._seen[pair_id] = (self._seen[pair_id][0], kept)
-        future.set_result(kept)
-
-    def _put(self, pair_id: str, value: dict[str, Any] | asyncio.Future[dict[str, Any]]) -> None:
+        outcome = answer["outcome"]
+        reason = answer["reason"]
+        first: First = (
+            str(getattr(outcome, "value", outcome)),
+            None if reason is None else str(getattr(reason, "value", reason)),
+            int(answer.get("difference_count", -1)),
+        )
         clock = time.monotonic()
-        self._seen[pair_id] = (clock + self.ttl, value)
+        self._seen[pair_id] = (clock + self.ttl, first)
         self._seen.move_to_end(pair_id)
-        # Insertion order is expiry order (one TTL): expired ids leave from the front, then the oldest.
         while self._seen and (len(self._seen) > self.capacity or next(iter(self._seen.values()))[0] < clock):
             self._seen.popitem(last=False)
+        future.set_result(first)
+
+
+def replay_answer(first: First) -> dict[str, Any]:
+    outcome, reason, count = first
+    answer: dict[str, Any] = {"outcome": outcome, "reason": reason, "differences": []}
+    if count >= 0:
+        answer["difference_count"] = count
+    return answer
 
 
 def _side(value: Any, where: str) -> Side:
@@ -375,7 +389,7 @@ class Ingestor:
         if pair.pair_id is None:
             return await self._process(pair, actor, *extra)
         while (seen := self.pair_ids.lookup(pair.pair_id)) is not None:
-            if isinstance(seen, dict):
+            if isinstance(seen, tuple):
                 return self._replay(pair.module, seen)
             try:
                 return self._replay(pair.module, await asyncio.shield(seen))
@@ -391,10 +405,11 @@ class Ingestor:
         finally:
             self.pair_ids.settle(pair.pair_id, future, answer)
 
-    def _replay(self, module: str, first: dict[str, Any]) -> dict[str, Any]:
+    def _replay(self, module: str, first: First) -> dict[str, Any]:
         """A repeated ``pair_id``: its first outcome, the module's state now, and nothing counted."""
         flag = self.flags.view.get(module)
-        answer = {**first, "duplicate": True}
+        answer = replay_answer(first)
+        answer["duplicate"] = True
         if flag is not None:
             answer["state"], answer["version"] = flag.state.value, flag.version
         return answer
@@ -408,7 +423,9 @@ class Ingestor:
         precomputed: Compared | None,
         offloaded: bool,
     ) -> dict[str, Any]:
-        spec = self._spec(pair)  # before anything else: a bad inline spec rejects the pair
+        # Before anything else: a bad inline spec rejects the pair.
+        resolved = self.specs.resolve(pair.module, pair.query_name, pair.spec)
+        spec = resolved.spec
         flag = self.flags.view.get(pair.module)
         if flag is None:
             flag = await self.flags.ensure(pair.module, actor)
@@ -450,19 +467,37 @@ class Ingestor:
             else:
                 comparison = compare(pair.legacy.result, pair.orm.result, spec)
                 if comparison.equal:
-                    return self._done(q, pair, flag, Outcome.MATCH, None)
+                    answer = self._done(q, pair, flag, Outcome.MATCH, None)
+                    return self._announced(
+                        q, answer, comparison.normalized, warning_pairs(comparison), resolved
+                    )
                 compared = summarize(comparison, self.max_differences, self.max_fields)
         except Exception:  # a comparator bug must not turn a client's pair into a 500
             log.exception("compare failed for %s/%s", pair.module, pair.query_name)
             return self._done(q, pair, flag, Outcome.ERROR, Reason.COMPARE_FAILED)
         if compared.equal:
-            return self._done(q, pair, flag, Outcome.MATCH, None)
-        return self._mismatch(q, pair, flag, compared, waiting, spec, offloaded)
+            answer = self._done(q, pair, flag, Outcome.MATCH, None)
+        else:
+            answer = self._mismatch(q, pair, flag, compared, waiting, resolved, offloaded)
+        return self._announced(q, answer, compared.normalized, compared.warnings, resolved)
 
-    def _spec(self, pair: Pair) -> Spec | None:
-        if pair.spec is not None:
-            return self.specs.inline(pair.spec)
-        return self.specs.stored(pair.module, pair.query_name)
+    def _announced(
+        self,
+        q: QueryMetrics,
+        answer: dict[str, Any],
+        normalized: tuple[tuple[str, tuple[str, ...]], ...],
+        warnings: tuple[tuple[str, str], ...],
+        resolved: ResolvedSpec,
+    ) -> dict[str, Any]:
+        """A compared pair's answer also says what the rules absorbed, which spec options matched
+        nothing, and which spec applied (SPEC 2); each rule used is counted once for the query."""
+        if normalized:
+            self.metrics.count_normalizations(q, normalized)
+        answer["normalized"] = {rule: list(fields) for rule, fields in normalized}
+        answer["warnings"] = [{"option": option, "message": message} for option, message in warnings]
+        answer["spec"] = resolved.wire
+        answer["spec_source"] = resolved.source
+        return answer
 
     def _mismatch(
         self,
@@ -471,7 +506,7 @@ class Ingestor:
         flag: Flag,
         compared: Compared,
         waiting: Waiting | None,
-        spec: Spec | None,
+        resolved: ResolvedSpec,
         offloaded: bool = False,
     ) -> dict[str, Any]:
         for field in compared.fields:
@@ -491,8 +526,8 @@ class Ingestor:
             orm_latency_ms=pair.orm.latency_ms,
             differences=capped,
             difference_count=compared.difference_count,
-            spec=spec,
-            spec_source="none" if spec is None else ("inline" if pair.spec is not None else "stored"),
+            spec=resolved.spec,
+            spec_source=resolved.source,
             state=flag.state.value,
             version=flag.version,
             pair_id=pair.pair_id,

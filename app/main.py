@@ -16,9 +16,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from app import errors
+from app import console, errors
 from app.middleware import BodyLimit, HttpMetrics
-from app.routes import alerts, config, dry_run, flags, health, metrics, mismatches, pairs, specs
+from app.routes import alerts, config, dry_run, flags, health, metrics, mismatches, pairs, rules, specs
 from app.services import Services
 from app.settings import Settings
 from app.store import create_store
@@ -47,6 +47,8 @@ def create_app(
         summary="Diffs legacy-SQL and ORM results of the same query; holds per-module migration flags.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # app.console serves /docs with Swagger UI's files from this process
+        redoc_url=None,  # ReDoc loads from a CDN only
     )
     app.state.services = services
     errors.install(app)
@@ -56,12 +58,14 @@ def create_app(
         config.router,
         specs.router,
         dry_run.router,
+        rules.router,
         mismatches.router,
         health.router,
         metrics.router,
         alerts.router,
     ):
         app.include_router(router)
+    console.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(HttpMetrics, metrics=services.metrics)
     return app
@@ -78,6 +82,9 @@ async def start(services: Services) -> None:
     services.writer.start()
     if settings.database_url:  # other replicas may store specs too; flags have NOTIFY, specs a poll
         services.background.append(asyncio.create_task(reload_specs(services), name="spec-reload"))
+    services.background.append(
+        asyncio.create_task(services.rules.run(settings.rule_expiry_seconds), name="spec-rule-expiry")
+    )
     log.info(
         "shadowdiff ready: %d modules, %d stored specs",
         len(services.view.all()),

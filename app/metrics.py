@@ -141,6 +141,13 @@ class Metrics:
             ["method", "route", "status"],
             registry=registry,
         )
+        self.normalizations = Counter(
+            "shadow_normalizations_total",
+            "Compared pairs in which a representation rule made a field equal, per rule (SPEC 2).",
+            ["module", "queryName", "rule"],
+            registry=registry,
+        )
+        self._normalization_handles: dict[tuple[str, str, str], Counter] = {}
         self.samples_dropped = Counter(
             "shadowdiff_mismatch_samples_dropped_total",
             "Mismatch samples not stored because the background writer's queue was full or the store failed.",
@@ -177,6 +184,18 @@ class Metrics:
         self.mismatch.labels(
             q.module, q.query_name, self._field_cap.fold((q.module, q.query_name), field)
         ).inc()
+
+    def count_normalizations(
+        self, q: QueryMetrics, normalized: tuple[tuple[str, tuple[str, ...]], ...]
+    ) -> None:
+        """One per rule that made a field of this pair equal. Rule names are a closed set
+        (``comparators.Rule``) and the query name is already folded, so the labels stay capped."""
+        for rule, _fields in normalized:
+            key = (q.module, q.query_name, rule)
+            child = self._normalization_handles.get(key)
+            if child is None:
+                child = self._normalization_handles[key] = self.normalizations.labels(*key)
+            child.inc()
 
     def count_mismatch_other(self, q: QueryMetrics, count: int) -> None:
         """``count`` differing fields of one pair past the label cap, in one increment."""

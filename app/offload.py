@@ -42,11 +42,13 @@ class Compared:
     difference_count: int
     fields: tuple[str, ...]  # the first ``max_fields`` distinct labels, report order
     field_count: int
+    normalized: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule, legacy top-level fields)
+    warnings: tuple[tuple[str, str], ...] = ()  # (option, message) of each spec warning
 
 
 def summarize(comparison: Comparison, max_differences: int, max_fields: int) -> Compared:
     if comparison.equal:
-        return Compared(True, (), 0, (), 0)
+        return Compared(True, (), 0, (), 0, comparison.normalized, warning_pairs(comparison))
     differences = comparison.differences
     fields: dict[str, None] = {}
     for diff in differences:
@@ -58,7 +60,14 @@ def summarize(comparison: Comparison, max_differences: int, max_fields: int) -> 
         len(differences),
         labels[:max_fields],
         len(labels),
+        comparison.normalized,
+        warning_pairs(comparison),
     )
+
+
+def warning_pairs(comparison: Comparison) -> tuple[tuple[str, str], ...]:
+    """The spec warnings as plain pairs (they cross a process boundary)."""
+    return tuple((w.option, w.message) for w in comparison.warnings)
 
 
 def _compare_encoded(
@@ -106,10 +115,13 @@ def _compare_item(
 ) -> Compared | None:
     try:
         legacy, orm = item["legacy"]["result"], item["orm"]["result"]
-        raw = item.get("spec")
-        if raw is None:
-            raw = stored_specs.get((item.get("module"), item.get("query_name")))
-        spec = Spec.from_dict(raw) if raw is not None else None
+        inline = item.get("spec")
+        stored = stored_specs.get((item.get("module"), item.get("query_name")))
+        if inline is not None and stored is not None:  # merged option by option, as SpecCache.resolve
+            spec: Spec | None = Spec.from_dict(stored).merged(inline)
+        else:
+            raw = inline if inline is not None else stored
+            spec = Spec.from_dict(raw) if raw is not None else None
         return summarize(compare(legacy, orm, spec), max_differences, max_fields)
     except Exception:
         return None

@@ -69,7 +69,7 @@ class Redactor:
         except TypeError:  # integers past 64 bits travel as text already; anything else: its repr
             text = repr(value).encode()
         digest = hmac.new(self._key, text, hashlib.sha256).hexdigest()
-        return HASHED_MASK_PREFIX + digest[:HASH_HEX_DIGITS]
+        return HASHED_MASK_PREFIX + digest[:HASH_HEX_DIGITS].upper()  # upper: never reads as lowercase data
 
     def value(self, value: Any) -> Any:
         """Mask the values of sensitive keys inside ``value`` (a copy; the input is not changed),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from prometheus_client import CollectorRegistry
 
 from app.auth import Authenticator
+from app.console.session import Sessions
 from app.flag_service import FlagService
 from app.flag_view import FlagView
 from app.ingest import Ingestor, PairIds
@@ -30,6 +31,7 @@ from app.rollback import RollbackCoordinator, build_rollbacks
 from app.samples import SampleBuilder
 from app.settings import Settings
 from app.spec_cache import SpecCache
+from app.spec_rules import SpecRules
 from app.spec_service import SpecService
 from app.store.base import Store
 from app.store.bounded import bounded
@@ -52,6 +54,8 @@ class Services:
     ingestor: Ingestor
     secret: bytes  # SHADOWDIFF_SECRET_KEY or random: keys sample mask hashes and console sessions
     samples: SampleBuilder
+    sessions: Sessions
+    rules: SpecRules
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
@@ -118,6 +122,8 @@ class Services:
             ingestor=ingestor,
             secret=secret,
             samples=samples,
+            sessions=Sessions(secret),
+            rules=SpecRules(store=store, specs=specs, flags=flags),
         )
 
     async def stop_background(self) -> None:

@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     # Keys the masked-value hashes of samples and signs console sessions; shared by every replica.
     # Unset: a random key per process (hashes still compare within a sample; sessions end at restart).
     secret_key: SecretStr | None = None
+    # How often expired triage rules are taken out of their specs (app.spec_rules).
+    rule_expiry_seconds: float = Field(30.0, gt=0.0, le=3600.0)
     log_level: str = "info"
 
     @model_validator(mode="before")

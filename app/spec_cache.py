@@ -2,12 +2,16 @@
 
 Stored specs (``PUT /v1/specs``, the YAML file) are kept by (module, query_name); inline specs sent
 with a pair are parsed once per distinct content and kept in a bounded cache, since clients send the
-same few specs over and over.
+same few specs over and over. An inline spec is merged over its query's stored spec option by option
+(an option given inline replaces the stored option of that name; ``null`` removes it), and
+:meth:`SpecCache.resolve` says which applied (:class:`SpecSource`).
 """
 
 from __future__ import annotations
 
+import enum
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +23,61 @@ from app.store.base import Store, StoredSpec
 from comparators import Spec, SpecError
 
 
+class SpecSource(enum.StrEnum):
+    """Which spec a pair was compared with (the answer's ``spec_source``)."""
+
+    NONE = "none"
+    STORED = "stored"
+    INLINE = "inline"
+    MERGED = "merged"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedSpec:
+    """The spec a pair is compared with, where it came from, and its JSON form for the answer."""
+
+    spec: Spec | None
+    source: SpecSource
+    wire: dict[str, Any]
+
+
+NO_SPEC = ResolvedSpec(None, SpecSource.NONE, {})
+
+
 class SpecCache:
     def __init__(self, inline_limit: int = 1024) -> None:
         self._stored: dict[tuple[str, str], Spec] = {}
         self._raw: dict[tuple[str, str], StoredSpec] = {}
         self._inline: OrderedDict[bytes, Spec] = OrderedDict()
         self._inline_limit = inline_limit
+        self._resolved: OrderedDict[tuple[Spec | None, bytes | None], ResolvedSpec] = OrderedDict()
+
+    def resolve(self, module: str, query_name: str, inline: dict[str, Any] | None) -> ResolvedSpec:
+        """The spec for one pair: the stored one, the inline one, or the inline one merged over the
+        stored one option by option (raises ``SpecError`` for a bad inline spec)."""
+        stored = self._stored.get((module, query_name))
+        if inline is None:
+            if stored is None:
+                return NO_SPEC
+            key: tuple[Spec | None, bytes | None] = (stored, None)
+        else:
+            key = (stored, orjson.dumps(inline, option=orjson.OPT_SORT_KEYS))
+        found = self._resolved.get(key)
+        if found is not None:
+            return found
+        if inline is None:
+            assert stored is not None
+            found = ResolvedSpec(stored, SpecSource.STORED, stored.to_dict())
+        elif stored is None:
+            spec = self.inline(inline)
+            found = ResolvedSpec(spec, SpecSource.INLINE, spec.to_dict())
+        else:
+            spec = stored.merged(inline)
+            found = ResolvedSpec(spec, SpecSource.MERGED, spec.to_dict())
+        self._resolved[key] = found
+        if len(self._resolved) > self._inline_limit:
+            self._resolved.popitem(last=False)
+        return found
 
     def stored(self, module: str, query_name: str) -> Spec | None:
         return self._stored.get((module, query_name))

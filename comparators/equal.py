@@ -250,8 +250,8 @@ def declared_rules(a: Any, b: Any, declared: str, spec: Spec, scope: Scope) -> i
             if value is None or type(value) is bool or type(value) is str:
                 continue
             moment = instant_of(text, spec.naive_tz)
-            if moment is not None and epoch_equal(value, moment, spec.time_precision, units):
-                return EPOCH
+            if moment is not None:  # a number against an instant: in the declared unit only
+                return EPOCH if epoch_equal(value, moment, spec.time_precision, units) else NO
     return value_rules(a, b, spec, scope)
 
 
@@ -461,6 +461,9 @@ def text_rules(legacy: str, orm: str, spec: Spec) -> int:
             return _instant_texts(legacy, orm, spec)
         if looks_like_time_of_day(orm):
             return TIME_OF_DAY if time_of_day_equal(orm, legacy, spec.naive_tz, spec.time_precision) else NO
+        number = number_of_text(orm) if orm[:1] in _NUMBER_START and orm else None
+        if number is not None:  # an instant against int8 epoch text
+            return _text_vs_number(legacy, number, spec)
     elif other_size >= 10 and orm[4] == "-" and orm[7] == "-":
         if looks_like_time_of_day(legacy):
             return TIME_OF_DAY if time_of_day_equal(legacy, orm, spec.naive_tz, spec.time_precision) else NO

@@ -198,6 +198,8 @@ class Option:
 
 FIELD_NAME_SCHEMA: Final[dict[str, Any]] = {"type": "string", "pattern": r"^[^.\[\]]+(\.[^.\[\]]+)*$"}
 """A field name or dotted path, without row keys or indexes."""
+ONE_FIELD_SCHEMA: Final[dict[str, Any]] = {"type": "string", "pattern": r"^[^.\[\]]+$"}
+"""One field name (no dots)."""
 
 
 def _parse_key(value: Any) -> dict[str, Any]:
@@ -259,7 +261,12 @@ OPTIONS: Final = (
         '`true`, or a list of paths (`""` is the top level), `false`',
         "report a different order of the top-level rows (`__order__`) or of the nested arrays at these "
         "paths (kind `order`, at the top-level field)",
-        {"anyOf": [{"type": "boolean"}, {"type": "array", "items": {"type": "string"}}]},
+        {
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "array", "items": {"anyOf": [{"const": ""}, FIELD_NAME_SCHEMA]}},
+            ]
+        },
         _parse_ordered,
         _dump_ordered,
     ),
@@ -277,7 +284,7 @@ OPTIONS: Final = (
         "object legacy name → ORM name or dotted ORM path, `{}`",
         "fields the ORM calls something else (at every level); a dotted target reads a flat join "
         'column from a nested include: `{"author_name": "author.name"}`',
-        {"type": "object", "additionalProperties": FIELD_NAME_SCHEMA},
+        {"type": "object", "propertyNames": ONE_FIELD_SCHEMA, "additionalProperties": FIELD_NAME_SCHEMA},
         _parse_rename,
         lambda s: dict(s.rename) if s.rename else None,
     ),
@@ -287,7 +294,7 @@ OPTIONS: Final = (
         "declare a field's representation: `bool` (also `Y`/`N`, `yes`/`no`, a one-byte bit string), "
         "`json` (JSON text of any value, `{}` = `[]`), `epoch_s`/`epoch_ms`/`epoch_us` (a number in "
         "that unit, also with a fraction), `text` (no coercion)",
-        {"type": "object", "additionalProperties": {"enum": list(TYPES)}},
+        {"type": "object", "propertyNames": FIELD_NAME_SCHEMA, "additionalProperties": {"enum": list(TYPES)}},
         _parse_types,
         lambda s: dict(s.types) if s.types else None,
     ),

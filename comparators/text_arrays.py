@@ -11,6 +11,8 @@ anything else against an array is a ``SET``. Accelerator:
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
+from operator import add
 from typing import Any, Final
 
 from comparators.rules import ARRAY_TEXT, NO, SET_TEXT
@@ -140,7 +142,7 @@ def _elements_rules(parsed: list[Any], values: list[Any], equal: ValueRules) -> 
 
 def set_text_column(texts: tuple[Any, ...], arrays: tuple[Any, ...]) -> int:
     """SET texts against arrays of strings: each array joined with commas is its text (``join``
-    refuses anything but strings), and the texts hold exactly as many members as the arrays (so no
+    refuses anything but strings), and each text holds exactly as many members as its array (so no
     member holds a comma, and ``[""]`` is not ``""``); no text starts like an array literal or JSON."""
     if set(map(type, arrays)) != {list}:
         return NO
@@ -153,5 +155,6 @@ def set_text_column(texts: tuple[Any, ...], arrays: tuple[Any, ...]) -> int:
     lines = "\n" + "\n".join(texts)
     if "\n{" in lines or "\n[" in lines:
         return NO
-    members = "".join(texts).count(",") + sum(map(bool, texts))
-    return SET_TEXT if members == sum(map(len, arrays)) else NO
+    # Row by row, the members a text splits into (commas + 1, none for "") are the array's length.
+    members = tuple(map(add, map(str.count, texts, repeat(",")), map(bool, texts)))
+    return SET_TEXT if members == tuple(map(len, arrays)) else NO

@@ -47,6 +47,9 @@ def summarize(registry: CollectorRegistry, view: FlagView) -> dict[str, dict[str
             elif name == "shadow_mismatch_total":
                 fields = modules[module]["mismatched_fields"]
                 fields[labels["field"]] = fields.get(labels["field"], 0) + sample.value
+            elif name == "shadow_normalizations_total":
+                rules = modules[module]["normalizations"].setdefault(labels["queryName"], {})
+                rules[labels["rule"]] = rules.get(labels["rule"], 0) + sample.value
             elif name == "db_query_total":
                 modules[module]["queries"][labels["source"]] += sample.value
             elif name in ("db_sql_errors_total", "db_prisma_errors_total"):
@@ -75,5 +78,6 @@ def _empty() -> dict[str, Any]:
         "errors": dict.fromkeys(SOURCES, 0.0),
         "mean_latency_ms": dict.fromkeys(SOURCES),
         "mismatched_fields": {},
+        "normalizations": {},
         "mismatch_rate": None,
     }

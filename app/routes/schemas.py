@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.spec_cache import SpecSource
 from app.validation import NAME_PATTERN
+from comparators.rules import Rule
+from comparators.spec import json_schema as spec_json_schema
 from flags.vocabulary import Outcome, Reason
 
 NAME: dict[str, Any] = {"type": "string", "pattern": NAME_PATTERN}
@@ -28,50 +31,8 @@ SIDE: dict[str, Any] = {
     },
 }
 
-# A field name or dotted path, without row keys or indexes (comparators.spec refuses "[" and "]").
-FIELD_NAME: dict[str, Any] = {"type": "string", "pattern": r"^[^.\[\]]+(\.[^.\[\]]+)*$"}
-
-SPEC: dict[str, Any] = {
-    "type": "object",
-    "description": "comparison options (comparators.Spec); an inline spec overrides the stored one",
-    "additionalProperties": False,
-    "properties": {
-        "key": {
-            "anyOf": [
-                {"type": "null"},
-                FIELD_NAME,
-                {"type": "array", "items": FIELD_NAME, "minItems": 1},
-            ]
-        },
-        "ordered": {"type": ["boolean", "null"]},
-        "ignore": {"anyOf": [{"type": "null"}, {"type": "array", "items": FIELD_NAME}]},
-        "rename": {
-            "anyOf": [
-                {"type": "null"},
-                {"type": "object", "propertyNames": FIELD_NAME, "additionalProperties": FIELD_NAME},
-            ]
-        },
-        "float_tolerance": {
-            "anyOf": [{"type": "null"}, {"type": "number", "minimum": 0, "exclusiveMaximum": 1}]
-        },
-        "time_precision": {
-            "anyOf": [
-                {"type": "null"},
-                {"enum": list(range(10))},
-                {"enum": ["s", "ms", "us", "ns"]},
-            ]
-        },
-        "naive_time_zone": {
-            "description": "UTC, an offset such as +02:00, or an IANA zone name",
-            "anyOf": [
-                {"type": "null"},
-                {"enum": ["UTC", "Z", "GMT"]},
-                {"type": "string", "pattern": r"^[+-](0\d|1\d|2[0-3]):?[0-5]\d$"},
-            ],
-        },
-        "strict_types": {"type": ["boolean", "null"]},
-    },
-}
+SPEC: dict[str, Any] = spec_json_schema()
+"""Derived from ``comparators.spec.OPTIONS``: the one definition of the spec options."""
 
 PAIR: dict[str, Any] = {
     "type": "object",
@@ -110,6 +71,26 @@ RESULT: dict[str, Any] = {
         "state": {"enum": ["legacy", "shadow", "orm", "migrated"], "description": "the module's state now"},
         "version": {"type": "integer", "description": "the module's flag version now"},
         "duplicate": {"type": "boolean", "description": "true: a repeated pair_id, not counted again"},
+        "normalized": {
+            "type": "object",
+            "description": "compared pairs: rule -> the legacy-side top-level fields it made equal",
+            "propertyNames": {"enum": [r.value for r in Rule]},
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "warnings": {
+            "type": "array",
+            "description": "compared pairs: spec options that matched nothing",
+            "items": {
+                "type": "object",
+                "required": ["option", "message"],
+                "properties": {"option": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+        "spec": {
+            "type": "object",
+            "description": "compared pairs: the spec applied (options not at their default)",
+        },
+        "spec_source": {"enum": [s.value for s in SpecSource]},
     },
 }
 

@@ -49,6 +49,23 @@ class MismatchSample:
     detail: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SpecRule:
+    """One rule added to a query's stored spec by triage (``app.spec_rules``), kept beside the spec."""
+
+    module: str
+    query_name: str
+    option: str  # "ignore", "float_tolerance" or "types"
+    value: Any  # the ignored path, the tolerance, or {field: type}
+    reason: str
+    actor: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    removed_at: datetime | None = None
+    removed_by: str | None = None
+    id: int | None = None
+
+
 class Store(FlagStore, Protocol):
     async def open(self) -> None:
         """Connect and apply pending migrations."""
@@ -81,6 +98,18 @@ class Store(FlagStore, Protocol):
 
     async def mismatch(self, sample_id: int) -> MismatchSample | None:
         """One stored sample by id (None once retention removed it)."""
+        ...
+
+    async def add_spec_rule(self, rule: SpecRule) -> SpecRule:
+        """Store a rule; returns it with its id."""
+        ...
+
+    async def spec_rules(self, module: str | None = None, open_only: bool = False) -> list[SpecRule]:
+        """Rules newest first; ``open_only``: those not removed yet."""
+        ...
+
+    async def close_spec_rule(self, rule_id: int, at: datetime, by: str) -> bool:
+        """Mark a rule removed; False when it was removed already (another replica was first)."""
         ...
 
     async def claim_once(self, key: str, retention_seconds: float = CLAIM_RETENTION_SECONDS) -> bool:

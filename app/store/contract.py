@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.store.base import MismatchSample
+from app.store.base import MismatchSample, SpecRule
 from flags.errors import InvalidFlag
 from flags.model import Flag, FlagChange
 
@@ -74,3 +74,39 @@ def samples_query(
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY at DESC, id DESC LIMIT {bind(max(limit, 0))}"
     return sql, args
+
+
+RULE_COLUMNS = (
+    "id, module, query_name, option, value, reason, actor, created_at, expires_at, removed_at, removed_by"
+)
+
+
+def rule_filter(
+    module: str | None, open_only: bool, placeholder: Callable[[int], str]
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if module is not None:
+        args.append(module)
+        where.append(f"module = {placeholder(len(args))}")
+    if open_only:
+        where.append("removed_at IS NULL")
+    return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+def rule_from_row(row: tuple[Any, ...], value: Callable[[Any], Any], when: Callable[[Any], Any]) -> SpecRule:
+    """A row of ``RULE_COLUMNS`` as a rule; ``value`` decodes the JSON, ``when`` the times."""
+    id_, module, query_name, option, raw, reason, actor, created, expires, removed, removed_by = row
+    return SpecRule(
+        module=module,
+        query_name=query_name,
+        option=option,
+        value=value(raw),
+        reason=reason,
+        actor=actor,
+        created_at=when(created),
+        expires_at=None if expires is None else when(expires),
+        removed_at=None if removed is None else when(removed),
+        removed_by=removed_by,
+        id=id_,
+    )

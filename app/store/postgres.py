@@ -16,19 +16,24 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
 
-from app.store.base import CLAIM_RETENTION_SECONDS, MismatchSample, StoredSpec, StoreUnavailable
+from app.store.base import CLAIM_RETENTION_SECONDS, MismatchSample, SpecRule, StoredSpec, StoreUnavailable
 from app.store.codec import dump_json, flag_from_row, load_json, utc
 from app.store.contract import (
     FLAG_COLUMNS,
     HISTORY_COLUMNS,
+    RULE_COLUMNS,
     SAMPLE_COLUMNS,
     check_write,
     optional_text,
+    rule_filter,
+    rule_from_row,
     safe_text,
     sample_fields,
     samples_query,
@@ -418,6 +423,41 @@ class PostgresStore:
                 f"SELECT {SAMPLE_COLUMNS} FROM mismatch_samples WHERE id = $1", sample_id
             )
         return None if row is None else _sample(row)
+
+    # -- spec rules (triage) ----------------------------------------------------------------------
+
+    async def add_spec_rule(self, rule: SpecRule) -> SpecRule:
+        async with self._conn("storing a spec rule") as conn:
+            rule_id = await conn.fetchval(
+                "INSERT INTO spec_rules (module, query_name, option, value, reason, actor, created_at,"
+                " expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                rule.module,
+                rule.query_name,
+                rule.option,
+                rule.value,
+                safe_text(rule.reason),
+                safe_text(rule.actor),
+                utc(rule.created_at),
+                None if rule.expires_at is None else utc(rule.expires_at),
+            )
+        return replace(rule, id=rule_id)
+
+    async def spec_rules(self, module: str | None = None, open_only: bool = False) -> list[SpecRule]:
+        where, args = rule_filter(module, open_only, lambda n: f"${n}")
+        async with self._conn("reading spec rules") as conn:
+            rows = await conn.fetch(f"SELECT {RULE_COLUMNS} FROM spec_rules{where} ORDER BY id DESC", *args)
+        return [rule_from_row(tuple(r), lambda v: v, lambda t: t if t is None else utc(t)) for r in rows]
+
+    async def close_spec_rule(self, rule_id: int, at: datetime, by: str) -> bool:
+        async with self._conn("closing a spec rule") as conn:
+            done = await conn.fetchval(
+                "UPDATE spec_rules SET removed_at = $1, removed_by = $2"
+                " WHERE id = $3 AND removed_at IS NULL RETURNING id",
+                utc(at),
+                safe_text(by),
+                rule_id,
+            )
+        return done is not None
 
     # -- webhook idempotency ----------------------------------------------------------------------
 

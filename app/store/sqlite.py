@@ -13,18 +13,22 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.store.base import CLAIM_RETENTION_SECONDS, MismatchSample, StoredSpec, StoreUnavailable
+from app.store.base import CLAIM_RETENTION_SECONDS, MismatchSample, SpecRule, StoredSpec, StoreUnavailable
 from app.store.codec import dump_json, flag_from_row, load_json, parse_time, time_text
 from app.store.contract import (
     FLAG_COLUMNS,
     HISTORY_COLUMNS,
+    RULE_COLUMNS,
     SAMPLE_COLUMNS,
     check_write,
     optional_text,
+    rule_filter,
+    rule_from_row,
     safe_text,
     sample_fields,
     samples_query,
@@ -326,6 +330,47 @@ class SQLiteStore:
                 " ORDER BY module, query_name"
             )
             return [StoredSpec(m, q, load_json(s), parse_time(at), by) for m, q, s, at, by in rows]
+
+        return await self._run(work)
+
+    # -- spec rules (triage) ----------------------------------------------------------------------
+
+    async def add_spec_rule(self, rule: SpecRule) -> SpecRule:
+        def work(conn: sqlite3.Connection) -> SpecRule:
+            cursor = conn.execute(
+                "INSERT INTO spec_rules (module, query_name, option, value, reason, actor, created_at,"
+                " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    rule.module,
+                    rule.query_name,
+                    rule.option,
+                    dump_json(rule.value),
+                    safe_text(rule.reason),
+                    safe_text(rule.actor),
+                    time_text(rule.created_at),
+                    None if rule.expires_at is None else time_text(rule.expires_at),
+                ),
+            )
+            return replace(rule, id=cursor.lastrowid)
+
+        return await self._run(work)
+
+    async def spec_rules(self, module: str | None = None, open_only: bool = False) -> list[SpecRule]:
+        where, args = rule_filter(module, open_only, lambda _: "?")
+
+        def work(conn: sqlite3.Connection) -> list[SpecRule]:
+            rows = conn.execute(f"SELECT {RULE_COLUMNS} FROM spec_rules{where} ORDER BY id DESC", args)
+            return [rule_from_row(r, load_json, parse_time) for r in rows]
+
+        return await self._run(work)
+
+    async def close_spec_rule(self, rule_id: int, at: datetime, by: str) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE spec_rules SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
+                (time_text(at), safe_text(by), rule_id),
+            )
+            return cursor.rowcount == 1
 
         return await self._run(work)
 

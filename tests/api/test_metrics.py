@@ -24,6 +24,7 @@ CONTRACT = {
     "shadow_sample_rate": ("gauge", set()),
     "shadow_module_sample_rate": ("gauge", {"module"}),
     "shadow_rollbacks": ("counter", {"module", "actor"}),
+    "shadow_normalizations": ("counter", {"module", "queryName", "rule"}),
     "shadow_flags_sync_age_seconds": ("gauge", set()),
     "http_requests": ("counter", {"method", "route", "status"}),
     "http_request_duration_seconds": ("histogram", {"method", "route", "status"}),
@@ -46,7 +47,10 @@ def traffic(api: Api) -> dict[str, Any]:
                 request_id=request_id,
             )
         )
-    body = pair(module, {"id": 1, "name": "x"}, {"id": 1, "name": "y"}, query_name="getUser")
+    # (n: a representation rule makes it equal, so the pair also counts a normalization)
+    body = pair(
+        module, {"id": 1, "name": "x", "n": "1.50"}, {"id": 1, "name": "y", "n": 1.5}, query_name="getUser"
+    )
     api.request("PUT", f"/v1/flags/{module}", json={"sample_rate": 1, "reason": "all"})
     api.pair(body)
     errored = pair(module, None, None, query_name="getUser")
@@ -147,4 +151,5 @@ def test_the_json_summary_totals_the_module(traffic: dict[str, Any]) -> None:
     assert summary["mismatch_rate"] == 1 / (sampled + 1)
     assert (summary["queries"], summary["errors"]) == ({"sql": 8, "prisma": 8}, {"sql": 1, "prisma": 1})
     assert summary["mismatched_fields"] == {"name": 1}
+    assert summary["normalizations"] == {"getUser": {"number": 1}}  # per query, per rule
     assert (summary["state"], summary["sample_rate"]) == ("shadow", 1.0)  # after the rollback

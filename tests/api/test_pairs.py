@@ -18,9 +18,75 @@ def post(api: Api, body: dict[str, Any]) -> dict[str, Any]:
     return dict(response.json())
 
 
+ANNOUNCED = ("normalized", "warnings", "spec", "spec_source")
+"""What a compared pair's answer also carries (SPEC 2): the rules used, spec warnings, the spec applied."""
+
+
 def core(answer: dict[str, Any]) -> dict[str, Any]:
     """The outcome part of an answer (every answer also carries the module's state and version)."""
-    return {k: v for k, v in answer.items() if k not in ("state", "version")}
+    return {k: v for k, v in answer.items() if k not in ("state", "version", *ANNOUNCED)}
+
+
+def test_the_answer_names_the_rules_that_made_fields_equal(api: Api) -> None:
+    legacy = [{"id": 1, "is_active": 1, "updated_at": 1735689600000, "full_name": "Ada"}]
+    orm = [{"id": 1, "isActive": True, "updatedAt": "2025-01-01T00:00:00.000Z", "fullName": "Ada"}]
+    answer = post(api, pair(unique(), legacy, orm))
+    assert answer["outcome"] == "match"
+    # field-name canonicalization is not a rule; each rule names the legacy-side field
+    assert answer["normalized"] == {"boolean": ["is_active"], "epoch": ["updated_at"]}
+    assert (answer["warnings"], answer["spec"], answer["spec_source"]) == ([], {}, "none")
+
+
+def test_a_mismatch_also_names_the_rules_its_equal_fields_needed(api: Api) -> None:
+    answer = post(
+        api, pair(unique(), [{"id": 1, "n": "12.50", "s": "OPEN"}], [{"id": 1, "n": 12.5, "s": "open"}])
+    )
+    assert answer["outcome"] == "mismatch"
+    assert [d["field"] for d in answer["differences"]] == ["s"]
+    assert answer["normalized"] == {"number": ["n"]}
+
+
+def test_an_inline_spec_is_merged_over_the_stored_one_option_by_option(api: Api) -> None:
+    module = unique()
+    stored = {"key": ["id"], "ignore": ["updated_at"]}
+    assert api.request("PUT", f"/v1/specs/{module}/q", json=stored).status_code == 200
+    legacy = [{"id": 1, "updated_at": "x", "tags": "{b,a}"}]
+    orm = [{"id": 1, "updatedAt": "y", "tags": ["b", "a"]}]
+    only_stored = post(api, pair(module, legacy, orm))
+    assert (only_stored["outcome"], only_stored["spec_source"], only_stored["spec"]) == (
+        "match",
+        "stored",
+        stored,
+    )
+    merged = post(api, pair(module, legacy, orm, spec={"ordered": True}))
+    assert merged["outcome"] == "match"  # the stored ignore still applies
+    assert (merged["spec_source"], merged["spec"]) == ("merged", {**stored, "ordered": True})
+    removed = post(api, pair(module, legacy, orm, spec={"ignore": None}))
+    assert (removed["outcome"], removed["spec"]) == ("mismatch", {"key": ["id"]})
+    inline_only = post(api, pair(unique(), legacy, orm, spec={"ignore": ["updated_at"]}))
+    assert (inline_only["outcome"], inline_only["spec_source"]) == ("match", "inline")
+
+
+def test_spec_options_that_match_nothing_are_warned_about(api: Api) -> None:
+    spec = {"key": "uid", "ignore": ["updatd_at"], "rename": {"author_name": "author.name"}}
+    answer = post(api, pair(unique(), [{"id": 1, "a": 1}], [{"id": 1, "a": 1}], spec=spec))
+    assert answer["outcome"] == "match"
+    assert sorted(w["option"] for w in answer["warnings"]) == ["ignore", "key", "rename"]
+    assert all("matched no field" in w["message"] or "no row has" in w["message"] for w in answer["warnings"])
+
+
+def test_normalizations_are_counted_per_rule_and_shown_per_query(api: Api) -> None:
+    module = unique()
+    legacy = [{"id": 1, "ok": 1, "at": 1735689600000}]
+    orm = [{"id": 1, "ok": True, "at": "2025-01-01T00:00:00.000Z"}]
+    for _ in range(3):
+        post(api, pair(module, legacy, orm, query_name="getA"))
+    post(api, pair(module, [{"id": 1, "ok": "t"}], [{"id": 1, "ok": True}], query_name="getB"))
+    text = api.request("GET", "/metrics", role="read").text
+    line = f'shadow_normalizations_total{{module="{module}",queryName="getA",rule="boolean"}} 3.0'
+    assert line in text
+    summary = api.request("GET", "/metrics/json", role="read").json()["modules"][module]
+    assert summary["normalizations"] == {"getA": {"boolean": 3.0, "epoch": 3.0}, "getB": {"boolean": 1.0}}
 
 
 def test_representation_differences_match(api: Api) -> None:

@@ -3,8 +3,9 @@
  *
  * - `enqueue` is O(1) and never blocks: the queue is a ring buffer; when it is full the oldest pair is
  *   dropped (counted in `dropped`), since a recent pair says more about the code now deployed.
- * - One batch is in flight at a time, sent when `batchSize` pairs wait or `flushIntervalMs` after the
- *   first one arrived. The body is gzip-compressed on libuv's thread pool, not the event loop.
+ * - A batch is sent when `batchSize` pairs wait or `flushIntervalMs` after the first one arrived; up to
+ *   `maxInFlight` batches are in flight at once (2: the next batch is compressed and sent while the
+ *   service answers the last). The body is gzip-compressed on libuv's thread pool, not the event loop.
  * - A network error, a timeout, 408, 429 or 5xx is retried with exponential backoff (and jitter), up to
  *   `maxAttempts` attempts in all, with the same body: every pair carries its `pair_id`, so a batch the service
  *   stored before the answer got lost counts once. A batch still failing then is dropped (counted).
@@ -23,6 +24,7 @@ export interface PosterOptions {
   batchSize: number;
   flushIntervalMs: number;
   maxAttempts: number;
+  maxInFlight: number;
   retryBackoffMs: number;
   maxBackoffMs: number;
   requestTimeoutMs: number;
@@ -63,7 +65,8 @@ export class Poster {
   private head = 0;
   private size = 0;
   private timer: NodeJS.Timeout | null = null;
-  private sending: Promise<void> | null = null;
+  /** Batches being posted (at most `maxInFlight`). */
+  private readonly sending = new Set<Promise<void>>();
   /** Set by close(): backoffs and requests end by then. */
   private deadline: number | null = null;
   private abort: AbortController = new AbortController();
@@ -101,10 +104,13 @@ export class Poster {
     }
     const giveUp = setTimeout(() => this.abort.abort(), timeoutMs);
     try {
-      while (this.sending !== null || this.size > 0) {
-        // A batch sent by the timer finishes first (it clears `sending` itself), then the rest in turn.
-        await (this.sending ?? this.sendOne());
+      while (this.sending.size > 0 || this.size > 0) {
+        while (this.sending.size < this.options.maxInFlight && this.size > 0) {
+          this.launch();
+        }
+        await Promise.race(this.sending);
         if (this.pastDeadline()) {
+          await Promise.allSettled(this.sending); // aborted at the deadline, so this is short
           break;
         }
       }
@@ -126,8 +132,8 @@ export class Poster {
       // Closing: close() drains the queue itself.
       return;
     }
-    if (this.sending !== null) {
-      return;
+    if (this.sending.size >= this.options.maxInFlight) {
+      return; // a batch that finishes schedules again
     }
     if (this.size >= this.options.batchSize) {
       if (this.timer !== null) {
@@ -144,16 +150,24 @@ export class Poster {
     }
   }
 
+  /** Sends a batch, and another while a full one waits and a place is free. */
   private startSending(): void {
-    if (this.sending !== null || this.size === 0) {
-      return;
+    while (this.sending.size < this.options.maxInFlight && this.size > 0) {
+      this.launch();
+      if (this.size < this.options.batchSize) {
+        break;
+      }
     }
-    this.sending = this.sendOne().finally(() => {
-      this.sending = null;
+  }
+
+  private launch(): void {
+    const sent: Promise<void> = this.sendOne().finally(() => {
+      this.sending.delete(sent);
       if (this.size > 0) {
         this.schedule();
       }
     });
+    this.sending.add(sent);
   }
 
   private take(): Queued[] {

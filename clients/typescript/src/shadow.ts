@@ -38,6 +38,8 @@ export interface ShadowOptions {
   maxAttempts?: number;
   /** The first retry's backoff; it doubles each time (with jitter) up to `maxBackoffMs`. Default 100. */
   retryBackoffMs?: number;
+  /** Batches posted at once. Default 2. */
+  maxInFlight?: number;
   /** The longest backoff between two attempts. Default 5000. */
   maxBackoffMs?: number;
   /** Timeout of one HTTP request to the service. Default 5000. */
@@ -193,6 +195,7 @@ export class Shadow {
       batchSize: options.batchSize ?? 500,
       flushIntervalMs: options.flushIntervalMs ?? 200,
       maxAttempts: Math.max(1, options.maxAttempts ?? 5),
+      maxInFlight: Math.max(1, options.maxInFlight ?? 2),
       retryBackoffMs: options.retryBackoffMs ?? 100,
       maxBackoffMs: options.maxBackoffMs ?? 5000,
       requestTimeoutMs,

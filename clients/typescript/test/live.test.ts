@@ -51,6 +51,18 @@ describe("shadow state", () => {
     assert.equal(await service.comparisons(module, "getUserByEmail", "mismatch"), 0);
   });
 
+  test("the pair holds the served value as served, not as the caller changed it afterwards", async () => {
+    const shadow = await connected();
+    const module = "ts_snapshot";
+    const read = async (): Promise<Record<string, unknown>> =>
+      (await db.pool.query("SELECT id, email, full_name FROM users WHERE id = 4")).rows[0] as Record<string, unknown>;
+    const served = (await shadow.run(module, "getUser", { legacy: read, orm: read })) as Record<string, unknown>;
+    delete served.email; // what a handler does to a row before responding
+    served.full_name = "changed";
+    await shadow.close();
+    assert.equal(await service.comparisons(module, "getUser", "match"), 1);
+  });
+
   test("a real porting bug is reported as a mismatch", async () => {
     const shadow = await connected();
     const module = "ts_bug";

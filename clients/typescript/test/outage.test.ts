@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 
 import { Shadow } from "../src/index.js";
-import { LiveService, TestDatabase, eventually } from "./support.js";
+import { LiveService, TestDatabase, eventually, freePort } from "./support.js";
 
 let db: TestDatabase;
 
@@ -67,15 +67,18 @@ test("kill the service mid-run: every caller gets its result, no exception; lost
   }
 });
 
-test("a batch retried after its answer was lost counts once; bodies go gzip-encoded", async () => {
+test("a batch retried after its answer was lost counts once; bodies go gzip-encoded; polls send the ETag", async () => {
   const service = await LiveService.start();
   const target = new URL(service.url);
   const seen: { encoding: string | undefined; cut: boolean; body: string }[] = [];
+  const polls: { ifNoneMatch: string | undefined; status: number }[] = [];
+  let cutOnce = false;
   // A proxy that delivers the first batch to the service, then cuts the connection before the answer
   // reaches the client: the service has stored the pairs, the client cannot know and retries.
   const proxy = createServer((incoming: IncomingMessage, outgoing) => {
     const isBatch = incoming.url === "/v1/pairs/batch";
-    const cut = isBatch && !seen.some((s) => s.cut);
+    const cut = isBatch && !cutOnce;
+    cutOnce ||= cut;
     const chunks: Buffer[] = [];
     if (isBatch) {
       incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -91,6 +94,9 @@ test("a batch retried after its answer was lost counts once; bodies go gzip-enco
           answer.on("end", () => outgoing.socket?.destroy());
           return;
         }
+        if (incoming.url === "/v1/config") {
+          polls.push({ ifNoneMatch: incoming.headers["if-none-match"], status: answer.statusCode ?? 0 });
+        }
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);
       },
@@ -100,7 +106,13 @@ test("a batch retried after its answer was lost counts once; bodies go gzip-enco
   await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   try {
     const port = (proxy.address() as AddressInfo).port;
-    const shadow = new Shadow({ url: `http://127.0.0.1:${port}`, flushIntervalMs: 50, retryBackoffMs: 20, onError: () => undefined });
+    const shadow = new Shadow({
+      url: `http://127.0.0.1:${port}`,
+      pollIntervalMs: 100,
+      flushIntervalMs: 50,
+      retryBackoffMs: 20,
+      onError: () => undefined,
+    });
     await eventually("the first config", async () => ((await shadow.refresh()) ? true : undefined));
     const module = "ts_retry";
     const n = 12;
@@ -112,7 +124,11 @@ test("a batch retried after its answer was lost counts once; bodies go gzip-enco
         }),
       ),
     );
+    // An unchanged config costs a 304: every poll after the first sends the ETag it was given.
+    await eventually("a poll answered 304", () => (polls.some((p) => p.status === 304) ? true : undefined));
     const stats = await shadow.close();
+    assert.equal(polls[0]?.ifNoneMatch, undefined);
+    assert.ok(polls.slice(1).every((p) => p.ifNoneMatch !== undefined), JSON.stringify(polls));
     // Exactly one attempt was cut, and a later attempt carried the very same body (its retry).
     const cut = seen.filter((s) => s.cut);
     assert.equal(cut.length, 1);
@@ -126,4 +142,24 @@ test("a batch retried after its answer was lost counts once; bodies go gzip-enco
     proxy.close();
     await service.stop();
   }
+});
+
+test("before the service's first answer: legacy serves, the ORM path never runs, nothing is posted", async () => {
+  const port = await freePort(); // nothing listens there
+  const shadow = new Shadow({ url: `http://127.0.0.1:${port}`, pollIntervalMs: 50, onError: () => undefined });
+  assert.equal(await shadow.refresh(), false);
+  let ormRan = false;
+  for (let i = 0; i < 5; i += 1) {
+    const served = await shadow.run("ts_down", "getUserByEmail", {
+      legacy: () => db.legacyUserByEmail("user1@example.com"),
+      orm: () => {
+        ormRan = true;
+        return db.ormUserByEmail("user1@example.com");
+      },
+    });
+    assert.equal((served as { id: unknown }).id, "1");
+  }
+  const stats = await shadow.close(1000);
+  assert.equal(ormRan, false);
+  assert.deepEqual([stats.posted, stats.dropped, stats.configAgeS], [0, 0, null]);
 });

@@ -32,7 +32,7 @@ import re
 import threading
 import time
 import weakref
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
@@ -157,6 +157,7 @@ class Shadow:
         self._ids = iter(range(1, 1 << 62))
         self._posted = 0
         self._dropped = 0
+        self._drop_reasons: Counter[str] = Counter()  # why pairs were dropped (diagnostics, benchmarks)
         self._failed_posts = 0
         self._shadow_errors = 0
 
@@ -430,6 +431,7 @@ class Shadow:
         if len(self._handoff) + self._jobs.qsize() >= self.max_pending:
             with self._lock:
                 self._dropped += 1
+                self._drop_reasons["shadow_capacity"] += 1
             return
         self._handoff.append((time.monotonic(), *job))
         if self._dispatcher_asleep:  # only after an idle spell (DISPATCH_IDLE) is a thread woken here
@@ -494,6 +496,7 @@ class Shadow:
         if self._tasks_pending >= self.max_pending:
             with self._lock:
                 self._dropped += 1
+                self._drop_reasons["shadow_capacity"] += 1
             return
         self._tasks_pending += 1
         asyncio.get_running_loop().call_soon(self._start_task, job)
@@ -545,6 +548,7 @@ class Shadow:
             log.warning("pair of %s/%s not encodable (%s); dropped", call.module, call.query_name, exc)
             with self._lock:
                 self._dropped += 1
+                self._drop_reasons["not_encodable"] += 1
             return
         self._enqueue(call.module, encoded)
 
@@ -577,10 +581,12 @@ class Shadow:
         with self._lock:
             if self._stopped.is_set():
                 self._dropped += 1
+                self._drop_reasons["closed"] += 1
                 return
             if len(self._queue) >= self.queue_size:
                 self._queue.popleft()
                 self._dropped += 1
+                self._drop_reasons["queue_full"] += 1
             self._queue.append((module, pair))
             full = len(self._queue) >= self.batch_size
         if full:
@@ -670,7 +676,9 @@ class Shadow:
                 if idle or time.monotonic() >= self._close_deadline:
                     break
         with self._lock:  # what the deadline cut off
-            self._dropped += len(self._queue) + len(self._pending)
+            left = len(self._queue) + len(self._pending)
+            self._dropped += left
+            self._drop_reasons["close_timeout"] += left
             self._queue.clear()
             self._pending.clear()
             self._stopped.set()
@@ -709,6 +717,7 @@ class Shadow:
                     with self._lock:  # refused for good (auth, size, shape): retrying cannot help
                         self._failed_posts += 1
                         self._dropped += len(batch)
+                        self._drop_reasons["refused"] += len(batch)
                     log.error("shadowdiff refused a batch of %d pairs (%s); dropped", len(batch), failure)
                     return
             with self._lock:
@@ -723,6 +732,7 @@ class Shadow:
             delay = min(delay * 2, self.max_backoff)
         with self._lock:
             self._dropped += len(batch)
+            self._drop_reasons["retries_exhausted"] += len(batch)
 
     def _accepted(self, batch: list[tuple[str, bytes]], response: httpx.Response) -> None:
         if self._post_down:
@@ -745,6 +755,7 @@ class Shadow:
         with self._lock:
             self._posted += posted
             self._dropped += rejected
+            self._drop_reasons["rejected"] += rejected
         if rejected:
             log.warning("shadowdiff rejected %d of %d pairs (see its answers)", rejected, len(batch))
         for module, (state, version) in learned.items():

@@ -1,0 +1,509 @@
+"""SPEC section 2's rules across databases and drivers (issue 10): one parametrized row per pair.
+
+``MATCH``: pairs that hold the same data spelled by another database, driver or serializer, which must
+compare equal and name the rule that absorbed each field. ``DIFFER``: pairs that must stay a
+difference, reported at the named legacy-side field. The first rows of each are issue 10's cases
+1-22; the rest are more of each kind (other databases' spellings, negative numbers, fractional
+epochs, zones, microseconds, empty and nested arrays, NULL elements, uppercase hex, padded base64)
+and the false-positive guards of each rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from comparators import Kind, Spec, compare
+
+# (legacy, orm, spec or None, {rule: [fields]} the answer names)
+MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
+    # --- issue 10 cases 1-14 -----------------------------------------------------------------------
+    (
+        {"is_active": 1, "archived": 0},
+        {"isActive": True, "archived": False},
+        None,
+        {"boolean": ["is_active", "archived"]},
+    ),
+    (
+        {"updated_at": 1735689600000},
+        {"updatedAt": "2025-01-01T00:00:00.000Z"},
+        None,
+        {"epoch": ["updated_at"]},
+    ),
+    ({"ratio": 0.7}, {"ratio": 0.699999988079071}, None, {"float32": ["ratio"]}),
+    (
+        {"roles": '{admin,"read only"}', "tags": "{}"},
+        {"roles": ["admin", "read only"], "tags": []},
+        None,
+        {"array_text": ["roles", "tags"]},
+    ),
+    (
+        {"ttl": {"days": 1, "hours": 6}, "grace": {}},
+        {"ttl": "1 day 06:00:00", "grace": "00:00:00"},
+        None,
+        {"duration": ["ttl", "grace"]},
+    ),
+    (
+        [
+            {
+                "_id": {"$oid": "6740c0ffee00000000000001"},
+                "joined": {"$date": "2024-11-22T10:00:00Z"},
+                "points": {"$numberLong": "42"},
+            }
+        ],
+        [{"id": "6740c0ffee00000000000001", "joined": "2024-11-22T10:00:00.000Z", "points": 42}],
+        None,
+        {"instant": ["joined"], "extended_json": ["_id", "joined", "points"]},
+    ),
+    (
+        {"balance": "0E-8", "limit": "2.5E+3"},
+        {"balance": 0, "limit": "2500.00"},
+        None,
+        {"number": ["balance", "limit"]},
+    ),
+    (
+        {"Phone": {"String": "", "Valid": False}, "Age": {"Int64": 31, "Valid": True}},
+        {"phone": None, "age": 31},
+        None,
+        {"go_nullable": ["Phone", "Age"]},
+    ),
+    (
+        {"starts_at": "14:15:00"},
+        {"startsAt": "1970-01-01T14:15:00.000Z"},
+        None,
+        {"time_of_day": ["starts_at"]},
+    ),
+    (
+        {"enabled": "t", "locked": "f"},
+        {"enabled": True, "locked": False},
+        None,
+        {"boolean": ["enabled", "locked"]},
+    ),
+    ({"sig": "\\x0aff"}, {"sig": {"type": "Buffer", "data": [10, 255]}}, None, {"bytes": ["sig"]}),
+    (
+        {"flags": "beta,internal", "extra": ""},
+        {"flags": ["beta", "internal"], "extra": []},
+        None,
+        {"set_text": ["flags", "extra"]},
+    ),
+    ({"value": '"compact"'}, {"value": "compact"}, {"types": {"value": "json"}}, {"json_text": ["value"]}),
+    (
+        [{"id": 1, "author_name": "Kim"}],
+        [{"id": 1, "author": {"name": "Kim"}}],
+        {"rename": {"author_name": "author.name"}},
+        {},
+    ),
+    # --- booleans ------------------------------------------------------------------------------------
+    ({"b": "1"}, {"b": True}, None, {"boolean": ["b"]}),  # integer text (a text-mode driver)
+    ({"b": "0"}, {"b": False}, None, {"boolean": ["b"]}),
+    ({"b": "TRUE"}, {"b": True}, None, {"boolean": ["b"]}),  # any letter case
+    ({"b": "False"}, {"b": False}, None, {"boolean": ["b"]}),  # Python's str(False)
+    ({"b": "T"}, {"b": True}, None, {"boolean": ["b"]}),
+    ({"b": 1.0}, {"b": True}, None, {"boolean": ["b"]}),
+    ({"b": {"type": "Buffer", "data": [1]}}, {"b": True}, None, {"boolean": ["b"]}),  # MySQL BIT(1), mysql2
+    ({"b": {"type": "Buffer", "data": [0]}}, {"b": False}, None, {"boolean": ["b"]}),
+    ({"b": "\\x01"}, {"b": True}, None, {"boolean": ["b"]}),
+    ({"b": "AQ=="}, {"b": True}, None, {"boolean": ["b"]}),  # padded base64 of one byte
+    ({"b": {"0": 1}}, {"b": True}, None, {"boolean": ["b"]}),  # Uint8Array as JSON.stringify writes it
+    ({"b": "b'\\x00'"}, {"b": False}, None, {"boolean": ["b"]}),  # Python str(b"\x00")
+    ({"b": "t"}, {"b": "true"}, None, {"boolean": ["b"]}),  # two text-mode spellings
+    ({"b": [1, 0]}, {"b": [True, False]}, None, {"boolean": ["b"]}),  # nested
+    ({"b": {"Bool": True, "Valid": True}}, {"b": 1}, None, {"boolean": ["b"], "go_nullable": ["b"]}),
+    ({"b": "Y"}, {"b": True}, {"types": {"b": "bool"}}, {"boolean": ["b"]}),
+    ({"b": "no"}, {"b": False}, {"types": {"b": "bool"}}, {"boolean": ["b"]}),
+    ({"b": "\x01"}, {"b": True}, {"types": {"b": "bool"}}, {"boolean": ["b"]}),
+    # --- epochs --------------------------------------------------------------------------------------
+    (
+        {"at": 1735689600},
+        {"at": "2025-01-01T00:00:00Z"},
+        None,
+        {"epoch": ["at"]},
+    ),  # seconds (SQLite unixepoch)
+    (
+        {"at": 1735689600123456},
+        {"at": "2025-01-01T00:00:00.123456Z"},
+        None,
+        {"epoch": ["at"]},
+    ),  # microseconds
+    ({"at": 1735689600.5}, {"at": "2025-01-01T00:00:00.500Z"}, None, {"epoch": ["at"]}),  # fractional seconds
+    (
+        {"at": 1735689600.1234567},
+        {"at": "2025-01-01T00:00:00.123456Z"},
+        None,
+        {"epoch": ["at"]},
+    ),  # time.time()
+    ({"at": -1500}, {"at": "1969-12-31T23:59:58.500Z"}, None, {"epoch": ["at"]}),  # before 1970, in ms
+    ({"at": 1735693200000}, {"at": "2025-01-01T01:00:00.000+00:00"}, None, {"epoch": ["at"]}),
+    ({"at": 1735689600000}, {"at": "2025-01-01T02:00:00+02:00"}, None, {"epoch": ["at"]}),  # another zone
+    ({"at": 1735689600000}, {"at": "2025-01-01"}, None, {"epoch": ["at"]}),  # a date is midnight UTC
+    ({"at": "1735689600000"}, {"at": "2025-01-01T00:00:00.000Z"}, None, {"epoch": ["at"]}),  # int8 as text
+    (
+        {"at": {"$date": {"$numberLong": "1735689600000"}}},
+        {"at": "2025-01-01T00:00:00.000Z"},
+        None,
+        {"epoch": ["at"], "extended_json": ["at"]},
+    ),
+    (
+        {"at": 1735689600000.4},
+        {"at": "2025-01-01T00:00:00.000Z"},
+        {"types": {"at": "epoch_ms"}},
+        {"epoch": ["at"]},
+    ),
+    ({"at": "1735689600"}, {"at": "2025-01-01T00:00:00Z"}, {"types": {"at": "epoch_s"}}, {"epoch": ["at"]}),
+    # --- float32 -------------------------------------------------------------------------------------
+    ({"r": 0.1}, {"r": 0.10000000149011612}, None, {"float32": ["r"]}),
+    ({"r": -3.3}, {"r": -3.299999952316284}, None, {"float32": ["r"]}),  # negative
+    ({"r": 0.699999988079071}, {"r": 0.7}, None, {"float32": ["r"]}),  # the widened side on the left
+    ({"r": "0.7"}, {"r": 0.699999988079071}, None, {"float32": ["r"]}),  # decimal text (text protocol)
+    ({"r": 3.4028235e38}, {"r": 3.4028234663852886e38}, None, {"float32": ["r"]}),  # float32's largest
+    # --- numbers -------------------------------------------------------------------------------------
+    ({"n": "1E+4"}, {"n": 10000}, None, {"number": ["n"]}),
+    ({"n": "1.5e-3"}, {"n": 0.0015}, None, {"number": ["n"]}),
+    ({"n": "-2.5E+3"}, {"n": -2500}, None, {"number": ["n"]}),
+    ({"n": "0E-7"}, {"n": "0.0000000"}, None, {"number": ["n"]}),
+    ({"n": {"$numberDecimal": "12.50"}}, {"n": "12.5"}, None, {"number": ["n"], "extended_json": ["n"]}),
+    ({"n": {"$numberDouble": "1.5"}}, {"n": 1.5}, None, {"extended_json": ["n"]}),
+    ({"n": {"$numberInt": "-7"}}, {"n": "-7"}, None, {"number": ["n"], "extended_json": ["n"]}),
+    # --- instants and times of day --------------------------------------------------------------------
+    ({"t": "2024-11-03 09:15:00 +0100"}, {"t": "2024-11-03T08:15:00.000Z"}, None, {"instant": ["t"]}),  # Ruby
+    ({"t": "2024-11-03 09:15:00 UTC"}, {"t": "2024-11-03T09:15:00Z"}, None, {"instant": ["t"]}),  # Ruby, UTC
+    ({"t": "2024-11-03 09:15:00.123456-0500"}, {"t": "2024-11-03T14:15:00.123Z"}, None, {"instant": ["t"]}),
+    ({"t": "14:15:00"}, {"t": "2000-01-01T14:15:00.000Z"}, None, {"time_of_day": ["t"]}),  # Rails
+    (
+        {"t": "14:15:00.123456"},
+        {"t": "1970-01-01T14:15:00.123Z"},
+        None,
+        {"time_of_day": ["t"]},
+    ),  # microseconds
+    ({"t": "16:15:00+02"}, {"t": "1970-01-01T14:15:00Z"}, None, {"time_of_day": ["t"]}),  # timetz
+    (
+        {"t": "01:00:00+02:00"},
+        {"t": "1969-12-31T23:00:00.000Z"},
+        None,
+        {"time_of_day": ["t"]},
+    ),  # across midnight
+    ({"t": "14:15:00"}, {"t": "14:15:00.000000"}, None, {"time_of_day": ["t"]}),
+    ({"t": "14:15:00Z"}, {"t": "16:15:00+02:00"}, None, {"time_of_day": ["t"]}),
+    (
+        {"t": {"date": "2024-11-03 09:15:00.123456", "timezone_type": 3, "timezone": "Europe/Berlin"}},
+        {"t": "2024-11-03T08:15:00.123Z"},
+        None,
+        {"instant": ["t"], "php_datetime": ["t"]},
+    ),
+    (
+        {"t": {"date": "2024-07-03 09:15:00.000000", "timezone_type": 1, "timezone": "+02:00"}},
+        {"t": "2024-07-03T07:15:00Z"},
+        None,
+        {"instant": ["t"], "php_datetime": ["t"]},
+    ),
+    (
+        {"t": {"date": "2024-07-03 09:15:00.000000", "timezone_type": 2, "timezone": "UTC"}},
+        {"t": 1719998100000},
+        None,
+        {"epoch": ["t"], "php_datetime": ["t"]},
+    ),
+    (
+        {"t": {"Time": "2024-07-03T09:15:00Z", "Valid": True}},
+        {"t": "2024-07-03T09:15:00.000Z"},
+        None,
+        {"instant": ["t"], "go_nullable": ["t"]},
+    ),
+    # --- durations -----------------------------------------------------------------------------------
+    ({"d": "1 day, 2:00:00"}, {"d": "P1DT2H"}, None, {"duration": ["d"]}),  # Python's str(timedelta)
+    ({"d": "-1 day, 23:59:59"}, {"d": "-00:00:01"}, None, {"duration": ["d"]}),
+    ({"d": "0:00:01.500000"}, {"d": 1.5}, None, {"duration": ["d"]}),  # a number counts seconds
+    ({"d": {"hours": -1}}, {"d": "-01:00:00"}, None, {"duration": ["d"]}),  # negative parts
+    ({"d": {"months": 1, "milliseconds": 500}}, {"d": "1 mon 00:00:00.5"}, None, {"duration": ["d"]}),
+    ({"d": {}}, {"d": 0}, None, {"duration": ["d"]}),
+    ({"d": {"minutes": 90}}, {"d": {"hours": 1, "minutes": 30}}, None, {"duration": ["d"]}),
+    ({"d": "P1Y"}, {"d": "12 mons"}, None, {"duration": ["d"]}),
+    # --- UUIDs ---------------------------------------------------------------------------------------
+    (
+        {"u": "{550e8400-e29b-41d4-a716-446655440000}"},
+        {"u": "550E8400-E29B-41D4-A716-446655440000"},
+        None,
+        {"uuid": ["u"]},
+    ),
+    (
+        {"u": "urn:uuid:550e8400-e29b-41d4-a716-446655440000"},
+        {"u": "550e8400e29b41d4a716446655440000"},
+        None,
+        {"uuid": ["u"]},
+    ),
+    (
+        {"u": {"$uuid": "550e8400-e29b-41d4-a716-446655440000"}},
+        {"u": "550E8400-E29B-41D4-A716-446655440000"},
+        None,
+        {"uuid": ["u"], "extended_json": ["u"]},
+    ),
+    # --- bytes ---------------------------------------------------------------------------------------
+    ({"x": "\\x0AFF"}, {"x": "Cv8="}, None, {"bytes": ["x"]}),  # uppercase hex, padded base64
+    (
+        {"x": "b'\\n\\xff'"},
+        {"x": {"0": 10, "1": 255}},
+        None,
+        {"bytes": ["x"]},
+    ),  # Python literal vs Uint8Array
+    ({"x": {"type": "Buffer", "data": []}}, {"x": {}}, None, {"bytes": ["x"]}),  # empty
+    ({"x": "\\x"}, {"x": ""}, None, {"bytes": ["x"]}),
+    (
+        {"x": {"$binary": {"base64": "Cv8=", "subType": "00"}}},
+        {"x": "\\x0aff"},
+        None,
+        {"bytes": ["x"], "extended_json": ["x"]},
+    ),
+    (
+        {"x": {"$binary": "Cv8=", "$type": "00"}},
+        {"x": {"type": "Buffer", "data": [10, 255]}},
+        None,
+        {"bytes": ["x"], "extended_json": ["x"]},
+    ),
+    ({"x": "Cv8"}, {"x": "\\x0aff"}, None, {"bytes": ["x"]}),  # URL-safe base64 without padding
+    # --- arrays in text ------------------------------------------------------------------------------
+    ({"a": "{1,2,3}"}, {"a": [1, 2, 3]}, None, {"array_text": ["a"], "number": ["a"]}),
+    ({"a": "{NULL,x}"}, {"a": [None, "x"]}, None, {"array_text": ["a"]}),  # NULL elements
+    ({"a": '{"NULL"}'}, {"a": ["NULL"]}, None, {"array_text": ["a"]}),  # a quoted NULL is text
+    ({"a": "{{1,2},{3,4}}"}, {"a": [[1, 2], [3, 4]]}, None, {"array_text": ["a"], "number": ["a"]}),  # nested
+    ({"a": '{"a\\"b","c,d"}'}, {"a": ['a"b', "c,d"]}, None, {"array_text": ["a"]}),  # escapes, commas
+    ({"a": "{t,f}"}, {"a": [True, False]}, None, {"array_text": ["a"], "boolean": ["a"]}),
+    (
+        {"a": "{2025-01-01}"},
+        {"a": ["2025-01-01T00:00:00.000Z"]},
+        None,
+        {"array_text": ["a"], "instant": ["a"]},
+    ),
+    ({"a": "single"}, {"a": ["single"]}, None, {"set_text": ["a"]}),
+    # --- wrappers, keys ------------------------------------------------------------------------------
+    ({"v": {"V": "x", "Valid": True}}, {"v": "x"}, None, {"go_nullable": ["v"]}),
+    ({"v": {"Float64": 0, "Valid": False}}, {"v": None}, None, {"go_nullable": ["v"]}),
+    ({"v": {"$oid": "6740c0ffee00000000000001"}}, {"v": {"$oid": "6740c0ffee00000000000001"}}, None, {}),
+    (
+        [
+            {"_id": {"$oid": "6740c0ffee0000000000000a"}, "n": 1},
+            {"_id": {"$oid": "6740c0ffee0000000000000b"}, "n": 2},
+        ],
+        [{"id": "6740c0ffee0000000000000b", "n": 2}, {"id": "6740c0ffee0000000000000a", "n": 1}],
+        None,
+        {"extended_json": ["_id"]},
+    ),
+    # --- JSON text -----------------------------------------------------------------------------------
+    ({"j": '"true"'}, {"j": True}, {"types": {"j": "json"}}, {"boolean": ["j"], "json_text": ["j"]}),
+    ({"j": '[{}, "x"]'}, {"j": [[], "x"]}, {"types": {"j": "json"}}, {"json_text": ["j"]}),  # PHP: {} is []
+    ({"j": '{"a": {}}'}, {"j": {"a": []}}, {"types": {"j": "json"}}, {"json_text": ["j"]}),
+    ({"j": "12"}, {"j": 12}, {"types": {"j": "json"}}, {"number": ["j"]}),
+    ({"j": '{"a": [1, 2]}'}, {"j": {"a": [1, 2]}}, None, {"json_text": ["j"]}),
+]
+
+
+@pytest.mark.parametrize(("legacy", "orm", "spec", "normalized"), MATCH)
+def test_database_spellings_match_and_name_their_rule(
+    legacy: Any, orm: Any, spec: dict[str, Any] | None, normalized: dict[str, list[str]]
+) -> None:
+    result = compare(legacy, orm, Spec.from_dict(spec))
+    assert result.differences == ()
+    assert result.equal
+    assert result.normalized_wire() == normalized
+
+
+@pytest.mark.parametrize(("legacy", "orm", "spec", "normalized"), MATCH)
+def test_database_spellings_match_either_way_round(
+    legacy: Any, orm: Any, spec: dict[str, Any] | None, normalized: dict[str, list[str]]
+) -> None:
+    if spec and "rename" in spec:
+        return  # (a rename is one-way: legacy name -> ORM name)
+    result = compare(orm, legacy, Spec.from_dict(spec))
+    assert result.equal, result.differences
+    assert {rule for rule, _ in result.normalized} == set(normalized)
+
+
+# (legacy, orm, spec or None, [(field, kind)] or [field] the report must name)
+DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
+    # --- issue 10 cases 15-22 ------------------------------------------------------------------------
+    ({"n": 2}, {"n": True}, None, ["n"]),
+    ({"ok": "yes"}, {"ok": True}, None, ["ok"]),
+    ({"at": 1735689600001}, {"at": "2025-01-01T00:00:00.000Z"}, None, ["at"]),
+    ({"zip": "01234"}, {"zip": 1234}, None, ["zip"]),
+    ({"ratio": 0.7}, {"ratio": 0.7000001}, None, ["ratio"]),
+    ({"value": '"compact"'}, {"value": "compact"}, None, ["value"]),
+    ({"Phone": {"String": "x", "Valid": False}}, {"phone": "x"}, None, ["Phone"]),
+    (
+        [{"id": 1, "steps": [{"id": 4}, {"id": 2}]}],
+        [{"id": 1, "steps": [{"id": 2}, {"id": 4}]}],
+        {"ordered": ["", "steps"]},
+        [("steps", Kind.ORDER)],
+    ),
+    ([{"status": "OPEN"}], [{"status": "open"}], None, [("status", Kind.CHANGED)]),
+    (
+        [{"id": 1, "author_name": "Kim"}],
+        [{"id": 1, "author": {"name": "Kym"}}],
+        {"rename": {"author_name": "author.name"}},
+        [("author_name", Kind.CHANGED)],
+    ),
+    # --- booleans: only their well-known encodings ---------------------------------------------------
+    ({"b": -1}, {"b": True}, None, ["b"]),
+    ({"b": 1}, {"b": False}, None, [("b", Kind.CHANGED)]),  # a real change, not a change of kind
+    ({"b": "0"}, {"b": True}, None, ["b"]),
+    ({"b": "Y"}, {"b": True}, None, ["b"]),  # Y/N only when declared bool
+    ({"b": "on"}, {"b": True}, None, ["b"]),
+    ({"b": "1.0"}, {"b": True}, None, ["b"]),
+    ({"b": "01"}, {"b": True}, None, ["b"]),
+    ({"b": {"type": "Buffer", "data": [2]}}, {"b": True}, None, ["b"]),
+    ({"b": {"type": "Buffer", "data": [1, 0]}}, {"b": True}, None, ["b"]),  # two bytes
+    ({"b": "T"}, {"b": "t"}, None, ["b"]),  # two letters of text: a change of case
+    ({"b": "maybe"}, {"b": True}, {"types": {"b": "bool"}}, ["b"]),
+    ({"b": 2}, {"b": True}, {"types": {"b": "bool"}}, ["b"]),
+    ({"b": "1"}, {"b": True}, {"types": {"b": "text"}}, ["b"]),  # text: no coercion
+    # --- epochs: exact -------------------------------------------------------------------------------
+    ({"at": 1735689600000}, {"at": "2025-01-01T00:00:00.001Z"}, None, ["at"]),
+    ({"at": 1735689600}, {"at": "2025-01-01T00:00:00.500Z"}, None, ["at"]),  # integer seconds are exact
+    ({"at": 1735689600001}, {"at": "2025-01-01T00:00:00Z"}, None, ["at"]),  # coarser text: still exact
+    ({"at": 1735689601}, {"at": "2025-01-01T00:00:00Z"}, None, ["at"]),
+    ({"at": 1735689600000}, {"at": "2025-01-01T00:00:00"}, {"naive_time_zone": "+02:00"}, ["at"]),
+    ({"at": 1735689600000}, {"at": "2025-01-01T00:00:00.000Z"}, {"types": {"at": "epoch_s"}}, ["at"]),
+    ({"at": 2025}, {"at": "2025-01-01"}, None, ["at"]),
+    # --- numbers and float32 -------------------------------------------------------------------------
+    ({"n": "01234"}, {"n": "1234"}, None, ["n"]),
+    ({"n": "1e5.5"}, {"n": 100000}, None, ["n"]),
+    ({"n": "1E+4"}, {"n": 10001}, None, ["n"]),
+    ({"n": "0E-8"}, {"n": 0.0000001}, None, ["n"]),
+    ({"r": 0.5}, {"r": 0.50000001}, None, ["r"]),
+    ({"r": 0.7}, {"r": 0.699999988079072}, None, ["r"]),  # not a float32 value
+    ({"r": 7}, {"r": 7.000000476837158}, None, ["r"]),  # never for integers
+    ({"r": 0.70000001}, {"r": 0.699999988079071}, None, ["r"]),  # not the shortest decimal
+    ({"r": 0.123457}, {"r": 0.12345670163631439}, None, ["r"]),  # 6 digits of a 7-digit float32
+    ({"r": 16777217.0}, {"r": 16777216.0}, None, ["r"]),  # 2**24 + 1 is no float32's shortest decimal
+    # --- instants and times of day --------------------------------------------------------------------
+    ({"t": "14:15:00"}, {"t": "1970-01-02T14:15:00.000Z"}, None, ["t"]),  # not a placeholder date
+    ({"t": "14:15:00"}, {"t": "1970-01-01T14:15:01.000Z"}, None, ["t"]),
+    ({"t": "14:15:00"}, {"t": "1970-01-01T14:15:00+01:00"}, None, ["t"]),
+    ({"t": "14:15:00"}, {"t": "14:16:00"}, None, ["t"]),
+    ({"t": "24:00:00"}, {"t": "1970-01-02T00:00:00Z"}, None, ["t"]),
+    ({"t": "2024-11-03 09:15:00 +0100"}, {"t": "2024-11-03T09:15:00Z"}, None, ["t"]),
+    (
+        {"t": {"date": "2024-11-03 09:15:00.000000", "timezone_type": 3, "timezone": "Europe/Berlin"}},
+        {"t": "2024-11-03T09:15:00Z"},
+        None,
+        ["t"],
+    ),
+    ({"t": {"date": "2024-11-03 09:15:00", "timezone_type": 3}}, {"t": "2024-11-03T09:15:00Z"}, None, ["t"]),
+    # --- durations -----------------------------------------------------------------------------------
+    ({"d": {"days": 1}}, {"d": "1 day 00:00:01"}, None, ["d"]),
+    ({"d": {"days": 1, "weeks": 1}}, {"d": "8 days"}, None, ["d"]),  # not node-postgres' keys
+    ({"d": {"days": "1"}}, {"d": "1 day"}, None, ["d"]),
+    ({"d": {}}, {"d": "1 day"}, None, ["d"]),
+    ({"d": 3600}, {"d": "01:00:01"}, None, ["d"]),
+    ({"d": "1 day, 2:00:00"}, {"d": "1 day 03:00:00"}, None, ["d"]),
+    # --- UUIDs ---------------------------------------------------------------------------------------
+    ({"u": "550e8400e29b41d4a716446655440000"}, {"u": "550e8400-e29b-41d4-a716-446655440001"}, None, ["u"]),
+    (
+        {"u": "{550e8400-e29b-41d4-a716-446655440000"},
+        {"u": "550e8400-e29b-41d4-a716-446655440000"},
+        None,
+        ["u"],
+    ),
+    (
+        {"u": "550e8400-e29b41d4-a716-446655440000"},
+        {"u": "550e8400-e29b-41d4-a716-446655440000"},
+        None,
+        ["u"],
+    ),
+    # --- bytes ---------------------------------------------------------------------------------------
+    ({"x": "\\x0aff"}, {"x": {"type": "Buffer", "data": [10, 254]}}, None, ["x"]),
+    ({"x": "\\x0af"}, {"x": {"type": "Buffer", "data": [10, 15]}}, None, ["x"]),  # odd hex
+    ({"x": "Cv8="}, {"x": "Cv8"}, None, ["x"]),  # two unmarked spellings: plain text
+    ({"x": "abcd"}, {"x": {"type": "Buffer", "data": [105, 183, 29, 0]}}, None, ["x"]),
+    ({"x": {"0": 10, "2": 255}}, {"x": "\\x0aff"}, None, ["x"]),  # not a Uint8Array's keys
+    ({"x": {"type": "Buffer", "data": [256]}}, {"x": "\\x00"}, None, ["x"]),
+    # --- arrays in text ------------------------------------------------------------------------------
+    ({"a": "{a,b}"}, {"a": ["b", "a"]}, None, ["a"]),
+    ({"a": "{}"}, {"a": [None]}, None, ["a"]),
+    ({"a": "{NULL}"}, {"a": ["NULL"]}, None, ["a"]),
+    ({"a": "{{1,2},{3,4}}"}, {"a": [[1, 2], [3, 5]]}, None, ["a"]),
+    ({"a": "{a,b"}, {"a": ["a", "b"]}, None, ["a"]),
+    ({"a": "beta,internal"}, {"a": ["beta"]}, None, ["a"]),
+    ({"a": "1,2"}, {"a": [1, 2]}, None, ["a"]),  # SET members are text
+    ({"a": ""}, {"a": [""]}, None, ["a"]),
+    ({"a": "2025-01-01T00:00:00Z"}, {"a": ["2025-01-01"]}, None, ["a"]),
+    # --- wrappers: only the exact shapes -------------------------------------------------------------
+    ({"v": {"String": "x", "Valid": "true"}}, {"v": "x"}, None, ["v"]),
+    ({"v": {"String": "x", "Valid": True, "Extra": 1}}, {"v": "x"}, None, ["v"]),
+    ({"v": {"Text": "x", "Valid": True}}, {"v": "x"}, None, ["v"]),
+    ({"v": {"Int64": 31, "Valid": True}}, {"v": 32}, None, [("v", Kind.CHANGED)]),
+    ({"v": {"$numberLong": "42"}}, {"v": 43}, None, [("v", Kind.CHANGED)]),
+    ({"v": {"$numberLong": "4.2"}}, {"v": 4.2}, None, ["v"]),
+    ({"v": {"$oid": "6740c0ffee00000000000001"}}, {"v": "6740c0ffee00000000000002"}, None, ["v"]),
+    ({"v": {"$foo": "42"}}, {"v": "42"}, None, ["v"]),
+    # --- JSON text -----------------------------------------------------------------------------------
+    ({"j": "[1]"}, {"j": 1}, None, ["j"]),
+    ({"j": '"a"'}, {"j": "a"}, {"types": {"k": "json"}}, ["j"]),  # declared on another field
+    ({"j": '[{}, "x"]'}, {"j": [[], "x"]}, None, ["j"]),  # {} is [] only when declared json
+    ({"j": '{"a": 1}'}, {"j": {"a": 2}}, None, ["j"]),
+    ({"j": "[}"}, {"j": {}}, {"types": {"j": "json"}}, ["j"]),
+]
+
+
+@pytest.mark.parametrize(("legacy", "orm", "spec", "expected"), DIFFER)
+def test_real_differences_stay_differences_at_the_legacy_field(
+    legacy: Any, orm: Any, spec: dict[str, Any] | None, expected: list[Any]
+) -> None:
+    result = compare(legacy, orm, Spec.from_dict(spec))
+    assert not result.equal
+    if expected and isinstance(expected[0], tuple):
+        assert [(d.field, d.kind) for d in result.differences] == expected
+    else:
+        assert list(result.fields) == expected
+
+
+def test_a_rule_that_fails_at_one_field_still_names_the_others() -> None:
+    result = compare(
+        [{"id": 1, "ok": 1, "at": 1735689600000, "n": 2}],
+        [{"id": 1, "ok": True, "at": "2025-01-01T00:00:00.000Z", "n": True}],
+    )
+    assert [(d.field, d.kind) for d in result.differences] == [("n", Kind.TYPE)]
+    assert result.normalized_wire() == {"boolean": ["ok"], "epoch": ["at"]}
+
+
+def test_key_values_of_another_spelling_address_the_same_row() -> None:
+    legacy = [{"_id": {"$oid": "6740c0ffee0000000000000a"}, "n": 1}]
+    orm = [{"id": "6740c0ffee0000000000000a", "n": 2}]
+    result = compare(legacy, orm, Spec.from_dict({"key": "_id"}))
+    assert [(d.field, d.kind) for d in result.differences] == [("n", Kind.CHANGED)]
+
+
+def test_nested_ordered_paths_leave_other_arrays_unordered() -> None:
+    legacy = [{"id": 1, "steps": [{"id": 2}, {"id": 4}], "tags": [{"id": 9}, {"id": 8}]}]
+    orm = [{"id": 1, "steps": [{"id": 2}, {"id": 4}], "tags": [{"id": 8}, {"id": 9}]}]
+    assert compare(legacy, orm, Spec.from_dict({"ordered": ["steps"]})).equal
+    deeper = Spec.from_dict({"ordered": ["orders.items"]})
+    moved = compare(
+        {"orders": [{"id": 1, "items": [{"id": 1}, {"id": 2}]}]},
+        {"orders": [{"id": 1, "items": [{"id": 2}, {"id": 1}]}]},
+        deeper,
+    )
+    assert [(d.field, d.kind) for d in moved.differences] == [("orders", Kind.ORDER)]
+
+
+def test_spec_warnings_name_options_that_matched_nothing() -> None:
+    spec = Spec.from_dict(
+        {
+            "key": "uid",
+            "ignore": ["nope", "settings.token"],
+            "rename": {"writer": "author.name", "gone": "x"},
+            "types": {"missing": "json"},
+            "ordered": ["", "lines"],
+        }
+    )
+    result = compare([{"id": 1, "settings": {"theme": 1}}], [{"id": 1, "settings": {"theme": 1}}], spec)
+    assert result.equal
+    assert [w.option for w in result.warnings] == [
+        "key",
+        "ignore",
+        "ignore",
+        "rename",
+        "rename",
+        "types",
+        "ordered",
+    ]
+    applied = Spec.from_dict({"ignore": ["theme"], "rename": {"id": "ident"}})
+    assert compare([{"id": 1, "theme": 1}], [{"ident": 1, "theme": 2}], applied).warnings == ()
