@@ -531,6 +531,7 @@ class Ingestor:
             state=flag.state.value,
             version=flag.version,
             pair_id=pair.pair_id,
+            normalized={rule: list(fields) for rule, fields in compared.normalized},
         )
         if offloaded:  # the worker parsed the rows; the request path never held them
             detail.update(rows=None, rows_kept=ROWS_NONE, rows_note=OFFLOADED_NOTE)

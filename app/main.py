@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from app import console, errors
+from app import console, errors, openapi_docs
 from app.middleware import BodyLimit, HttpMetrics
 from app.routes import alerts, config, dry_run, flags, health, metrics, mismatches, pairs, rules, specs
 from app.services import Services
@@ -66,6 +66,7 @@ def create_app(
     ):
         app.include_router(router)
     console.install(app)
+    openapi_docs.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(HttpMetrics, metrics=services.metrics)
     return app

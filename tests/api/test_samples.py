@@ -70,6 +70,7 @@ def test_a_sample_keeps_rows_spec_state_and_latencies(api: Api) -> None:
     assert detail["latency_ms"] == {"legacy": 2.0, "orm": 3.0}
     assert detail["spec"]["key"] == ["id"] and detail["spec_source"] == "inline"
     assert detail["rows_kept"] == "all" and sample["request_id"] == "r-1"
+    assert detail["normalized"] == {}  # nothing absorbed here; test_normalized_is_kept shows one
     (left,), (right,) = detail["rows"]["legacy"], detail["rows"]["orm"]
     assert (left["name"], right["name"]) == ("Ada", "Ada L.")
     # masked values: equal ones look equal, different ones differ, and neither value is anywhere
@@ -149,3 +150,13 @@ def test_dry_run_refuses_a_bad_spec_naming_the_option(api: Api) -> None:
     assert response.status_code == 422 and "colour" in response.json()["message"]
     response = api.request("POST", f"/v1/specs/{unique()}/q/dry-run", role="read", json={"key": ["id"]})
     assert response.status_code == 422
+
+
+def test_normalized_is_kept_with_the_sample(api: Api) -> None:
+    module = unique("norm")
+    legacy = [{"id": 1, "total": "12.50", "name": "a"}]
+    orm = [{"id": 1, "total": 12.5, "name": "b"}]
+    answer = post(api, pair(module, legacy, orm))
+    (sample,) = samples(api, module, 1)
+    assert sample["detail"]["normalized"] == answer["normalized"]
+    assert any("total" in fields for fields in answer["normalized"].values()), answer["normalized"]

@@ -52,3 +52,12 @@ CREATE TABLE gauges (
   reading  FLOAT       NOT NULL,
   exact    DOUBLE      NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Newsletter opt-ins. A legacy import script wrote 2 into one TINYINT(1) flag: SQL (`WHERE opted_in`) and
+-- mysql2 (2) treat it as set, Prisma 7 reads it as false.
+CREATE TABLE newsletter_subscriptions (
+  member_id  INT        PRIMARY KEY,
+  opted_in   TINYINT(1) NOT NULL,
+  confirmed  BIT(1)     NOT NULL,
+  CONSTRAINT newsletter_member FOREIGN KEY (member_id) REFERENCES members (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

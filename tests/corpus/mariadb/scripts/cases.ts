@@ -8,7 +8,7 @@ import { bigintAsNumber, bigintAsSafeNumber, bigintAsString } from "../../script
 import {
   at, type Case, changed, differs, EQUAL, type ExpectedDifference, firstMoved, ORDER, ROW, row,
 } from "../../scripts/corpus.ts";
-import { INVOICES, MEMBERS, RECENT_SINCE } from "./seed.ts";
+import { INVOICES, MEMBERS, RECENT_SINCE, SUBSCRIPTIONS } from "./seed.ts";
 
 /** `legacy`: mysql2 with BIGINTs as strings; `legacyText`: also dates, times and JSON as text;
  * `legacyDefault`: mysql2's defaults (BIGINT as a JS number); `legacyPlusOne`: DATETIMEs read as +01:00. */
@@ -867,5 +867,57 @@ export const CASES: Case<Readers>[] = [
     ),
     expected: () =>
       differs([...INVOICES].sort(byId).filter((i) => !i.amount.endsWith(".00")).map((i) => changed("amount", at(row("id", i.id), "amount")))),
+  },
+  {
+    id: "listNewsletterSubscriptions__tinyint_two",
+    module: "members",
+    queryName: "listNewsletterSubscriptions",
+    description: "Every newsletter subscription (TINYINT(1) opted_in, BIT(1) confirmed).",
+    plantedBug:
+      "Data, not code: a legacy import wrote 2 into the TINYINT(1) opted_in. mysql2 sends 2 (truthy, as SQL's " +
+      "WHERE opted_in reads it); Prisma 7 reads it as false. 2 is no boolean spelling, so it stays a difference.",
+    spec: { key: ["member_id"], ordered: true },
+    legacy: sql(({ legacy }) => rows(legacy, "SELECT * FROM newsletter_subscriptions ORDER BY member_id")),
+    orm: orm(({ prisma }) => prisma.newsletterSubscription.findMany({ orderBy: { memberId: "asc" } })),
+    expected: () =>
+      differs(
+        SUBSCRIPTIONS.filter((s) => s.optedIn === 2).map((s) => ({
+          field: "opted_in",
+          kind: "type",
+          path: at(row("member_id", s.memberId), "opted_in"),
+        })),
+      ),
+  },
+  {
+    id: "listNewsletterRecipients__tinyint_two",
+    module: "members",
+    queryName: "listNewsletterRecipients",
+    description: "Members to mail: WHERE opted_in in SQL (any non-zero value) vs where: { optedIn: true }.",
+    plantedBug:
+      "The member whose TINYINT(1) holds 2 is a recipient for SQL's truthiness and not for Prisma (opted_in = 1): " +
+      "a missing row.",
+    spec: { key: ["id"], ordered: true },
+    legacy: sql(({ legacy }) =>
+      rows(
+        legacy,
+        `SELECT m.id, m.email FROM members m JOIN newsletter_subscriptions s ON s.member_id = m.id
+          WHERE s.opted_in ORDER BY m.id`,
+      ),
+    ),
+    orm: orm(({ prisma }) =>
+      prisma.member.findMany({
+        where: { newsletter: { optedIn: true } },
+        select: { id: true, email: true },
+        orderBy: { id: "asc" },
+      }),
+    ),
+    expected: () =>
+      differs(
+        SUBSCRIPTIONS.filter((s) => s.optedIn === 2).map((s) => ({
+          field: ROW,
+          kind: "missing_row",
+          path: row("id", s.memberId),
+        })),
+      ),
   },
 ];

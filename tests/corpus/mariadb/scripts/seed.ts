@@ -254,6 +254,17 @@ export const GAUGES: GaugeSeed[] = [
   { id: 6, label: "tiny", reading: 1e-10, exact: 1e-10 },
 ];
 
+/** opted_in as stored: 0/1, and a 2 that a legacy import script wrote into the TINYINT(1). */
+export type SubscriptionSeed = { memberId: number; optedIn: 0 | 1 | 2; confirmed: boolean };
+
+export const SUBSCRIPTIONS: SubscriptionSeed[] = [
+  { memberId: 1, optedIn: 1, confirmed: true },
+  { memberId: 2, optedIn: 0, confirmed: false },
+  { memberId: 3, optedIn: 2, confirmed: true },
+  { memberId: 4, optedIn: 1, confirmed: false },
+  { memberId: 6, optedIn: 0, confirmed: true },
+];
+
 const uuidHex = (uuid: string): string => uuid.replaceAll("-", "");
 
 export async function seed(db: Pool): Promise<void> {
@@ -277,6 +288,11 @@ export async function seed(db: Pool): Promise<void> {
   }
   for (const g of GAUGES) {
     await db.query("INSERT INTO gauges (id, label, reading, exact) VALUES (?, ?, ?, ?)", [g.id, g.label, g.reading, g.exact]);
+  }
+  for (const s of SUBSCRIPTIONS) {
+    await db.query("INSERT INTO newsletter_subscriptions (member_id, opted_in, confirmed) VALUES (?, ?, ?)", [
+      s.memberId, s.optedIn, s.confirmed ? 1 : 0,
+    ]);
   }
   for (const i of INVOICES) {
     await db.query(

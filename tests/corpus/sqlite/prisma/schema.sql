@@ -27,3 +27,12 @@ CREATE TABLE tasks (
   meta        TEXT     NULL,
   attachment  BLOB     NULL
 );
+
+-- Who watches a task. A legacy import wrote 2 into one BOOLEAN flag: SQLite (`WHERE muted`) and
+-- better-sqlite3 (2) treat it as set, Prisma 7 reads it as false.
+CREATE TABLE watchers (
+  id       INTEGER PRIMARY KEY,
+  task_id  INTEGER NOT NULL REFERENCES tasks (id),
+  email    TEXT    NOT NULL,
+  muted    BOOLEAN NOT NULL DEFAULT 0
+);

@@ -8,7 +8,7 @@ import {
   at, type Case, changed, differs, EQUAL, type ExpectedDifference, firstMoved, ORDER, ROW, row,
 } from "../../scripts/corpus.ts";
 import { bigintAsNumber, bigintAsSafeNumber, bigintAsString } from "../../scripts/express.ts";
-import { PROJECTS, TASKS } from "./seed.ts";
+import { PROJECTS, TASKS, WATCHERS } from "./seed.ts";
 
 /** `legacy`: better-sqlite3's defaults (INTEGER as a JS number, rounded above 2^53); `legacySafe`: a
  * connection with safeIntegers on (every INTEGER a BigInt). */
@@ -674,5 +674,33 @@ export const CASES: Case<Readers>[] = [
     orm: orm(({ prisma }) => prisma.task.findMany({ select: { id: true, meta: true }, orderBy: { id: "asc" } })),
     expected: () =>
       differs(TASKS.filter((t) => typeof t.meta === "string").map((t) => changed("meta", at(row("id", t.id), "meta")))),
+  },
+  {
+    id: "listWatchers__boolean_two",
+    module: "tasks",
+    queryName: "listWatchers",
+    description: "Every watcher of every task (BOOLEAN muted).",
+    plantedBug:
+      "Data, not code: a legacy import wrote 2 into the BOOLEAN muted. better-sqlite3 sends 2 (truthy, as " +
+      "SQLite's WHERE muted reads it); Prisma 7 reads it as false. 2 is no boolean spelling, so it stays a difference.",
+    spec: { key: ["id"], ordered: true },
+    legacy: sql(({ legacy }) => all(legacy, "SELECT * FROM watchers ORDER BY id")),
+    orm: orm(({ prisma }) => prisma.watcher.findMany({ orderBy: { id: "asc" } })),
+    expected: () =>
+      differs(WATCHERS.filter((w) => w.muted === 2).map((w) => ({ field: "muted", kind: "type", path: at(row("id", w.id), "muted") }))),
+  },
+  {
+    id: "listMutedWatchers__boolean_two",
+    module: "tasks",
+    queryName: "listMutedWatchers",
+    description: "Watchers who muted a task: WHERE muted in SQL (any non-zero value) vs where: { muted: true }.",
+    plantedBug: "The watcher whose BOOLEAN holds 2 is muted for SQLite's truthiness and not for Prisma (muted = 1): a missing row.",
+    spec: { key: ["id"], ordered: true },
+    legacy: sql(({ legacy }) => all(legacy, "SELECT id, email FROM watchers WHERE muted ORDER BY id")),
+    orm: orm(({ prisma }) =>
+      prisma.watcher.findMany({ where: { muted: true }, select: { id: true, email: true }, orderBy: { id: "asc" } }),
+    ),
+    expected: () =>
+      differs(WATCHERS.filter((w) => w.muted === 2).map((w) => ({ field: ROW, kind: "missing_row", path: row("id", w.id) }))),
   },
 ];

@@ -66,6 +66,16 @@ export const TASKS: TaskSeed[] = [
     dueAt: ms("1979-07-11T16:37:00.000"), loggedAt: "1979-07-11 16:37:00", meta: {}, attachment: png(7) },
 ];
 
+/** muted as stored: 0/1, and a 2 that a legacy import wrote into the BOOLEAN column. */
+export type WatcherSeed = { id: number; taskId: number; email: string; muted: 0 | 1 | 2 };
+
+export const WATCHERS: WatcherSeed[] = [
+  { id: 1, taskId: 1, email: "ops@example.com", muted: 0 },
+  { id: 2, taskId: 1, email: "pm@example.com", muted: 1 },
+  { id: 3, taskId: 2, email: "ops@example.com", muted: 2 },
+  { id: 4, taskId: 5, email: "crew@example.com", muted: 0 },
+];
+
 export function seed(db: Database.Database): void {
   const project = db.prepare(
     "INSERT INTO projects (id, name, archived, budget, created_at, settings, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -88,5 +98,9 @@ export function seed(db: Database.Database): void {
       t.id, t.projectId, t.title, t.done ? 1 : 0, t.priority, t.estimate, t.cost, t.views, t.dueAt, t.loggedAt,
       t.meta === null ? null : JSON.stringify(t.meta), t.attachment,
     );
+  }
+  const watcher = db.prepare("INSERT INTO watchers (id, task_id, email, muted) VALUES (?, ?, ?, ?)");
+  for (const w of WATCHERS) {
+    watcher.run(w.id, w.taskId, w.email, w.muted);
   }
 }
