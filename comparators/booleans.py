@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import orjson
+
 from comparators.binary import marked_bytes_of
 from comparators.rules import BOOLEAN, NO
 
@@ -72,6 +74,9 @@ def boolean_texts_rules(a: str, b: str, *, declared: bool = False) -> int:
 def boolean_column(flags: tuple[Any, ...], numbers: tuple[Any, ...]) -> int:
     """A column of JSON booleans against one of integers 0/1: ``int()`` of the booleans is the other
     column exactly (an integer 2 or a float never matches)."""
-    if set(map(type, flags)) != {bool} or set(map(type, numbers)) != {int}:
+    if set(map(type, numbers)) != {int}:
         return NO
-    return BOOLEAN if tuple(map(int, flags)) == numbers else NO
+    # The booleans' JSON with true/false written 1/0 is the integers' JSON: anything but a boolean
+    # (text, null, 1.0, an array) would leave a character no integer column has.
+    spelled = orjson.dumps(flags).replace(b"true", b"1").replace(b"false", b"0")
+    return BOOLEAN if spelled == orjson.dumps(numbers) else NO

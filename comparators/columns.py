@@ -114,8 +114,8 @@ def column_rules(left: Column, right: Column, spec: Spec) -> int:
 
     Only the first values' types pick the check; each check verifies the types it relies on.
     """
-    if left == right:  # cheap, but lets true equal 1 (also nested): the same JSON settles it
-        return SAME if _same_json(left, right) else NO
+    if left == right and _same_json(left, right):  # (== alone lets true equal 1, also nested)
+        return SAME
     # Not ==, so not the same JSON either: only a rule can make the column equal.
     if spec.strict_types:
         return NO
@@ -146,16 +146,18 @@ def _same_json(left: Column, right: Column) -> bool:
 
 
 def _text_column(texts: Column, others: Column, other_type: type) -> int:
-    if other_type is int:  # bigint as text, or instants against epoch numbers
-        found = bigint_text_column(texts, others)
-        return found if found >= 0 else epoch_column(others, texts)
+    if other_type is int:  # instants against epoch numbers, or bigint as text
+        if texts[0][4:5] == "-":
+            return epoch_column(others, texts)
+        return bigint_text_column(texts, others)
     if other_type is float:  # numeric as text against JSON floats
         return decimal_text_column(texts, others)
     if other_type is dict:  # json columns read as text
         return json_text_column(texts, others)
     if other_type is list:  # json arrays read as text, or SET text
-        found = json_text_column(texts, others)
-        return found if found >= 0 else set_text_column(texts, others)
+        if texts[0][:1] == "[":
+            return json_text_column(texts, others)
+        return set_text_column(texts, others)
     return NO
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from comparators.binary import marked_bytes_of
 from comparators.booleans import truth_of
 from comparators.equal import (
     Scope,
@@ -70,7 +71,9 @@ def _diff_value(a: Any, b: Any, spec: Spec, path: str, field: str, ignores: Scop
     if values_equal(a, b, spec, ignores):
         return []
     if kind_a is dict and kind_b is dict:
-        if not spec.strict_types and ((looks_wrapped(a) and unwrap(a)) or (looks_wrapped(b) and unwrap(b))):
+        if not spec.strict_types and (
+            (looks_wrapped(a) and unwrap(a)) or (looks_wrapped(b) and unwrap(b)) or _bytes_pair(a, b)
+        ):  # one value in two spellings: one difference at the field, not a diff of the spellings
             return [Difference(field, _kind(a, b, spec), path, a, b)]
         return _diff_object(a, b, spec, path, field, ignores)
     if kind_a is list and kind_b is list:
@@ -260,12 +263,25 @@ def _kind(a: Any, b: Any, spec: Spec) -> Kind:
 
 def _related(a: Any, b: Any, spec: Spec) -> bool:
     """Whether a rule relates the two values' kinds, so they differ in value, not in kind: a boolean
-    and a spelling of a boolean (1 vs false), a number and an instant (epoch ms vs ISO)."""
+    and a spelling of a boolean (1 vs false), a number and an instant (epoch ms vs ISO), text and an
+    array (SET text, an array literal), two spellings of bytes."""
     if type(a) is bool:
         return truth_of(b) is not None
     if type(a) in (int, float) and type(b) is str:
         return looks_like_instant(b) and instant_of(b, spec.naive_tz) is not None
-    return False
+    if type(a) is str and type(b) is list:
+        return True
+    return _bytes_pair(a, b)
+
+
+def _bytes_pair(a: Any, b: Any) -> bool:
+    """Both values are bytes spellings (at least one marked; ``{}`` is an empty ``Uint8Array``)."""
+    left, right = marked_bytes_of(a), marked_bytes_of(b)
+    if left is None and right is None:
+        return False
+    return (left is not None or a == {} or type(a) is str) and (
+        right is not None or b == {} or type(b) is str
+    )
 
 
 def _json_kind(value: Any, spec: Spec) -> str:

@@ -41,9 +41,9 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None, *, announce: bool =
     """
     if spec is None:
         spec = DEFAULT_SPEC
-    hits: dict[str, int] | None = {} if announce else None
+    unwrapped = False
     if type(legacy) is not type(orm):
-        legacy, orm = _unwrap_json_text(legacy, orm, spec, hits)
+        legacy, orm, unwrapped = _unwrap_json_text(legacy, orm, spec)
     if spec.nested_rename:
         orm = _lift_nested(orm, spec)
     warnings = (
@@ -65,17 +65,24 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None, *, announce: bool =
             return EQUAL
         plan = field_plan(tuple(row), tuple(other), spec.plan_rename, spec.ignore_names)
         if plan.complete:
-            if hits is None:
-                if first_unequal(row, other, spec, plan.matched, 0) < 0:
+            if not announce:
+                if first_unequal(row, other, spec, plan.matched, 0) < 0 and not unwrapped:
                     return EQUAL
             else:
                 acc = [0] * len(plan.matched)
-                if first_unequal(row, other, spec, plan.matched, 0, None, acc, True) < 0:
+                if first_unequal(row, other, spec, plan.matched, 0, None, acc, True) < 0 and not unwrapped:
+                    last = plan.last
+                    if last[0] == acc:  # the same rules as this query's last pair: the same answer
+                        return last[1]  # type: ignore[no-any-return]
                     key = tuple(acc)
                     answer = plan.answers.get(key)
                     if answer is None:
                         answer = plan.answers[key] = _one_row_equal(plan.matched, key)
+                    last[0], last[1] = acc, answer
                     return answer  # type: ignore[return-value]
+    hits: dict[str, int] | None = {} if announce else None
+    if unwrapped and hits is not None:
+        hits[RESULT_FIELD] = JSON_TEXT
     equal, matching = _verdict(legacy, orm, spec, hits)
     if equal:
         if not warnings:
@@ -222,23 +229,22 @@ def _rows_spelled_alike(legacy: list[Any], orm: list[Any]) -> bool:
     return type(first) is type(other)
 
 
-def _unwrap_json_text(legacy: Any, orm: Any, spec: Spec, hits: dict[str, int] | None) -> tuple[Any, Any]:
-    """A whole result sent as JSON text (``SELECT json_agg(...)`` read as text) is its parsed value."""
+def _unwrap_json_text(legacy: Any, orm: Any, spec: Spec) -> tuple[Any, Any, bool]:
+    """A whole result sent as JSON text (``SELECT json_agg(...)`` read as text) is its parsed value
+    (and whether one side was read so)."""
     if spec.strict_types or type(legacy) is type(orm):
-        return legacy, orm
+        return legacy, orm, False
     if type(legacy) is str and type(orm) in (list, dict):
         parsed = json_of_text(legacy)
         if parsed is None:
-            return legacy, orm
-        _record(hits, RESULT_FIELD, JSON_TEXT)
-        return parsed, orm
+            return legacy, orm, False
+        return parsed, orm, True
     if type(orm) is str and type(legacy) in (list, dict):
         parsed = json_of_text(orm)
         if parsed is None:
-            return legacy, orm
-        _record(hits, RESULT_FIELD, JSON_TEXT)
-        return legacy, parsed
-    return legacy, orm
+            return legacy, orm, False
+        return legacy, parsed, True
+    return legacy, orm, False
 
 
 def _lift_nested(orm: Any, spec: Spec) -> Any:

@@ -29,6 +29,7 @@ from comparators.durations import duration_of, duration_rules, looks_like_durati
 from comparators.fields import FieldEntry, FieldPlan, child_scope, field_plan
 from comparators.instants import (
     epoch_equal,
+    epoch_quick,
     epoch_rules,
     instant_of,
     instant_texts_rules,
@@ -37,6 +38,7 @@ from comparators.instants import (
     same_instant_text,
     same_utc_instant,
     time_of_day_equal,
+    time_of_day_quick,
     times_of_day_equal,
 )
 from comparators.json_text import declared_json_of, json_of_text, json_text_is
@@ -460,12 +462,16 @@ def text_rules(legacy: str, orm: str, spec: Spec) -> int:
         if other_size >= 10 and orm[4] == "-" and orm[7] == "-":
             return _instant_texts(legacy, orm, spec)
         if looks_like_time_of_day(orm):
+            if time_of_day_quick(orm, legacy):
+                return TIME_OF_DAY
             return TIME_OF_DAY if time_of_day_equal(orm, legacy, spec.naive_tz, spec.time_precision) else NO
         number = number_of_text(orm) if orm[:1] in _NUMBER_START and orm else None
         if number is not None:  # an instant against int8 epoch text
             return _text_vs_number(legacy, number, spec)
     elif other_size >= 10 and orm[4] == "-" and orm[7] == "-":
         if looks_like_time_of_day(legacy):
+            if time_of_day_quick(legacy, orm):
+                return TIME_OF_DAY
             return TIME_OF_DAY if time_of_day_equal(legacy, orm, spec.naive_tz, spec.time_precision) else NO
         number = number_of_text(legacy) if legacy[:1] in _NUMBER_START and legacy else None
         if number is not None:  # int8 epoch text against an instant
@@ -546,6 +552,11 @@ def mixed_rules(legacy: Any, orm: Any, spec: Spec, scope: Scope) -> int:
 def _text_vs_value(text: str, other: Any, spec: Spec, scope: Scope, *, text_is_legacy: bool) -> int:
     kind = type(other)
     if kind is int:
+        if text[4:5] == "-":  # an instant against epoch units (a number is never written so)
+            quick = epoch_quick(other, text)
+            if quick is not None:
+                return EPOCH if quick else NO
+            return _text_vs_number(text, other, spec)
         if text == str(other):
             return NUMBER
         number = number_of_text(text)

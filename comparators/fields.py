@@ -45,6 +45,8 @@ class FieldPlan:
     answers: dict[tuple[int, ...], object]
     """Memo of the engine's answer for an equal one-row pair by the rules each field needed (the plan
     is itself memoized, so this is one small dict per query shape)."""
+    last: list[Any]
+    """[rules per field, answer] of the last equal one-row pair: a list compare for the usual repeat."""
 
 
 @lru_cache(maxsize=2048)
@@ -105,6 +107,7 @@ def field_plan(
         _values_getter(tuple(pair[0] for pair in matched)),
         _values_getter(tuple(pair[1] for pair in matched)),
         {},
+        [None, None],
     )
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
 from itertools import repeat
-from operator import floordiv, itemgetter, mod, sub
+from operator import itemgetter, truediv
 from typing import Any, Final
 
 from comparators.rules import EPOCH, INSTANT, NO, TIME_OF_DAY
@@ -343,9 +343,19 @@ def instant_texts_rules(a: str, b: str, naive_tz: tzinfo | None, precision: int 
 _INSTANT_LINES = re.compile(rf"(?:{SAME_UTC_INSTANT}\n)++")
 _DAY: Final = itemgetter(slice(0, 10))
 _ISO_UTC = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?+(?:Z|\+00:00)"
-_ISO_UTC_LINES = re.compile(rf"(?:{_ISO_UTC}\n)*+{_ISO_UTC}")
-_UNIT_STEPS: Final = {0: timedelta(seconds=1), 3: timedelta(milliseconds=1), 6: timedelta(microseconds=1)}
 _PLACEHOLDER_PREFIXES: Final = frozenset(f"{d}{s}" for d in ("1970-01-01", "2000-01-01") for s in "Tt ")
+_UTC_TAIL = re.compile(r"(?:[.,][0-9]++)?+(?:Z|z|[+-]00(?::?00)?+)")
+_COMMON_UTC_TAILS: Final = frozenset(
+    f"{f}{z}" for f in ("", ".000", ".000000", ".0") for z in ("Z", "z", "+00:00", "+00", "+0000")
+)
+"""What follows the clock of a placeholder instant in the usual spellings (any fraction is equal at
+the coarser precision against a time without one)."""
+_CLOCK = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]")
+_ISO_UTC_ONE = re.compile(_ISO_UTC)
+_DIGITS_TO_ZERO: Final = str.maketrans("123456789", "000000000")
+_EXACT_SECONDS: Final = float(2**32)
+_UNIT_SIZE: Final = {0: 1, 3: 1000, 6: 1_000_000}
+_timestamp: Final = datetime.timestamp
 
 
 def same_day_instant_column(legacy: tuple[Any, ...], orm: tuple[Any, ...]) -> int:
@@ -371,29 +381,87 @@ def dates_at_midnight_column(dates: tuple[Any, ...], instants: tuple[Any, ...]) 
 
 
 def epoch_column(numbers: tuple[Any, ...], texts: tuple[Any, ...]) -> int:
-    """Integers against UTC instant texts with at most six fraction digits: each text read by
-    ``datetime.fromisoformat`` (C, after one pattern has checked every line is of that form), the
-    whole column converted to a count of units by ``map`` over ``operator`` functions, exactly
-    (no remainder), and compared with the integers in one ``==``."""
-    if set(map(type, numbers)) != {int}:
+    """Integers against UTC instant texts all laid out like the first (which one pattern checks: at
+    most six fraction digits, ``Z`` or ``+00:00``), read by ``datetime.fromisoformat`` (C, which also
+    checks every date and clock), compared as Unix times: see :func:`epoch_quick` for why float
+    equality is exact here."""
+    if set(map(type, numbers)) != {int} or not _same_layout(texts):
         return NO
-    if _ISO_UTC_LINES.fullmatch("\n".join(texts)) is None:
+    if _ISO_UTC_ONE.fullmatch(texts[0]) is None:
         return NO
-    deltas = list(map(sub, map(_fromisoformat, texts), repeat(_EPOCH)))
-    first = abs(numbers[0])
-    for digits in (3, 0, 6) if first >= 10**11 or first == 0 else (0, 3, 6):
-        step = _UNIT_STEPS[digits]
-        if tuple(map(floordiv, deltas, repeat(step))) == numbers and not any(map(mod, deltas, repeat(step))):
+    try:
+        stamps = tuple(map(_timestamp, map(_fromisoformat, texts)))
+    except ValueError:
+        return NO
+    if max(map(abs, stamps)) >= _EXACT_SECONDS:
+        return NO
+    size = abs(numbers[0])
+    for digits in (3, 6, 0) if size >= 10**11 else _EPOCH_UNITS:  # (milliseconds: the usual unit)
+        if tuple(map(truediv, numbers, repeat(_UNIT_SIZE[digits]))) == stamps:
             return EPOCH
     return NO
 
 
+def epoch_quick(number: int, text: str) -> bool | None:
+    """:func:`epoch_equal` for an integer against an instant text with an offset and at most six
+    fraction digits, read by ``datetime.fromisoformat`` (C); None when the text is not of that form.
+
+    Exact although it compares floats: both sides are correctly rounded quotients of integers (``n /
+    1000``; ``datetime.timestamp``, microseconds / 10**6), and below 2**32 seconds two instants that
+    differ (by a microsecond at least) are further apart than two floats there (2**-21 s), so they
+    round to different floats."""
+    if len(text) < 20 or len(text) > 32 or _fraction_digits(text) < 0:
+        return None
+    try:
+        moment = _fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:  # (naive: read in naive_time_zone by the reference)
+        return None
+    stamp: float = moment.timestamp()
+    if abs(stamp) >= _EXACT_SECONDS:
+        return None
+    return number / 1000 == stamp or number == stamp or number / 1_000_000 == stamp
+
+
+def _same_layout(texts: tuple[Any, ...]) -> bool:
+    """Every text has the first one's length and its non-digits at the same places (one translate)."""
+    first: str = texts[0]
+    mask = first.translate(_DIGITS_TO_ZERO)
+    joined: str = "".join(texts)
+    return joined.translate(_DIGITS_TO_ZERO) == mask * len(texts)
+
+
 def time_of_day_column(times: tuple[Any, ...], instants: tuple[Any, ...]) -> int:
-    """Clock times without an offset against instants on one placeholder date in UTC: each time put
-    on the first instant's date and compared by :func:`same_day_instant_column`'s pattern (which
-    also checks the clock's form and ranges)."""
-    prefix = instants[0][:11]
-    if prefix not in _PLACEHOLDER_PREFIXES:
+    """Clock times ``HH:MM:SS`` against instants on one placeholder date in UTC: every instant is its
+    time put between the first instant's date and its tail (a fraction, which the coarser-precision
+    rule reads against none, and a UTC zone): one string built and compared, then every clock's
+    range checked by ``datetime.fromisoformat`` over the instants (C)."""
+    first = instants[0]
+    prefix = first[:11]
+    tail = first[19:]
+    if prefix not in _PLACEHOLDER_PREFIXES or _UTC_TAIL.fullmatch(tail) is None:
         return NO
-    placed = tuple(map(str.__add__, map(prefix.__add__, times), repeat("Z")))
-    return TIME_OF_DAY if same_day_instant_column(placed, instants) >= 0 else NO
+    joined = (tail + "\n" + prefix).join(times)
+    if prefix + joined + tail != "\n".join(instants):
+        return NO
+    if "".join(times).translate(_DIGITS_TO_ZERO) != "00:00:00" * len(times):
+        return NO
+    try:
+        all(map(_fromisoformat, instants))
+    except ValueError:
+        return NO
+    return TIME_OF_DAY
+
+
+def time_of_day_quick(clock: str, instant: str) -> bool:
+    """:func:`time_of_day_equal` for ``HH:MM:SS`` against ``1970-01-01THH:MM:SS[.f]Z`` (or 2000-01-01,
+    or another UTC spelling): the same characters where the clock is, checked by slicing. False says
+    nothing (the caller asks the reference)."""
+    return (
+        len(clock) == 8
+        and instant[11:19] == clock
+        and instant[:11] in _PLACEHOLDER_PREFIXES
+        and instant[19:] in _COMMON_UTC_TAILS
+        and _CLOCK.fullmatch(clock) is not None
+    )

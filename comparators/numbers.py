@@ -27,6 +27,8 @@ _EXPONENT = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?[eE][+-]?[0-9]{1,4}")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]{1,4})?")
 _NUMBER_CHARS: Final = str.maketrans("", "", "0123456789.-")
 _F32_MIN_NORMAL: Final = 1.1754943508222875e-38
+_SHORT_FLOATS = re.compile(rb"\[(?:[^,]{1,6},)*+[^,]{1,6}\]")
+"""A JSON array whose every number is written in six characters or fewer."""
 
 
 def number_of_text(text: str) -> int | Decimal | None:
@@ -110,6 +112,8 @@ def _widened_against_short(wide: Number, short: Number) -> bool:
         return False
     if wide != 0.0 and abs(wide) < _F32_MIN_NORMAL:  # subnormal: too few bits to be implausible
         return False
+    if type(short) is float and len(repr(short)) <= 6:
+        return True  # six digits or fewer: no other decimal that short reads as this float32
     shortest = shortest_float32_text(wide)
     if shortest is None:
         return False
@@ -159,19 +163,23 @@ def decimal_text_column(texts: tuple[Any, ...], floats: tuple[Any, ...]) -> int:
 
 
 def float32_column(left: tuple[Any, ...], right: tuple[Any, ...]) -> int:
-    """float32 columns: one side short decimals (at most six significant digits, so no other decimal
-    that short reads as the same float32: it is the shortest), the other their float32 values widened
-    to doubles, converted at C speed by ``array('f')``."""
+    """float32 columns: one side short decimals (at most six characters as orjson writes them, the
+    shortest repr: so at most six significant digits, and no other decimal that short reads as the
+    same float32), the other their float32 values widened to doubles, converted at C speed by
+    ``array('f')``; no value subnormal or infinite."""
     if set(map(type, left)) != {float} or set(map(type, right)) != {float}:
         return NO
     for short, wide in ((left, right), (right, left)):
-        if max(map(len, map(repr, short))) > 7:  # "-0.1234" at most: six digits or fewer
+        if _SHORT_FLOATS.fullmatch(orjson.dumps(short)) is None:
             continue
-        try:
-            narrowed = array("f", short).tolist()
-        except OverflowError:
+        narrowed = array("f", short).tolist()
+        if narrowed != list(wide):
             continue
-        if narrowed == list(wide) and all(map(_float32_normal, narrowed)):
+        magnitudes = tuple(map(abs, narrowed))
+        if max(magnitudes) == math.inf:
+            continue
+        smallest = min(magnitudes)
+        if smallest >= _F32_MIN_NORMAL or (smallest == 0.0 and all(map(_float32_normal, narrowed))):
             return FLOAT32
     return NO
 

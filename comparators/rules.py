@@ -14,6 +14,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Final
 
+import orjson
+
 NO: Final = -1
 """A verdict: the two values are not equal under any rule."""
 SAME: Final = 0
@@ -190,3 +192,23 @@ RULE_TABLE: Final = (
         ),
     ),
 )
+
+
+def readme_table() -> str:
+    """The README's table of rules, from :data:`RULE_TABLE` (``tests/test_readme_engine.py`` checks the
+    README holds exactly this, and that every example compares as the table says)."""
+    lines = ["| rule | reads | equal (legacy → ORM) | not equal |", "| --- | --- | --- | --- |"]
+    for doc in RULE_TABLE:
+        lines.append(
+            f"| `{doc.rule.value}` | {doc.reads} | {_example(doc.equal)} | {_example(doc.not_equal)} |"
+        )
+    return "\n".join(lines)
+
+
+def _example(pair: tuple[Any, Any]) -> str:
+    return f"{_json(pair[0])} → {_json(pair[1])}"
+
+
+def _json(value: Any) -> str:
+    text = orjson.dumps(value).decode().replace("|", "\\|")
+    return f"`{text}`"

@@ -11,8 +11,6 @@ anything else against an array is a ``SET``. Accelerator:
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import repeat
-from operator import add
 from typing import Any, Final
 
 from comparators.rules import ARRAY_TEXT, NO, SET_TEXT
@@ -155,6 +153,7 @@ def set_text_column(texts: tuple[Any, ...], arrays: tuple[Any, ...]) -> int:
     lines = "\n" + "\n".join(texts)
     if "\n{" in lines or "\n[" in lines:
         return NO
-    # Row by row, the members a text splits into (commas + 1, none for "") are the array's length.
-    members = tuple(map(add, map(str.count, texts, repeat(",")), map(bool, texts)))
-    return SET_TEXT if members == tuple(map(len, arrays)) else NO
+    # Each text splits into its array: no member holds a comma, and only [] (never [""]) is "".
+    if "," in "".join(map("".join, arrays)):
+        return NO
+    return SET_TEXT if texts.count("") == arrays.count([]) else NO

@@ -13,12 +13,14 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from app.console.routes import HERE, PREFIX, router, static
-
 DOCS_STATIC = "/docs/static"
 
 
 def install(app: FastAPI) -> None:
+    # Imported here, not at the top: app.services imports app.console.session, and the routes import
+    # app.services, so importing this package must not pull the routes in.
+    from app.console.routes import HERE, PREFIX, router, static
+
     app.include_router(router)
     app.mount(f"{PREFIX}/static", static, name="console-static")
     app.mount(DOCS_STATIC, StaticFiles(directory=HERE / "static" / "swagger"), name="docs-static")

@@ -21,6 +21,7 @@ from comparators.equal import same_json, value_rules
 from comparators.instants import (
     dates_at_midnight_column,
     epoch_column,
+    epoch_quick,
     epoch_rules,
     instant_texts_rules,
     same_day_instant_column,
@@ -28,14 +29,17 @@ from comparators.instants import (
     same_utc_instant,
     time_of_day_column,
     time_of_day_equal,
+    time_of_day_quick,
 )
 from comparators.json_text import json_of_text, json_text_column, json_text_is
 from comparators.numbers import (
     bigint_text_column,
     decimal_text_column,
     float32_column,
+    float32_equal,
     number_of_text,
     number_rules,
+    shortest_float32_text,
     to_float32,
 )
 from comparators.spec import DEFAULT_SPEC
@@ -109,6 +113,11 @@ def test_numbers_float32_column_agrees_with_the_reference(pairs: list[tuple[Any,
     left, right = _columns(pairs)
     if float32_column(left, right) >= 0:
         assert all(_reference(a, b) for a, b in pairs)
+    for a, b in pairs:  # the per-value shortcut (six characters or fewer) against the shortest decimal
+        wide, short = (b, a) if to_float32(a) != a else (a, b)
+        if float32_equal(a, b):
+            text = shortest_float32_text(wide)
+            assert text is not None and float(text) == short
 
 
 def test_numbers_accelerators_accept_their_usual_columns() -> None:
@@ -221,7 +230,12 @@ def test_instants_epoch_column_agrees_with_the_reference(pairs: list[tuple[int, 
     numbers, texts = _columns(pairs)
     if epoch_column(numbers, texts) >= 0:
         assert all(epoch_rules(n, t, UTC, None) >= 0 and _reference(n, t) for n, t in pairs)
+    for n, t in pairs:
+        quick = epoch_quick(n, t)
+        if quick is not None:
+            assert quick is (epoch_rules(n, t, UTC, None) >= 0)
     assert epoch_column((1735689600000,), ("2025-01-01T00:00:00.000Z",)) >= 0
+    assert epoch_quick(1735689600000, "2025-01-01T00:00:00.000Z") is True
 
 
 @st.composite
@@ -230,7 +244,8 @@ def _clock_pairs(draw: st.DrawFn) -> tuple[str, str]:
     clock = moment.strftime("%H:%M:%S") + draw(st.sampled_from(["", f".{moment.microsecond:06d}"]))
     day = draw(st.sampled_from(["1970-01-01", "2000-01-01", "1970-01-02"]))
     other = moment + draw(st.sampled_from([dt.timedelta(0), dt.timedelta(0), dt.timedelta(seconds=1)]))
-    return clock, f"{day}T{other.strftime('%H:%M:%S')}.{other.microsecond // 1000:03d}Z"
+    tail = draw(st.sampled_from([f".{other.microsecond // 1000:03d}Z", "Z", "+00:00", ".5+01:00", "Zx"]))
+    return clock, f"{day}T{other.strftime('%H:%M:%S')}{tail}"
 
 
 @FAMILY
@@ -239,6 +254,9 @@ def test_times_of_day_column_agrees_with_the_reference(pairs: list[tuple[str, st
     times, instants = _columns(pairs)
     if time_of_day_column(times, instants) >= 0:
         assert all(time_of_day_equal(t, i, UTC, None) and _reference(t, i) for t, i in pairs)
+    for t, i in pairs:
+        if time_of_day_quick(t, i):
+            assert time_of_day_equal(t, i, UTC, None)
     assert time_of_day_column(("14:15:00",), ("1970-01-01T14:15:00.000Z",)) >= 0
 
 

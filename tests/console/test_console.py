@@ -296,3 +296,27 @@ def test_an_expired_rule_is_taken_out_of_its_spec_with_a_history_entry(service: 
     assert rule["removed_by"] == "expiry" and rule["removed_at"] is not None
     actions = [h["action"] for h in api(service, "GET", f"/v1/flags/{module}/history").json()["history"]]
     assert actions[:2] == ["spec_rule_expired", "spec_rule"]
+
+
+def test_the_module_page_ranks_fields_and_names_the_rules_that_absorbed_representation(
+    service: LiveService, page: Page, screens: Path
+) -> None:
+    module = unique("module")
+    for i in (1, 2, 3):  # status differs three times, name once; "12.50" = 12.5 by a rule each time
+        legacy = [{"id": i, "total": "12.50", "status": "paid", "name": "a"}]
+        orm = [{"id": i, "total": 12.5, "status": "PAID", "name": "b" if i == 1 else "a"}]
+        post_pair(service, module, legacy, orm)
+    deadline = time.monotonic() + 20
+    while len(api(service, "GET", "/v1/mismatches", params={"module": module}).json()["mismatches"]) < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    login(page, service, "read", f"/ui/modules/{module}")
+    rows = page.locator("table.fields tbody tr")
+    expect(rows.first).to_contain_text("status")
+    expect(rows.first).to_contain_text("3")
+    expect(rows.nth(1)).to_contain_text("name")
+    expect(rows.first).to_contain_text("changed")
+    panel = page.locator(".panel", has_text="getOrder")
+    expect(panel).to_contain_text("rules that absorbed representation")
+    expect(panel).not_to_contain_text("none for this query")
+    shot(page, screens, "module")

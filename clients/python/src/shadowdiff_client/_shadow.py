@@ -150,7 +150,8 @@ class Shadow:
         )
 
         self._lock = threading.Lock()
-        self._queue: deque[tuple[str, bytes]] = deque()  # (module, the pair as JSON)
+        # (module, the pair as JSON, or the parts an async shadow path left for the poster to encode)
+        self._queue: deque[tuple[str, bytes | tuple[_Call, _Result]]] = deque()
         self._pending: OrderedDict[int, _Call] = OrderedDict()  # sync shadow paths, deadline order
         self._tasks: set[asyncio.Task[None]] = set()
         self._tasks_pending = 0  # scheduled or running shadow tasks (each loop's own, summed)
@@ -362,8 +363,8 @@ class Shadow:
             tasks = [t for t in self._tasks if not t.done()]
             if tasks:  # else: scheduled by call_soon, created at the loop's next turn
                 await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
-            else:
-                await asyncio.sleep(0)
+            else:  # scheduled here, or on another thread's loop: look again shortly, without spinning
+                await asyncio.sleep(0.001)
         await asyncio.to_thread(self.close, max(0.0, deadline - time.monotonic()))
 
     # -- deciding and running ------------------------------------------------------------------------
@@ -425,9 +426,9 @@ class Shadow:
         return result
 
     def _submit(self, *job: Any) -> None:
-        """Hand the shadow path to a worker thread: one put of a tuple (O(1), never blocks); every
-        object is built on the worker. ``job``: module, query_name, request_id, served path, served
-        value, its latency, its exception, context, the shadow callable."""
+        """Hand the shadow path over: one deque append of a tuple (O(1), never blocks, no thread woken
+        while calls come in); every object is built on the worker. ``job``: module, query_name,
+        request_id, served path, served value, its latency, its exception, context, the shadow callable."""
         if len(self._handoff) + self._jobs.qsize() >= self.max_pending:
             with self._lock:
                 self._dropped += 1
@@ -522,14 +523,25 @@ class Shadow:
             outcome = self._timed_out()
         except Exception as exc:
             outcome = _Result(None, _ms(start), exc)
-        self._finish(call, outcome)
+        self._finish(call, outcome, encode=False)
 
-    def _finish(self, call: _Call, shadowed: _Result) -> None:
-        """Build the pair and encode it (off the caller's path, and off the poster, which then only
-        joins, compresses and sends) and queue it."""
+    def _finish(self, call: _Call, shadowed: _Result, encode: bool = True) -> None:
+        """Queue the pair. Sync paths (worker threads) encode it here, so the poster only joins,
+        compresses and sends. Async paths leave the encoding to the poster thread: CPU spent on the
+        event loop's thread right after a call measurably delayed the next call on a busy machine
+        (bench_client), while the poster's thread is not the caller's."""
         if shadowed.error is not None:
             with self._lock:
                 self._shadow_errors += 1
+        if not encode:
+            self._enqueue(call.module, (call, shadowed))
+            return
+        encoded = self._encode(call, shadowed)
+        if encoded is not None:
+            self._enqueue(call.module, encoded)
+
+    def _encode(self, call: _Call, shadowed: _Result) -> bytes | None:
+        """The pair as JSON (None, counted as dropped, when a hook returned what JSON cannot hold)."""
         legacy, orm = (call.served, shadowed) if call.served_path is Path.LEGACY else (shadowed, call.served)
         pair: dict[str, Any] = {
             "module": call.module,
@@ -549,8 +561,8 @@ class Shadow:
             with self._lock:
                 self._dropped += 1
                 self._drop_reasons["not_encodable"] += 1
-            return
-        self._enqueue(call.module, encoded)
+            return None
+        return encoded
 
     def _side(self, result: _Result) -> dict[str, Any]:
         side: dict[str, Any] = {"result": None, "latency_ms": round(result.latency_ms, 3)}
@@ -577,7 +589,7 @@ class Shadow:
         assert isinstance(context, dict)
         return context
 
-    def _enqueue(self, module: str, pair: bytes) -> None:
+    def _enqueue(self, module: str, pair: bytes | tuple[_Call, _Result]) -> None:
         with self._lock:
             if self._stopped.is_set():
                 self._dropped += 1
@@ -699,7 +711,14 @@ class Shadow:
         message = f"no result after {self.shadow_timeout} s"
         return _Result(None, self.shadow_timeout * 1000.0, ShadowTimeout(message))
 
-    def _send(self, batch: list[tuple[str, bytes]]) -> None:
+    def _send(self, queued: list[tuple[str, bytes | tuple[_Call, _Result]]]) -> None:
+        batch: list[tuple[str, bytes]] = []
+        for module, item in queued:
+            encoded = item if isinstance(item, bytes) else self._encode(*item)
+            if encoded is not None:
+                batch.append((module, encoded))
+        if not batch:
+            return
         body = gzip.compress(b'{"pairs":[' + b",".join(pair for _, pair in batch) + b"]}", compresslevel=1)
         headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
         delay = self.backoff

@@ -920,4 +920,63 @@ export const CASES: Case<Readers>[] = [
         })),
       ),
   },
+  {
+    id: "listJoinTimes__instant_for_time_of_day",
+    module: "members",
+    queryName: "listJoinTimes",
+    description: "The time of day each member joined: TIME(joined_at) in SQL ('09:15:27.123456').",
+    plantedBug:
+      "The port sends joinedAt itself, a full instant on the join date: a time of day equals only an instant " +
+      "on a placeholder date (1970-01-01, 2000-01-01), so every row differs.",
+    spec: { key: ["id"], ordered: true },
+    legacy: sql(({ legacy }) => rows(legacy, "SELECT id, TIME(joined_at) AS joined_time FROM members ORDER BY id")),
+    orm: orm(async ({ prisma }) =>
+      (await prisma.member.findMany({ select: { id: true, joinedAt: true }, orderBy: { id: "asc" } })).map((m) => ({
+        id: m.id,
+        joinedTime: m.joinedAt,
+      })),
+    ),
+    expected: () =>
+      differs(
+        MEMBERS.filter((m) => !m.joinedAt.startsWith("1970-01-01") && !m.joinedAt.startsWith("2000-01-01")).map((m) =>
+          changed("joined_time", at(row("id", m.id), "joined_time")),
+        ),
+      ),
+  },
+  {
+    id: "listAvatars__truncated_bytes",
+    module: "members",
+    queryName: "listAvatars",
+    description: "Each member's avatar (BLOB): Buffer JSON on the legacy side, a Uint8Array's index object on the ORM side.",
+    plantedBug: "The port's image helper drops the last byte of every avatar (an off-by-one subarray).",
+    spec: { key: ["id"] },
+    legacy: sql(({ legacy }) => rows(legacy, "SELECT id, avatar FROM members ORDER BY id")),
+    orm: orm(async ({ prisma }) =>
+      (await prisma.member.findMany({ select: { id: true, avatar: true }, orderBy: { id: "asc" } })).map((m) => ({
+        id: m.id,
+        avatar: m.avatar === null ? null : m.avatar.subarray(0, Math.max(0, m.avatar.length - 1)),
+      })),
+    ),
+    expected: () =>
+      differs(
+        MEMBERS.filter((m) => m.avatar !== null && m.avatar.length > 0).map((m) => changed("avatar", at(row("id", m.id), "avatar"))),
+      ),
+  },
+  {
+    id: "listMemberFlags__unknown_flag_dropped",
+    module: "members",
+    queryName: "listMemberFlags",
+    description: "Each member's flags (SET), read by the port through $queryRaw.",
+    plantedBug:
+      "The port keeps only the flags its TypeScript union knows (beta, internal, staff): legacy_ui is dropped.",
+    spec: { key: ["id"] },
+    legacy: sql(({ legacy }) => rows(legacy, "SELECT id, flags FROM members ORDER BY id")),
+    orm: orm(async ({ prisma }) => {
+      const known = new Set(["beta", "internal", "staff"]);
+      const found = await prisma.$queryRaw<{ id: number; flags: string[] }[]>`SELECT id, flags FROM members ORDER BY id`;
+      return found.map((m) => ({ id: m.id, flags: m.flags.filter((f) => known.has(f)) }));
+    }),
+    expected: () =>
+      differs(MEMBERS.filter((m) => m.flags.includes("legacy_ui")).map((m) => changed("flags", at(row("id", m.id), "flags")))),
+  },
 ];

@@ -703,4 +703,25 @@ export const CASES: Case<Readers>[] = [
     expected: () =>
       differs(WATCHERS.filter((w) => w.muted === 2).map((w) => ({ field: ROW, kind: "missing_row", path: row("id", w.id) }))),
   },
+  {
+    id: "listTaskAttachments__truncated_bytes",
+    module: "tasks",
+    queryName: "listTaskAttachments",
+    description: "Each task's attachment (BLOB): Buffer JSON vs a Uint8Array's index object.",
+    plantedBug: "The port's file helper drops the last byte of every attachment (an off-by-one subarray).",
+    spec: { key: ["id"] },
+    legacy: sql(({ legacy }) => all(legacy, "SELECT id, attachment FROM tasks ORDER BY id")),
+    orm: orm(async ({ prisma }) =>
+      (await prisma.task.findMany({ select: { id: true, attachment: true }, orderBy: { id: "asc" } })).map((t) => ({
+        id: t.id,
+        attachment: t.attachment === null ? null : t.attachment.subarray(0, Math.max(0, t.attachment.length - 1)),
+      })),
+    ),
+    expected: () =>
+      differs(
+        TASKS.filter((t) => t.attachment !== null && t.attachment.length > 0).map((t) =>
+          changed("attachment", at(row("id", t.id), "attachment")),
+        ),
+      ),
+  },
 ];
