@@ -31,6 +31,9 @@ from app.errors import Unauthenticated
 from app.settings import Role
 from flags.model import FlagState
 
+if TYPE_CHECKING:  # app.services imports the console (its session store): no import cycle at runtime
+    from app.services import Services
+
 HERE = Path(__file__).resolve().parent
 PREFIX = "/ui"
 WINDOWS = ("5m", "1h", "6h", "24h")
