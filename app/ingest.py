@@ -50,7 +50,7 @@ from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
 from app.offload import Compared, Offloader, summarize, warning_pairs
 from app.redact import Redactor
-from app.samples import ROWS_NONE, SampleBuilder
+from app.samples import SampleBuilder
 from app.spec_cache import ResolvedSpec, SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
 from app.validation import _kind, check_name, check_number, parse_json
@@ -540,9 +540,9 @@ class Ingestor:
             version=flag.version,
             pair_id=pair.pair_id,
             normalized={rule: list(fields) for rule, fields in compared.normalized},
+            # the worker parsed the rows; the request path never walks them
+            rows_withheld=OFFLOADED_NOTE if offloaded else None,
         )
-        if offloaded:  # the worker parsed the rows; the request path never held them
-            detail.update(rows=None, rows_kept=ROWS_NONE, rows_note=OFFLOADED_NOTE)
         future = self.writer.offer(
             MismatchSample(
                 pair.module,

@@ -114,12 +114,13 @@ def column_rules(left: Column, right: Column, spec: Spec) -> int:
 
     Only the first values' types pick the check; each check verifies the types it relies on.
     """
-    if left == right and _same_json(left, right):  # (== alone lets true equal 1, also nested)
+    left_type, right_type = type(left[0]), type(right[0])
+    # (== alone lets true equal 1, also nested: the same JSON settles it; first values of two types
+    # cannot be the same JSON)
+    if left_type is right_type and left == right and _same_json(left, right):
         return SAME
-    # Not ==, so not the same JSON either: only a rule can make the column equal.
     if spec.strict_types:
         return NO
-    left_type, right_type = type(left[0]), type(right[0])
     try:
         if left_type is str:
             if right_type is str:

@@ -20,7 +20,7 @@ from comparators.equal import (
     value_rules,
     values_equal,
 )
-from comparators.fields import field_plan
+from comparators.fields import FieldPlan, field_plan
 from comparators.json_text import json_of_text
 from comparators.match import RowMatching, match_rows
 from comparators.names import canonical_name
@@ -63,7 +63,13 @@ def compare(legacy: Any, orm: Any, spec: Spec | None = None, *, announce: bool =
         row, other = legacy[0], orm[0]
         if not spec.plan_rename and row.keys() == other.keys() and same_json(row, other):
             return EQUAL
-        plan = field_plan(tuple(row), tuple(other), spec.plan_rename, spec.ignore_names)
+        keys, other_keys = tuple(row), tuple(other)
+        last_plan = spec.plan_memo[0]
+        if last_plan is not None and last_plan[0] == keys and last_plan[1] == other_keys:
+            plan: FieldPlan = last_plan[2]
+        else:
+            plan = field_plan(keys, other_keys, spec.plan_rename, spec.ignore_names)
+            spec.plan_memo[0] = (keys, other_keys, plan)
         if plan.complete:
             if not announce:
                 if first_unequal(row, other, spec, plan.matched, 0) < 0 and not unwrapped:

@@ -463,5 +463,21 @@ def time_of_day_quick(clock: str, instant: str) -> bool:
         and instant[11:19] == clock
         and instant[:11] in _PLACEHOLDER_PREFIXES
         and instant[19:] in _COMMON_UTC_TAILS
-        and _CLOCK.fullmatch(clock) is not None
+        and _clock_ok(clock)
+    )
+
+
+def _clock_ok(clock: str) -> bool:
+    """``HH:MM:SS`` in range (what ``_CLOCK`` matches): ASCII digits where they belong, then each part
+    no higher than its largest value (three compares of two digits)."""
+    digits = clock.replace(":", "")
+    return (
+        len(digits) == 6
+        and clock[2] == ":"
+        and clock[5] == ":"
+        and digits.isdigit()
+        and digits.isascii()
+        and digits[:2] <= "23"
+        and digits[2:4] <= "59"
+        and digits[4:] <= "59"
     )

@@ -27,6 +27,7 @@ _EXPONENT = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?[eE][+-]?[0-9]{1,4}")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]{1,4})?")
 _NUMBER_CHARS: Final = str.maketrans("", "", "0123456789.-")
 _F32_MIN_NORMAL: Final = 1.1754943508222875e-38
+_F32: Final = struct.Struct("f")
 _SHORT_FLOATS = re.compile(rb"\[(?:[^,]{1,6},)*+[^,]{1,6}\]")
 """A JSON array whose every number is written in six characters or fewer."""
 
@@ -78,7 +79,7 @@ def numbers_equal(a: Number, b: Number, tolerance: float) -> bool:
 def to_float32(value: float) -> float | None:
     """The float32 nearest to ``value``, widened back to a double; None beyond float32's range."""
     try:
-        narrowed: float = struct.unpack("f", struct.pack("f", value))[0]
+        narrowed: float = _F32.unpack(_F32.pack(value))[0]
     except (OverflowError, struct.error):
         return None
     return narrowed
@@ -99,7 +100,35 @@ def float32_equal(a: Number, b: Number) -> bool:
     float32: ``0.7`` == ``0.699999988079071``, ``0.5`` != ``0.50000001``. Never for integers."""
     if type(a) is int or type(b) is int:
         return False
-    return _widened_against_short(a, b) or _widened_against_short(b, a)
+    if type(a) is float and type(b) is float:
+        quick = float32_quick(b, a)
+        if quick is None:
+            quick = float32_quick(a, b)
+        if quick is not None:
+            return quick
+    if type(a) is float and to_float32(a) == a:  # a is the float32 value (the widened side)
+        return _widened_against_short(a, b)
+    return _widened_against_short(b, a)
+
+
+def float32_quick(wide: float, short: float) -> bool | None:
+    """:func:`float32_equal` for two floats by arithmetic alone, or None (the caller asks the
+    reference): ``wide`` is a float32 value when its mantissa fits 24 bits (``frexp``) and it is a
+    normal float32; ``short`` rounds to it when closer than half a float32 step (the difference of two
+    doubles this close is exact); and it is the shortest decimal when its repr has six characters or
+    fewer. A power of two (a step that halves below it), a tie and zero are left to the reference."""
+    mantissa, exponent = math.frexp(wide)
+    if not -125 <= exponent <= 128 or mantissa == 0.5 or mantissa == -0.5 or mantissa == 0.0:
+        return None
+    if not (mantissa * 16777216.0).is_integer():
+        return None  # not a float32 value: the other orientation may hold
+    half_step = math.ldexp(1.0, exponent - 25)
+    gap = abs(short - wide)
+    if gap > half_step:
+        return False
+    if gap == half_step or len(repr(short)) > 6:
+        return None
+    return True
 
 
 def _widened_against_short(wide: Number, short: Number) -> bool:

@@ -80,6 +80,10 @@ class Spec:
     naive_tz: tzinfo | None = field(init=False, compare=False, repr=False, default=None)
     naive_is_utc: bool = field(init=False, compare=False, repr=False, default=True)
     """Whether times without an offset are UTC (a plain attribute: the instant rule reads it per pair)."""
+    plan_memo: list[Any] = field(init=False, compare=False, repr=False, default_factory=lambda: [None])
+    """(legacy keys, ORM keys, field plan) of the last one-row pair compared under this spec: a tuple
+    compare instead of hashing both key tuples for the memoized ``field_plan`` (replaced whole, so a
+    reader never sees half of one)."""
     strict_variant: Any = field(init=False, compare=False, repr=False, default=None)
     """This spec with ``strict_types`` on (what a field declared ``text`` is compared with)."""
 

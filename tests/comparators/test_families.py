@@ -37,6 +37,7 @@ from comparators.numbers import (
     decimal_text_column,
     float32_column,
     float32_equal,
+    float32_quick,
     number_of_text,
     number_rules,
     shortest_float32_text,
@@ -118,6 +119,10 @@ def test_numbers_float32_column_agrees_with_the_reference(pairs: list[tuple[Any,
         if float32_equal(a, b):
             text = shortest_float32_text(wide)
             assert text is not None and float(text) == short
+        for x, y in ((a, b), (b, a)):  # the arithmetic shortcut: True only where the reference holds
+            if float32_quick(x, y):
+                text = shortest_float32_text(x)
+                assert to_float32(x) == x and text is not None and float(text) == y
 
 
 def test_numbers_accelerators_accept_their_usual_columns() -> None:
