@@ -54,7 +54,7 @@ from app.rollups import Rollups
 from app.samples import SampleBuilder
 from app.spec_cache import ResolvedSpec, SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
-from app.validation import check_name, check_number, parse_json
+from app.validation import _kind, check_name, check_number, parse_json
 from comparators import SpecError, compare
 from flags.errors import FlagError
 from flags.model import Flag, now
@@ -225,11 +225,19 @@ def replay_answer(first: First) -> dict[str, Any]:
 
 
 def _side(value: Any, where: str) -> Side:
+    if value is None:  # left out, not only mistyped: say so (a pair needs both sides, even when one failed)
+        raise InvalidPayload(
+            f"{where} is missing (or null): a pair needs both sides, "
+            "each an object {result, latency_ms?, error?}"
+        )
     if not isinstance(value, dict):
-        raise InvalidPayload(f"{where} must be an object {{result, latency_ms, error}}")
+        raise InvalidPayload(f"{where} must be an object {{result, latency_ms, error}}, not {_kind(value)}")
     unknown = value.keys() - SIDE_KEYS
     if unknown:
-        raise InvalidPayload(f"{where} has unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        raise InvalidPayload(
+            f"{where} has unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
+            f"a side has {', '.join(sorted(SIDE_KEYS))}"
+        )
     latency = value.get("latency_ms")
     if latency is not None:
         latency = check_number(latency, f"{where}.latency_ms")

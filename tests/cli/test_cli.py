@@ -135,6 +135,18 @@ def test_refusals_exit_1_with_the_service_message(service: LiveService) -> None:
     assert down.returncode == 1 and "cannot reach" in down.stderr
 
 
+def test_a_missing_or_wrong_token_says_how_the_cli_takes_one(service: LiveService) -> None:
+    assert SCRIPT is not None
+    for token in ("", "not-a-configured-token"):
+        env = {**os.environ, "SHADOWDIFF_URL": service.url, "SHADOWDIFF_TOKEN": token}
+        done = subprocess.run(
+            [SCRIPT, "status"], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 1, done.stderr
+        assert "unauthenticated (HTTP 401)" in done.stderr
+        assert "SHADOWDIFF_TOKEN or pass --token" in done.stderr, done.stderr
+
+
 def test_bad_usage_exits_2(service: LiveService) -> None:
     assert run(service, "flags", "promote", "m").returncode == 2  # no --reason
     assert run(service, "flags", "ramp", "m", "1.5", "-r", "x").returncode == 2  # rate out of 0..1
