@@ -158,16 +158,16 @@ CASES = {
         "/v1/flags/{m}",
         422,
         "smaple_rate: unknown field; check its spelling (the fields are state, sample_rate, auto_rollback, "
-        "reason, version)",
+        "serve_rate, guard, readiness, force, by, reason, version)",
         body={"smaple_rate": 0.5, "reason": "r"},
     ),
     "misspelt rollback field": Case(
         "POST",
         "/v1/flags/{m}/rollback",
         422,
-        "reasn: unknown field; check its spelling (the fields are reason)",
+        "reasn: unknown field; check its spelling (the fields are reason, by)",
         body={"reasn": "r", "reason": "r"},
-        setup={"state": "orm"},
+        setup={"state": "orm", "force": True},
     ),
     "malformed flag json": Case(
         "PUT", "/v1/flags/{m}", 400, "malformed JSON", raw=b"{", headers={"content-type": "application/json"}
