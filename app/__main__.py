@@ -15,11 +15,13 @@ import uvicorn
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
+from app.errors import InvalidPayload
 from app.main import create_app
 from app.middleware import UNMATCHED
 from app.server import guarded_protocol
 from app.services import Services
 from app.settings import Settings
+from app.spec_cache import read_specs_file
 from app.store import create_store
 
 log = logging.getLogger("shadowdiff")
@@ -67,6 +69,12 @@ def main() -> int:
     except SettingsError as exc:
         log.error("refusing to start: %s", exc)
         return 2
+    if settings.specs_file is not None:
+        try:
+            read_specs_file(settings.specs_file)
+        except InvalidPayload as exc:
+            log.error("refusing to start: %s", exc)
+            return 2
     problem = asyncio.run(preflight(settings))
     if problem is not None:
         log.error("refusing to start: store: %s", problem)

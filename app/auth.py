@@ -26,6 +26,14 @@ LOCAL_ACTOR = "local"
 class Principal:
     name: str
     roles: frozenset[Role]
+    modules: frozenset[str] | None = None  # None: every module; else only these may be changed
+
+
+def check_module(principal: Principal, module: str) -> None:
+    """A token limited to a list of modules changes only those (flags and specs); reading is not limited."""
+    if principal.modules is not None and module not in principal.modules:
+        allowed = ", ".join(sorted(principal.modules)) or "none"
+        raise Forbidden(f"token {principal.name!r} may change modules {allowed} only, not {module!r}")
 
 
 class Authenticator:
@@ -76,4 +84,5 @@ def _principal(token: TokenConfig) -> Principal:
     roles: set[Role] = set()
     for role in token.roles:
         roles |= IMPLIED[role]
-    return Principal(token.name, frozenset(roles))
+    modules = None if token.modules is None else frozenset(token.modules)
+    return Principal(token.name, frozenset(roles), modules)

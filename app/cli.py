@@ -374,10 +374,18 @@ SpecFile = Annotated[str, typer.Argument(help="a JSON or YAML file of spec optio
 
 @specs_app.command("put")
 def specs_put(
-    ctx: typer.Context, module: Module, query: Annotated[str, typer.Argument()], spec: SpecFile
+    ctx: typer.Context,
+    module: Module,
+    query: Annotated[str, typer.Argument()],
+    spec: SpecFile,
+    reason: Reason,
+    by: By = None,
 ) -> None:
-    """Store the comparison spec of one query (validated by the service)."""
-    data = _call(ctx, "PUT", f"/v1/specs/{module}/{query}", _read_spec(spec))
+    """Store the comparison spec of one query (validated by the service; audited with the reason)."""
+    body: dict[str, Any] = {"spec": _read_spec(spec), "reason": reason}
+    if by is not None:
+        body["by"] = by
+    data = _call(ctx, "PUT", f"/v1/specs/{module}/{query}", body)
     _emit(ctx, data, _kv_table(f"spec {module}/{query} stored", data))
 
 

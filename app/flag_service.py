@@ -37,6 +37,7 @@ from flags.model import (
     needs_readiness,
     new_flag,
     plan_change,
+    retire,
     rollback,
 )
 
@@ -137,6 +138,13 @@ class FlagService:
         self.view.put(saved)
         self.metrics.rollbacks.labels(module, source.value).inc()
         self.metrics.flag_changes.labels(module, saved.state.value, source.value).inc()
+        return saved
+
+    async def retire(self, module: str, actor: str, reason: str, by: str | None = None) -> Flag:
+        current = await self.get(module)
+        flag, change = retire(current, actor, Source.API, reason, by)
+        saved = await self.store.save_flag(flag, change, current.version)
+        self.view.put(saved)  # the view tells the metrics to forget the module
         return saved
 
     async def record(self, change: FlagChange) -> FlagChange:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 
@@ -22,6 +24,7 @@ class FlagView:
     def __init__(self, default_rate: float, default_state: FlagState = FlagState.SHADOW) -> None:
         self.default_rate = default_rate
         self.default_state = default_state
+        self.on_retired: Callable[[str], None] | None = None  # the metrics forget the module
         self._flags: dict[str, Flag] = {}
         self._config: tuple[bytes, str] | None = None
 
@@ -31,8 +34,14 @@ class FlagView:
     def all(self) -> list[Flag]:
         return sorted(self._flags.values(), key=lambda f: f.module)
 
+    def active(self) -> list[Flag]:
+        """The modules not retired: what the metrics and the dashboard show."""
+        return [f for f in self.all() if not f.retired]
+
     def put(self, flag: Flag) -> None:
         current = self._flags.get(flag.module)
+        if flag.retired and (current is None or not current.retired) and self.on_retired is not None:
+            self.on_retired(flag.module)
         if current is None or flag.version >= current.version:
             self._flags[flag.module] = flag
             self._config = None
@@ -57,13 +66,17 @@ class FlagView:
     def config(self) -> tuple[bytes, str]:
         """``GET /v1/config``: the compact body and its ETag, rebuilt only after a change."""
         if self._config is None:
-            modules = {
-                f.module: {
-                    "state": f.state.value,
-                    "sample_rate": f.effective_rate(self.default_rate),
-                    "serve_rate": f.orm_share,
-                    "version": f.version,
-                }
+            modules: dict[str, dict[str, Any]] = {
+                f.module: (
+                    {"retired": True, "serves": f.serves, "version": f.version}
+                    if f.retired
+                    else {
+                        "state": f.state.value,
+                        "sample_rate": f.effective_rate(self.default_rate),
+                        "serve_rate": f.orm_share,
+                        "version": f.version,
+                    }
+                )
                 for f in self.all()
             }
             body = orjson.dumps(

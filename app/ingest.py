@@ -440,6 +440,16 @@ class Ingestor:
         flag = self.flags.view.get(pair.module)
         if flag is None:
             flag = await self.flags.ensure(pair.module, actor)
+        if flag.retired:  # the client should post nothing; count nothing, it left the metrics
+            return {
+                "outcome": Outcome.SKIPPED,
+                "reason": Reason.MODULE_RETIRED,
+                "differences": [],
+                "state": flag.state.value,
+                "version": flag.version,
+                "retired": True,
+                "serves": flag.serves,
+            }
         q = self.metrics.for_query(pair.module, pair.query_name)
         q.sql_queries.inc()
         q.prisma_queries.inc()

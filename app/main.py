@@ -18,7 +18,19 @@ from prometheus_client import CollectorRegistry
 
 from app import console, errors, openapi_docs
 from app.middleware import BodyLimit, HttpMetrics
-from app.routes import alerts, config, dry_run, flags, health, metrics, mismatches, pairs, rules, specs
+from app.routes import (
+    alerts,
+    config,
+    dry_run,
+    flags,
+    health,
+    history,
+    metrics,
+    mismatches,
+    pairs,
+    rules,
+    specs,
+)
 from app.services import Services
 from app.settings import Settings
 from app.store import create_store
@@ -53,6 +65,7 @@ def create_app(
     app.state.services = services
     errors.install(app)
     for router in (
+        history.router,
         pairs.router,
         flags.router,
         config.router,

@@ -166,6 +166,26 @@ class Metrics:
         self._error_cap = LabelCap(max_error_types, max_label_length)
         self._handles: dict[tuple[str, str], QueryMetrics] = {}
 
+    def forget(self, module: str) -> None:
+        """Drop every label child of a retired module: it leaves /metrics (and so the dashboard)."""
+        for metric in (
+            self.mismatch,
+            self.comparisons,
+            self.queries,
+            self.sql_errors,
+            self.prisma_errors,
+            self.sql_latency,
+            self.prisma_latency,
+            self.rollbacks,
+            self.flag_changes,
+        ):
+            index = list(metric._labelnames).index("module")
+            for labels in list(metric._metrics):
+                if labels[index] == module:
+                    metric.remove(*labels)
+        for key in [k for k in self._handles if k[0] == module]:
+            del self._handles[key]
+
     def for_query(self, module: str, query_name: str) -> QueryMetrics:
         handle = self._handles.get((module, query_name))
         if handle is not None:
@@ -244,7 +264,7 @@ class FlagCollector(Collector):
         self._default_threshold = default_threshold
 
     def collect(self) -> Iterator[Metric]:
-        flags = self._view.all()
+        flags = self._view.active()
         progress = GaugeMetricFamily(
             "migration_progress_total",
             "Migration state per module, one-hot over legacy/shadow/orm/migrated.",

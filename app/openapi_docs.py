@@ -29,6 +29,9 @@ PARAMS: dict[str, Doc] = {
     "sample_id": ("the sample's id (GET /v1/mismatches)", 42),
     "open_only": ("only rules still in their spec (not expired or removed)", True),
     "window": ("the window the figures cover: 5m, 1h, 24h", "1h"),
+    "by": ("the person (by) or the actor (token name, alertmanager, guard) of the changes", "dana"),
+    "since": ("changes at or after this instant (ISO-8601; without an offset, UTC)", "2026-11-29T00:00:00Z"),
+    "reason": ("why, for a bare-spec body (else in the body): kept in the history", "rows keyed by id"),
     "If-Match": ('the ETag of GET /v1/flags/{module}, e.g. "3"; a stale one answers 412', '"3"'),
     "if-none-match": ("the ETag of the last /v1/config read; unchanged answers 304", '"a1b2c3"'),
 }
@@ -166,6 +169,9 @@ FIELDS: dict[str, Doc] = {
     "generatorURL": ("the Prometheus graph of the alert", "http://prometheus:9090/graph"),
     "fingerprint": ("the alert's identity", "a1b2c3d4"),
     "duplicate": ("whether this delivery was seen before", False),
+    "deleted": ("whether the spec was deleted", True),
+    "forced": ("whether a lifecycle rail was overridden with force", False),
+    "notes": ("what the change did besides (e.g. auto_rollback turned on)", []),
 }
 
 
@@ -243,6 +249,12 @@ RESPONSES: dict[tuple[str, str], dict[str, Any]] = {
     ),
     ("get", "/v1/specs/{module}/{query_name}"): STORED_SPEC,
     ("get", "/v1/history"): _obj(extra={"history": {"type": "array", "items": HISTORY_ENTRY}}),
+    ("delete", "/v1/specs/{module}/{query_name}"): _obj(
+        "module", "query_name", "spec", "updated_at", "updated_by", "deleted"
+    ),
+    ("delete", "/v1/flags/{module}"): _obj(
+        "module", "state", "retired", "serves", "version", "updated_at", "updated_by", "changed"
+    ),
     ("get", "/health"): _obj("status"),
     ("get", "/ready"): _obj("status", "sync_age_seconds", "store"),
     ("get", "/ready/store"): _obj("status", "sync_age_seconds"),
@@ -281,7 +293,13 @@ BODY_EXAMPLES: dict[tuple[str, str], Any] = {
     },
     ("put", "/v1/flags/{module}"): {"state": "orm", "reason": "readiness green all week", "version": 3},
     ("post", "/v1/flags/{module}/rollback"): {"reason": "mismatches on getOrder since the deploy"},
-    ("put", "/v1/specs/{module}/{query_name}"): {"key": ["id"], "ignore": ["updated_at"]},
+    ("put", "/v1/specs/{module}/{query_name}"): {
+        "spec": {"key": ["id"], "ignore": ["updated_at"]},
+        "reason": "rows are keyed by id; the ORM stamps updated_at itself",
+        "by": "dana",
+    },
+    ("delete", "/v1/specs/{module}/{query_name}"): {"reason": "the query is gone", "by": "dana"},
+    ("delete", "/v1/flags/{module}"): {"reason": "the SQL path is deleted", "by": "dana"},
     ("post", "/v1/specs/{module}/{query_name}/rules"): {
         "option": "ignore",
         "value": "updated_at",

@@ -72,6 +72,7 @@ class Services:
         )
         view = FlagView(settings.default_sample_rate, FlagState(settings.default_state.value))
         registry.register(FlagCollector(view, store.sync_age, settings.guard_threshold))
+        view.on_retired = metrics.forget
         flags = FlagService(store=store, view=view, metrics=metrics)
         specs = SpecService(store=store, cache=SpecCache())
         redactor = Redactor(settings.redact)

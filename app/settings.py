@@ -58,6 +58,8 @@ class TokenConfig(BaseModel):
     name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")
     token: SecretStr
     roles: frozenset[Role] = Field(min_length=1)
+    modules: tuple[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")], ...] | None = None
+    """Only these modules' flags and specs may be changed with this token (None: every module)."""
 
     @field_validator("token")
     @classmethod

@@ -95,12 +95,21 @@ class SpecCache:
     def all(self) -> list[StoredSpec]:
         return [self._raw[k] for k in sorted(self._raw)]
 
+    def remove(self, module: str, query_name: str) -> None:
+        self._stored.pop((module, query_name), None)
+        self._raw.pop((module, query_name), None)
+
     async def load(self, store: Store) -> None:
-        for stored in await store.list_specs():
+        """Every stored spec, replacing what was cached (a spec deleted on another replica goes)."""
+        stored: dict[tuple[str, str], Spec] = {}
+        raw: dict[tuple[str, str], StoredSpec] = {}
+        for entry in await store.list_specs():
             try:
-                self.put(stored)
+                stored[(entry.module, entry.query_name)] = Spec.from_dict(entry.spec)
             except SpecError:  # written by a newer version? keep serving the others
                 continue
+            raw[(entry.module, entry.query_name)] = entry
+        self._stored, self._raw = stored, raw
 
     def inline(self, raw: dict[str, Any]) -> Spec:
         key = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)

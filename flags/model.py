@@ -76,6 +76,7 @@ class Source(enum.StrEnum):
     ALERTMANAGER = "alertmanager"
     GUARD = "guard"
     INGEST = "ingest"  # a module first seen in a posted pair, registered in shadow
+    SPECS_FILE = "specs-file"  # a spec seeded from SHADOWDIFF_SPECS_FILE at start
 
 
 def now() -> datetime:
@@ -104,6 +105,11 @@ class Flag:
     guard: GuardSettings = field(default_factory=GuardSettings)
     readiness: ReadinessCriteria = field(default_factory=ReadinessCriteria)
     retired: bool = False
+
+    @property
+    def serves(self) -> str:
+        """The path a client serves when it does not decide per request: ``legacy`` or ``orm``."""
+        return "orm" if self.state.orm_serves else "legacy"
 
     @property
     def orm_share(self) -> float:
@@ -306,6 +312,29 @@ def rollback(
         nxt.snapshot(),
         decision,
         by=by,
+    )
+    return nxt, change
+
+
+def retire(
+    current: Flag, actor: str, source: Source, reason: str, by: str | None = None
+) -> tuple[Flag, FlagChange]:
+    """Retire a module from ``legacy`` (SQL stays its path) or ``migrated`` (the ORM does): it leaves the
+    metrics and the dashboard, stays in ``/v1/config`` as ``{"retired": true, "serves": ...}`` so clients
+    keep serving that path, and its pairs are skipped (``module_retired``). Its history is kept."""
+    module = current.module
+    if current.retired:
+        raise InvalidTransition(f"module {module!r} is already retired")
+    if current.state not in (FlagState.LEGACY, FlagState.MIGRATED):
+        raise InvalidTransition(
+            f"module {module!r} is in {current.state.value!r}; retire a module from 'legacy' (SQL stays its "
+            "path) or 'migrated' (the ORM does), so clients know which single path to keep serving"
+        )
+    if not reason.strip():
+        raise InvalidFlag("reason is required: say why the module is retired")
+    nxt = replace(current, retired=True, version=current.version + 1, updated_at=now(), updated_by=actor)
+    change = FlagChange(
+        module, "retire", actor, source, reason, nxt.updated_at, current.snapshot(), nxt.snapshot(), by=by
     )
     return nxt, change
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 
+from app.auth import check_module
 from app.deps import ModuleName, Operator, Reader, ServicesDep
 from app.errors import PreconditionFailed
 from app.routes.schemas import ERRORS, json_response
@@ -174,6 +175,7 @@ async def put_flag(
     services: ServicesDep,
     request: Request,
 ) -> JSONResponse:
+    check_module(principal, module)
     expected = body.version
     if_match = request.headers.get("if-match")
     if if_match is not None:
@@ -329,6 +331,7 @@ async def flag_guard(module: ModuleName, _: Reader, services: ServicesDep) -> di
 async def rollback_flag(
     module: ModuleName, body: RollbackIn, principal: Operator, services: ServicesDep
 ) -> JSONResponse:
+    check_module(principal, module)
     try:
         flag = await services.flags.rollback(module, principal.name, Source.API, body.reason, by=body.by)
     except AlreadyRolledBack as exc:
@@ -337,3 +340,16 @@ async def rollback_flag(
             current, services.flags.default_rate, changed=False, message=f"already rolled back: {exc}"
         )
     return _flag_response(flag, services.flags.default_rate, changed=True)
+
+
+@router.delete(
+    "/v1/flags/{module}",
+    summary="Retire a module (from legacy or migrated): kept in /v1/config with the path it serves",
+    responses=ERRORS,
+)
+async def retire_flag(
+    module: ModuleName, body: RollbackIn, principal: Operator, services: ServicesDep
+) -> JSONResponse:
+    check_module(principal, module)
+    flag = await services.flags.retire(module, principal.name, body.reason, by=body.by)
+    return _flag_response(flag, services.flags.default_rate, changed=True, serves=flag.serves)

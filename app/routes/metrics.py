@@ -78,9 +78,11 @@ def figures_wire(f: Figures) -> dict[str, Any]:
 def summarize(figures: dict[tuple[str, str], Figures], view: FlagView) -> dict[str, dict[str, Any]]:
     """Per module: the flag, the module's totals and each query's (``by_query``)."""
     per_module: dict[str, dict[str, Figures]] = defaultdict(dict)
+    retired = {f.module for f in view.all() if f.retired}
     for (module, query), f in figures.items():
-        per_module[module][query] = f
-    for known in view.all():
+        if module not in retired:
+            per_module[module][query] = f
+    for known in view.active():
         per_module.setdefault(known.module, {})
     out: dict[str, dict[str, Any]] = {}
     for module in sorted(per_module):

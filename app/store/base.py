@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
+from flags.model import FlagChange
 from flags.persistence import FlagStore
 
 CLAIM_RETENTION_SECONDS = 7 * 24 * 3600.0
@@ -154,6 +155,26 @@ class Store(FlagStore, Protocol):
 
         Keys older than ``retention_seconds`` are pruned on the way (the table stays bounded);
         a key pruned can be claimed again."""
+        ...
+
+    async def get_spec(self, module: str, query_name: str) -> StoredSpec | None: ...
+
+    async def change_spec(
+        self, module: str, query_name: str, spec: StoredSpec | None, change: FlagChange
+    ) -> FlagChange:
+        """Store ``spec`` (None: delete the query's spec) and append ``change`` to the history, in one
+        transaction; the stored history entry (with its id)."""
+        ...
+
+    async def history_feed(
+        self,
+        module: str | None = None,
+        by: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        query_name: str | None = None,
+    ) -> list[FlagChange]:
+        """Newest first, across modules, flags and specs; ``by`` matches the person or the actor."""
         ...
 
     async def add_rollups(self, rows: list[RollupRow]) -> None:

@@ -575,3 +575,72 @@ class PostgresStore:
             status = await conn.execute("DELETE FROM rollups WHERE minute < $1", utc(before))
             await conn.execute("DELETE FROM rollup_counts WHERE minute < $1", utc(before))
         return int(status.split()[-1])
+
+    # -- audited specs and the history feed ---------------------------------------------------------
+
+    async def get_spec(self, module: str, query_name: str) -> StoredSpec | None:
+        async with self._conn("reading a spec") as conn:
+            row = await conn.fetchrow(
+                "SELECT module, query_name, spec, updated_at, updated_by FROM specs"
+                " WHERE module = $1 AND query_name = $2",
+                module,
+                query_name,
+            )
+        if row is None:
+            return None
+        m, q, s, at, by = row
+        return StoredSpec(m, q, s, utc(at), by)
+
+    async def change_spec(
+        self, module: str, query_name: str, spec: StoredSpec | None, change: FlagChange
+    ) -> FlagChange:
+        async with self._conn("changing a spec") as conn, conn.transaction():
+            if spec is None:
+                await conn.execute(
+                    "DELETE FROM specs WHERE module = $1 AND query_name = $2", module, query_name
+                )
+            else:
+                await conn.execute(
+                    "INSERT INTO specs (module, query_name, spec, updated_at, updated_by)"
+                    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (module, query_name) DO UPDATE SET"
+                    " spec = excluded.spec, updated_at = excluded.updated_at,"
+                    " updated_by = excluded.updated_by",
+                    module,
+                    query_name,
+                    spec.spec,
+                    utc(spec.updated_at),
+                    safe_text(spec.updated_by),
+                )
+            row = await self._insert_change(conn, change)
+        return _change(row)
+
+    async def history_feed(
+        self,
+        module: str | None = None,
+        by: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        query_name: str | None = None,
+    ) -> list[FlagChange]:
+        where: list[str] = []
+        args: list[Any] = []
+        if module is not None:
+            args.append(module)
+            where.append(f"module = ${len(args)}")
+        if by is not None:
+            args.append(safe_text(by))
+            where.append(f"(by_person = ${len(args)} OR actor = ${len(args)})")
+        if since is not None:
+            args.append(utc(since))
+            where.append(f"at >= ${len(args)}")
+        if query_name is not None:
+            args.append(query_name)
+            where.append(f"query_name = ${len(args)}")
+        args.append(max(limit, 0))
+        sql = f"SELECT {HISTORY_COLUMNS} FROM flag_history"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY id DESC LIMIT ${len(args)}"
+        async with self._conn("reading the history") as conn:
+            rows = await conn.fetch(sql, *args)
+        return [_change(r) for r in rows]

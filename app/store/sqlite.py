@@ -568,3 +568,81 @@ class SQLiteStore:
             return int(gone)
 
         return await self._run(work)
+
+    # -- audited specs and the history feed ---------------------------------------------------------
+
+    async def get_spec(self, module: str, query_name: str) -> StoredSpec | None:
+        def work(conn: sqlite3.Connection) -> StoredSpec | None:
+            row = conn.execute(
+                "SELECT module, query_name, spec, updated_at, updated_by FROM specs"
+                " WHERE module = ? AND query_name = ?",
+                (module, query_name),
+            ).fetchone()
+            if row is None:
+                return None
+            m, q, s, at, by = row
+            return StoredSpec(m, q, load_json(s), parse_time(at), by)
+
+        return await self._run(work)
+
+    async def change_spec(
+        self, module: str, query_name: str, spec: StoredSpec | None, change: FlagChange
+    ) -> FlagChange:
+        def work(conn: sqlite3.Connection) -> FlagChange:
+            with _transaction(conn):
+                if spec is None:
+                    conn.execute(
+                        "DELETE FROM specs WHERE module = ? AND query_name = ?", (module, query_name)
+                    )
+                else:
+                    conn.execute(
+                        "INSERT INTO specs (module, query_name, spec, updated_at, updated_by)"
+                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (module, query_name) DO UPDATE SET"
+                        " spec = excluded.spec, updated_at = excluded.updated_at,"
+                        " updated_by = excluded.updated_by",
+                        (
+                            module,
+                            query_name,
+                            dump_json(spec.spec),
+                            time_text(spec.updated_at),
+                            safe_text(spec.updated_by),
+                        ),
+                    )
+                id_ = self._insert_change(conn, change)
+            row = conn.execute(f"SELECT {HISTORY_COLUMNS} FROM flag_history WHERE id = ?", (id_,)).fetchone()
+            return _change(row)
+
+        return await self._run(work)
+
+    async def history_feed(
+        self,
+        module: str | None = None,
+        by: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        query_name: str | None = None,
+    ) -> list[FlagChange]:
+        where: list[str] = []
+        args: list[Any] = []
+        if module is not None:
+            where.append("module = ?")
+            args.append(module)
+        if by is not None:
+            where.append("(by_person = ? OR actor = ?)")
+            args += [safe_text(by), safe_text(by)]
+        if since is not None:
+            where.append("at >= ?")
+            args.append(time_text(since))
+        if query_name is not None:
+            where.append("query_name = ?")
+            args.append(query_name)
+        sql = f"SELECT {HISTORY_COLUMNS} FROM flag_history"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(max(limit, 0))
+
+        def work(conn: sqlite3.Connection) -> list[FlagChange]:
+            return [_change(r) for r in conn.execute(sql, args)]
+
+        return await self._run(work)

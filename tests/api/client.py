@@ -13,12 +13,14 @@ TOKENS = {
     "ingest": "ingest-token-0123456789",
     "operator": "operator-token-0123456789",
     "read": "read-token-0123456789",
+    "scoped": "scoped-token-0123456789",
 }
 TOKENS_ENV = orjson.dumps(
     [
         {"name": "backend", "token": TOKENS["ingest"], "roles": ["ingest"]},
         {"name": "alice", "token": TOKENS["operator"], "roles": ["operator"]},
         {"name": "viewer", "token": TOKENS["read"], "roles": ["read"]},
+        {"name": "team-a", "token": TOKENS["scoped"], "roles": ["operator"], "modules": ["scoped_a"]},
     ]
 ).decode()
 

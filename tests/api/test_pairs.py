@@ -49,7 +49,9 @@ def test_a_mismatch_also_names_the_rules_its_equal_fields_needed(api: Api) -> No
 def test_an_inline_spec_is_merged_over_the_stored_one_option_by_option(api: Api) -> None:
     module = unique()
     stored = {"key": ["id"], "ignore": ["updated_at"]}
-    assert api.request("PUT", f"/v1/specs/{module}/q", json=stored).status_code == 200
+    assert (
+        api.request("PUT", f"/v1/specs/{module}/q", json={"spec": stored, "reason": "r"}).status_code == 200
+    )
     legacy = [{"id": 1, "updated_at": "x", "tags": "{b,a}"}]
     orm = [{"id": 1, "updatedAt": "y", "tags": ["b", "a"]}]
     only_stored = post(api, pair(module, legacy, orm))
@@ -176,7 +178,12 @@ def test_a_stored_spec_is_used_and_an_inline_spec_overrides_it(api: Api) -> None
     module = unique()
     legacy, orm = [{"id": 1}, {"id": 2}], [{"id": 2}, {"id": 1}]
     assert post(api, pair(module, legacy, orm))["outcome"] == "match"
-    assert api.request("PUT", f"/v1/specs/{module}/q", json={"ordered": True}).status_code == 200
+    assert (
+        api.request(
+            "PUT", f"/v1/specs/{module}/q", params={"reason": "r"}, json={"ordered": True}
+        ).status_code
+        == 200
+    )
     assert post(api, pair(module, legacy, orm))["outcome"] == "mismatch"
     assert post(api, pair(module, legacy, orm, spec={"ordered": False}))["outcome"] == "match"
 

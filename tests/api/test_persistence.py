@@ -57,7 +57,9 @@ def test_two_replicas_see_each_others_flag_change_within_two_seconds(tmp_path: P
             assert back.status_code == 200, back.text
             assert seen_state(one.url, module, "shadow")
             spec = httpx.put(
-                f"{one.url}/v1/specs/{module}/q", json={"ordered": True}, headers=auth("operator")
+                f"{one.url}/v1/specs/{module}/q",
+                json={"spec": {"ordered": True}, "reason": "order shows"},
+                headers=auth("operator"),
             )
             assert spec.status_code == 200, spec.text
             assert judged(two.url, module, "mismatch")

@@ -151,7 +151,8 @@ def test_bad_usage_exits_2(service: LiveService) -> None:
     assert run(service, "flags", "promote", "m").returncode == 2  # no --reason
     assert run(service, "flags", "ramp", "m", "1.5", "-r", "x").returncode == 2  # rate out of 0..1
     assert run(service, "nonsense").returncode == 2
-    assert run(service, "specs", "put", "m", "q", "/nonexistent/spec.yaml").returncode == 2
+    assert run(service, "specs", "put", "m", "q", "/nonexistent/spec.yaml", "-r", "x").returncode == 2
+    assert run(service, "specs", "put", "m", "q", "-").returncode == 2  # no --reason
 
 
 def test_mismatches_filters_by_module_query_and_field(service: LiveService) -> None:
@@ -179,12 +180,12 @@ def test_specs_put_and_get(service: LiveService, tmp_path: Path) -> None:
     module = unique("specs")
     spec_file = tmp_path / "spec.yaml"
     spec_file.write_text("key: [id]\nignore: [updated_at]\n")
-    done = run(service, "specs", "put", module, "getUser", str(spec_file))
+    done = run(service, "specs", "put", module, "getUser", str(spec_file), "--reason", "rows keyed by id")
     assert done.returncode == 0, done.stderr
     got = run_json(service, "specs", "get", module, "getUser", role="read")["specs"]
     assert [s["spec"] for s in got] == [{"key": ["id"], "ignore": ["updated_at"]}]
     # from stdin, refused by the service: exit 1 naming the option
-    bad = run(service, "specs", "put", module, "getUser", "-", stdin='{"colour": "red"}')
+    bad = run(service, "specs", "put", module, "getUser", "-", "-r", "x", stdin='{"colour": "red"}')
     assert bad.returncode == 1 and "colour" in bad.stderr
     missing = run(service, "specs", "get", module, "noSuchQuery", role="read")
     assert missing.returncode == 1

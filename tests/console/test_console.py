@@ -274,7 +274,13 @@ def test_changes_need_the_csrf_token(service: LiveService, page: Page) -> None:
 def test_an_expired_rule_is_taken_out_of_its_spec_with_a_history_entry(service: LiveService) -> None:
     module = unique("expiry")
     post_pair(service, module, [], [])  # the module exists, so its history can be read
-    api(service, "PUT", f"/v1/specs/{module}/getOrder", role="operator", json={"key": ["id"]})
+    api(
+        service,
+        "PUT",
+        f"/v1/specs/{module}/getOrder",
+        role="operator",
+        json={"spec": {"key": ["id"]}, "reason": "keyed"},
+    )
     expires = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
     body = {"option": "ignore", "value": "updated_at", "reason": "until the fix ships", "expires_at": expires}
     added = api(service, "POST", f"/v1/specs/{module}/getOrder/rules", role="operator", json=body)
