@@ -46,6 +46,7 @@ class MismatchWriter:
         self._closing = False
         self._down_since: float | None = None
         self._retry = RETRY_FIRST
+        self._inflight: list[Pending] = []  # the batch being written (out of the queue, not yet stored)
 
     @property
     def queued(self) -> int:
@@ -86,7 +87,11 @@ class MismatchWriter:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        left = self._queue.qsize()
+        unwritten = [future for _, future in self._inflight if not future.done()]
+        for future in unwritten:
+            future.set_result(False)
+        self._inflight = []
+        left = self._queue.qsize() + len(unwritten)
         while not self._queue.empty():
             _, future = self._queue.get_nowait()
             if not future.done():
@@ -103,8 +108,10 @@ class MismatchWriter:
             batch = [await self._queue.get()]
             while len(batch) < self._batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            self._inflight = batch
             try:
                 await self._write(batch)
+                self._inflight = []
             finally:
                 for _ in batch:
                     self._queue.task_done()

@@ -127,11 +127,19 @@ def _compare_item(
         return None
 
 
+def _ready() -> bool:
+    from app import validation  # noqa: F401  (what process_body imports, loaded before the first pair)
+
+    return True
+
+
 class Offloader:
     def __init__(self, *, threshold: int, processes: int) -> None:
         self.threshold = threshold
         self._processes = processes
         self._pool: ProcessPoolExecutor | None = None
+        self._warmed = False
+        self._starting = asyncio.Lock()
 
     def large(self, size: int) -> bool:
         return size > self.threshold
@@ -158,7 +166,14 @@ class Offloader:
     ) -> tuple[Any, list[Compared | None]]:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor(), process_body, body, max_depth, batch, stored_specs, max_differences, max_fields
+            await self._ready_pool(),
+            process_body,
+            body,
+            max_depth,
+            batch,
+            stored_specs,
+            max_differences,
+            max_fields,
         )
 
     async def compare(
@@ -168,10 +183,30 @@ class Offloader:
         raw_spec = spec.to_dict() if spec is not None else None
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor(), _compare_encoded, payload, raw_spec, max_differences, max_fields
+            await self._ready_pool(), _compare_encoded, payload, raw_spec, max_differences, max_fields
         )
+
+    def _warm(self) -> ProcessPoolExecutor:
+        """Start the worker processes and let each import what it runs (blocking: run in a thread)."""
+        pool = self._executor()
+        for future in [pool.submit(_ready) for _ in range(self._processes)]:
+            future.result()
+        return pool
+
+    async def _ready_pool(self) -> ProcessPoolExecutor:
+        """The pool, started on first use in a thread: spawning and importing take a moment that the
+        event loop must not spend (and a service that never sees a large pair never starts it)."""
+        if self._pool is not None and self._warmed:
+            return self._pool
+        async with self._starting:
+            if not self._warmed:
+                await asyncio.to_thread(self._warm)
+                self._warmed = True
+        assert self._pool is not None
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+            self._warmed = False

@@ -30,6 +30,8 @@ ROWS_ALL = "all"
 ROWS_INVOLVED = "involved"
 ROWS_NONE = "none"
 
+INVOLVED_NOTE = "only the rows the differences name (the results are larger)"
+
 VERDICT_MATCH = "would_match"
 VERDICT_DIFFERS = "still_differs"
 VERDICT_CANNOT = "cannot_rediff"
@@ -104,8 +106,13 @@ class SampleBuilder:
         version: int,
         pair_id: str | None = None,
         normalized: Any = None,
+        rows_withheld: str | None = None,
     ) -> dict[str, Any]:
-        rows, kept, note = self._rows(legacy, orm, differences)
+        """``rows_withheld``: why no rows are kept (the pair was compared elsewhere), without looking."""
+        rows: dict[str, Any] | None = None
+        kept, note = ROWS_NONE, rows_withheld
+        if rows_withheld is None:
+            rows, kept, note = self._rows(legacy, orm, differences)
         return {
             "pair_id": pair_id,
             "spec": spec.to_dict() if spec is not None else None,
@@ -125,14 +132,23 @@ class SampleBuilder:
     ) -> tuple[dict[str, Any] | None, str, str | None]:
         if not self.store_values:
             return None, ROWS_NONE, "values are not stored (SHADOWDIFF_STORE_VALUES=false)"
-        both = {"legacy": self.redactor.value(legacy), "orm": self.redactor.value(orm)}
-        if _size(both) <= self.max_bytes:
-            return both, ROWS_ALL, None
+        raw = {"legacy": legacy, "orm": orm}
+        # Sized before redacting (orjson, C speed): a large pair is never walked whole on the loop.
+        if _size(raw) <= 2 * self.max_bytes:
+            both = self.redactor.value(raw)
+            if _size(both) <= self.max_bytes:
+                return both, ROWS_ALL, None
         keys = _row_keys(differences)
         if keys is not None:
-            involved = {side: _rows_with_keys(rows, keys) for side, rows in both.items()}
-            if _size(involved) <= self.max_bytes:
-                return involved, ROWS_INVOLVED, "only the rows the differences name (the results are larger)"
+            picked = {side: _rows_with_keys(rows, keys) for side, rows in raw.items()}
+            if _size(picked) <= 2 * self.max_bytes:
+                involved = self.redactor.value(picked)
+                if _size(involved) <= self.max_bytes:
+                    return (
+                        involved,
+                        ROWS_INVOLVED,
+                        "only the rows the differences name (the results are larger)",
+                    )
         return None, ROWS_NONE, f"the rows are larger than SHADOWDIFF_SAMPLE_MAX_BYTES ({self.max_bytes})"
 
 

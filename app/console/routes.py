@@ -16,7 +16,7 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, quote
 
 import httpx
@@ -28,9 +28,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app.console.session import COOKIE, CSRF_FIELD, CSRF_HEADER, Session
 from app.console.view import board_rows, field_table, json_lines
 from app.errors import Unauthenticated
-from app.services import Services
 from app.settings import Role
 from flags.model import FlagState
+
+if TYPE_CHECKING:  # app.services imports the console (its session store): no import cycle at runtime
+    from app.services import Services
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "/ui"
@@ -45,12 +47,15 @@ templates.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 static = StaticFiles(directory=HERE / "static")
 
+if TYPE_CHECKING:  # app.services imports the console: a runtime import would be a cycle
+    from app.services import Services
+
 
 class Visitor:
     """Who is looking, and a client of the API acting as them."""
 
     def __init__(self, request: Request, session: Session, cookie: str) -> None:
-        services = cast(Services, request.app.state.services)
+        services = cast("Services", request.app.state.services)
         self.request = request
         self.session = session
         self.fresh_cookie: str | None = None  # set when this request opened the session
@@ -85,7 +90,7 @@ def _json(response: httpx.Response) -> Any:
 
 
 def _services(request: Request) -> Services:
-    return cast(Services, request.app.state.services)
+    return cast("Services", request.app.state.services)
 
 
 def _login_redirect(request: Request) -> Response:

@@ -4,6 +4,7 @@ touched. Bounds are generous hang guards; what they guard is "seconds, not tens 
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,3 +160,33 @@ def test_a_frozen_store_answers_fast_and_serves_flags_from_memory(
         api.request("GET", f"/v1/flags/{known}", role="read").headers.get("X-Shadowdiff-Served-From") is None
     )
     assert auth("read")
+
+
+# -- 2 with 11: a SIGTERM while the store is frozen still ends, in bounds -----------------------------------
+
+
+def test_sigterm_with_the_store_frozen_ends_in_bounds(cluster: PrivateCluster, module_tmp: Path) -> None:
+    env = {
+        "DATABASE_URL": cluster.dsn,
+        "SHADOWDIFF_STORE_TIMEOUT_SECONDS": str(STORE_TIMEOUT),
+        "SHADOWDIFF_SHUTDOWN_SECONDS": "2",
+        "SHADOWDIFF_GUARD_ENABLED": "false",
+    }
+    module = unique()
+    with live_service(env, module_tmp) as service:
+        first = httpx.post(f"{service.url}/v1/pairs", json=mismatches(module, ["a"])[0], timeout=30)
+        assert first.json()["sample"] == "stored"
+        cluster.freeze()
+        try:
+            queued = httpx.post(f"{service.url}/v1/pairs", json=mismatches(module, ["b"])[0], timeout=30)
+            assert queued.json()["sample"] == "queued"
+            started = time.monotonic()
+            service.process.send_signal(signal.SIGTERM)
+            service.process.wait(timeout=60)
+            took = time.monotonic() - started
+        finally:
+            cluster.thaw()
+    log = service.log()
+    assert took < 2 + 2 + 5 + 10, f"shutdown took {took:.1f} s with the store frozen"
+    assert "shutdown: 1 mismatch samples could not be stored in 2 s; dropped" in log, log[-2000:]
+    assert "shutdown: store closed" in log
