@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,10 +38,15 @@ def service(module_tmp: Path) -> Iterator[LiveService]:
 
 
 def run(
-    service: LiveService, *args: str, role: str = "operator", stdin: str | None = None
+    service: LiveService, *args: str, role: str = "operator", stdin: str | None = None, columns: int = 200
 ) -> subprocess.CompletedProcess[str]:
     assert SCRIPT is not None, "the shadowdiff console script is not installed in the venv (pip install -e .)"
-    env = {**os.environ, "SHADOWDIFF_URL": service.url, "SHADOWDIFF_TOKEN": TOKENS[role], "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "SHADOWDIFF_URL": service.url,
+        "SHADOWDIFF_TOKEN": TOKENS[role],
+        "COLUMNS": str(columns),
+    }
     return subprocess.run(
         [SCRIPT, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60, check=False
     )
@@ -98,6 +104,27 @@ def test_flags_get_promote_rollback_and_history(service: LiveService) -> None:
     assert [h["reason"] for h in history[:2]] == ["pager at 3am", "green for a week"]
     table = run(service, "flags", "history", module, role="read")
     assert table.returncode == 0 and "pager at 3am" in table.stdout
+
+
+def test_tables_in_an_80_column_terminal_keep_the_time_to_the_second_and_the_whole_path(
+    service: LiveService,
+) -> None:
+    module = unique("narrow")
+    legacy = [{"id": 1, "shipping_address_line": "a"}]
+    post_pair(service, module, legacy, [{"id": 1, "shippingAddressLine": "b"}])
+    seconds = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+    history = run(service, "flags", "history", module, role="read", columns=80)
+    assert history.returncode == 0, history.stderr
+    assert seconds.search(history.stdout), history.stdout
+    for _ in range(50):  # the writer stores samples in the background
+        table = run(service, "mismatches", "--module", module, role="read", columns=80)
+        if "shipping" in table.stdout:
+            break
+    assert seconds.search(table.stdout), table.stdout
+    path_cells = "".join(
+        line.split("│")[5].strip() for line in table.stdout.splitlines() if line.count("│") > 5
+    )
+    assert "[id=1].shipping_address_line" in path_cells, table.stdout
 
 
 def test_promote_to_a_named_state_sends_the_version_it_read(service: LiveService) -> None:
