@@ -34,7 +34,15 @@ from starlette.responses import Response
 
 from app.store.base import StoreUnavailable
 from comparators import SpecError
-from flags.errors import FlagError, InvalidFlag, InvalidTransition, UnknownModule, VersionConflict
+from flags.errors import (
+    AlreadyRolledBack,
+    FlagError,
+    InvalidFlag,
+    InvalidTransition,
+    NotReady,
+    UnknownModule,
+    VersionConflict,
+)
 
 log = logging.getLogger("shadowdiff.errors")
 
@@ -104,6 +112,8 @@ ERROR_TABLE: dict[type[Exception], Mapping] = {
     UnknownModule: Mapping(404, "unknown_module"),
     VersionConflict: Mapping(409, "version_conflict"),
     InvalidTransition: Mapping(409, "invalid_transition"),
+    NotReady: Mapping(409, "not_ready"),
+    AlreadyRolledBack: Mapping(409, "already_rolled_back"),  # the rollback route answers it with 200
     # comparators
     SpecError: Mapping(422, "invalid_spec"),
     # store
@@ -149,6 +159,8 @@ def to_response(exc: Exception) -> Response:
     extra: dict[str, Any] = {}
     if isinstance(exc, VersionConflict):
         extra = {"expected_version": exc.expected, "current_version": exc.actual}
+    elif isinstance(exc, NotReady):
+        extra = {"reasons": exc.reasons, "readiness": exc.readiness}
     return json_response(found.status, error_body(found.code, str(exc), **extra), headers)
 
 

@@ -158,16 +158,16 @@ CASES = {
         "/v1/flags/{m}",
         422,
         "smaple_rate: unknown field; check its spelling (the fields are state, sample_rate, auto_rollback, "
-        "reason, version)",
+        "serve_rate, guard, readiness, force, by, reason, version)",
         body={"smaple_rate": 0.5, "reason": "r"},
     ),
     "misspelt rollback field": Case(
         "POST",
         "/v1/flags/{m}/rollback",
         422,
-        "reasn: unknown field; check its spelling (the fields are reason)",
+        "reasn: unknown field; check its spelling (the fields are reason, by)",
         body={"reasn": "r", "reason": "r"},
-        setup={"state": "orm"},
+        setup={"state": "orm", "force": True},
     ),
     "malformed flag json": Case(
         "PUT", "/v1/flags/{m}", 400, "malformed JSON", raw=b"{", headers={"content-type": "application/json"}
@@ -189,11 +189,16 @@ CASES = {
     ),
     "bad module in path": Case("GET", "/v1/flags/bad%20name", 422, "module", role="read"),
     "unknown module": Case("GET", "/v1/flags/{m}", 404, "no flag for module", role="read"),
-    "rollback of a shadow module": Case(
-        "POST", "/v1/flags/{m}/rollback", 409, "state 'shadow'", body={"reason": "r"}, setup={}
+    "rollback of a legacy module": Case(
+        "POST",
+        "/v1/flags/{m}/rollback",
+        409,
+        "state 'legacy'",
+        body={"reason": "r"},
+        setup={"state": "legacy"},
     ),
     "rollback without reason": Case(
-        "POST", "/v1/flags/{m}/rollback", 422, "reason", body={}, setup={"state": "orm"}
+        "POST", "/v1/flags/{m}/rollback", 422, "reason", body={}, setup={"state": "orm", "force": True}
     ),
     "mismatch limit zero": Case("GET", "/v1/mismatches?limit=0", 422, "limit", role="read"),
     "mismatch bad field name": Case("GET", "/v1/mismatches?field=a%20b", 422, "field", role="read"),
