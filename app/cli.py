@@ -82,6 +82,8 @@ def _error_text(response: httpx.Response) -> str:
         extra = ""
         if "current_version" in data:
             extra = f" (current version {data['current_version']})"
+        if '"force": true' in str(data["message"]):  # the API's wording; the CLI spells it as an option
+            extra += "; with this CLI: --force and a --reason"
         if response.status_code == 401:  # the service's hint names the header; a CLI user sets a variable
             extra += "; set SHADOWDIFF_TOKEN or pass --token before the command"
         return f"{data.get('error', 'error')} (HTTP {response.status_code}): {data['message']}{extra}"

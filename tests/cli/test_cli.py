@@ -174,6 +174,15 @@ def test_a_missing_or_wrong_token_says_how_the_cli_takes_one(service: LiveServic
         assert "SHADOWDIFF_TOKEN or pass --token" in done.stderr, done.stderr
 
 
+def test_a_refusal_that_force_overrides_names_the_cli_option(service: LiveService) -> None:
+    module = unique("rails")
+    post_pair(service, module, [], [])  # registers the module in shadow
+    done = run(service, "flags", "promote", module, "--to", "migrated", "--reason", "skip")
+    assert done.returncode == 1 and "invalid_transition" in done.stderr
+    assert "with this CLI: --force and a --reason" in done.stderr, done.stderr
+    assert flag(service, module)["state"] == "shadow"
+
+
 def test_bad_usage_exits_2(service: LiveService) -> None:
     assert run(service, "flags", "promote", "m").returncode == 2  # no --reason
     assert run(service, "flags", "ramp", "m", "1.5", "-r", "x").returncode == 2  # rate out of 0..1
