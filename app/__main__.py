@@ -44,14 +44,24 @@ async def preflight(settings: Settings) -> str | None:
     return None
 
 
+def _where(loc: tuple[object, ...]) -> str:
+    """Name a bad setting by the variable a person sets: ``SHADOWDIFF_DEFAULT_SAMPLE_RATE``, not the field."""
+    if not loc:
+        return "settings"
+    inner = ".".join(map(str, loc[1:]))
+    field = Settings.model_fields.get(str(loc[0]))
+    if field is None:
+        return ".".join(map(str, loc))
+    env = "DATABASE_URL" if loc[0] == "database_url" else f"SHADOWDIFF_{str(loc[0]).upper()}"
+    return f"{env} ({inner})" if inner else env
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(f"{_where(tuple(e['loc']))}: {e['msg']}" for e in exc.errors())
         log.error("refusing to start: %s", problems)
         return 2
     except SettingsError as exc:

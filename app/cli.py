@@ -82,6 +82,8 @@ def _error_text(response: httpx.Response) -> str:
         extra = ""
         if "current_version" in data:
             extra = f" (current version {data['current_version']})"
+        if response.status_code == 401:  # the service's hint names the header; a CLI user sets a variable
+            extra += "; set SHADOWDIFF_TOKEN or pass --token before the command"
         return f"{data.get('error', 'error')} (HTTP {response.status_code}): {data['message']}{extra}"
     return f"HTTP {response.status_code}: {json.dumps(data)[:500]}"
 

@@ -28,12 +28,21 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from app.store.base import StoreUnavailable
 from comparators import SpecError
-from flags.errors import FlagError, InvalidFlag, InvalidTransition, UnknownModule, VersionConflict
+from flags.errors import (
+    AlreadyRolledBack,
+    FlagError,
+    InvalidFlag,
+    InvalidTransition,
+    NotReady,
+    UnknownModule,
+    VersionConflict,
+)
 
 log = logging.getLogger("shadowdiff.errors")
 
@@ -103,6 +112,8 @@ ERROR_TABLE: dict[type[Exception], Mapping] = {
     UnknownModule: Mapping(404, "unknown_module"),
     VersionConflict: Mapping(409, "version_conflict"),
     InvalidTransition: Mapping(409, "invalid_transition"),
+    NotReady: Mapping(409, "not_ready"),
+    AlreadyRolledBack: Mapping(409, "already_rolled_back"),  # the rollback route answers it with 200
     # comparators
     SpecError: Mapping(422, "invalid_spec"),
     # store
@@ -148,15 +159,36 @@ def to_response(exc: Exception) -> Response:
     extra: dict[str, Any] = {}
     if isinstance(exc, VersionConflict):
         extra = {"expected_version": exc.expected, "current_version": exc.actual}
+    elif isinstance(exc, NotReady):
+        extra = {"reasons": exc.reasons, "readiness": exc.readiness}
     return json_response(found.status, error_body(found.code, str(exc), **extra), headers)
 
 
-def describe_validation(errors: Sequence[Any]) -> str:
-    """One line per problem, naming where it is: ``body.state: Input should be 'legacy', ...``."""
+def body_fields(request: Request) -> list[str] | None:
+    """The field names of the matched route's body model, for naming what a misspelt field should be."""
+    field = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(field, "field_info", None), "annotation", None)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [info.alias or name for name, info in model.model_fields.items()]
+    return None
+
+
+def describe_validation(errors: Sequence[Any], fields: Sequence[str] | None = None) -> str:
+    """One line per problem, naming where it is: ``body.state: Input should be 'legacy', ...``.
+
+    pydantic's "Extra inputs are not permitted" does not say that the field is unknown nor what the
+    known ones are, which is what a typo (``smaple_rate``, ``serve_rate`` on a service without it)
+    needs; ``fields`` (the body model's) are listed for an unknown top-level body field.
+    """
     parts = []
     for err in errors:
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        raw_loc = tuple(err.get("loc", ()))
+        loc = ".".join(str(p) for p in raw_loc if p != "body") or "body"
         msg = err.get("msg", "invalid")
+        if err.get("type") == "extra_forbidden":
+            top_level = len(raw_loc) == 2 and raw_loc[0] == "body"
+            known = f"the fields are {', '.join(fields)}" if fields and top_level else "see /docs"
+            msg = f"unknown field; check its spelling ({known})"
         if err.get("type") == "json_invalid":
             ctx = err.get("ctx", {}).get("error", "")
             msg = f"malformed JSON ({ctx})" if ctx else "malformed JSON"
@@ -187,7 +219,7 @@ def install(app: FastAPI, extra: Iterable[type[Exception]] = ()) -> None:
             return json_response(415, error_body("unsupported_media_type", message))
         code = "malformed_json" if any(e.get("type") == "json_invalid" for e in errors) else "invalid_request"
         status = 400 if code == "malformed_json" else 422
-        return json_response(status, error_body(code, describe_validation(errors)))
+        return json_response(status, error_body(code, describe_validation(errors, body_fields(request))))
 
     async def http_handler(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

@@ -16,13 +16,34 @@ Used by the rollback code as::
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from app.flag_view import FlagView
 from app.metrics import Metrics
 from app.store.base import Store, StoreUnavailable
 from flags.errors import UnknownModule, VersionConflict
-from flags.model import Flag, FlagChange, FlagUpdate, Source, apply_update, new_flag, rollback
+from flags.model import (
+    Flag,
+    FlagChange,
+    FlagUpdate,
+    Gates,
+    Planned,
+    Source,
+    Verdict,
+    apply_update,
+    entering_orm,
+    needs_readiness,
+    new_flag,
+    plan_change,
+    rollback,
+)
+
+ReadinessCheck = Callable[[Flag], Awaitable[Verdict]]
+"""Measures a module's readiness for ``shadow -> orm`` (wired by the readiness service)."""
+GuardCheck = Callable[[Flag], str | None]
+"""Why the guard would still act on a module now, or None (wired by the rollback coordinator)."""
 
 
 class FlagService:
@@ -31,6 +52,8 @@ class FlagService:
         self.view = view
         self.metrics = metrics
         self._registering: dict[str, asyncio.Future[Flag]] = {}
+        self.readiness: ReadinessCheck | None = None
+        self.guard_acting: GuardCheck | None = None
 
     @property
     def default_rate(self) -> float:
@@ -70,21 +93,34 @@ class FlagService:
 
     async def update(
         self, module: str, update: FlagUpdate, actor: str, source: Source = Source.API
-    ) -> tuple[Flag, bool]:
-        """Apply ``update`` (creating the module when it does not exist); returns (flag, created).
+    ) -> Planned:
+        """Apply ``update`` with the lifecycle rails (creating the module when it does not exist).
 
         ``update.expected_version`` is checked against the stored version; without one the change
         applies to the version read here, and a concurrent writer still makes it fail with 409.
+        A no-op answers the current flag and writes nothing.
         """
         current = await self.store.get_flag(module)
-        created = current is None
-        base = current if current is not None else new_flag(module, actor)
-        if update.expected_version is not None and update.expected_version != base.version:
-            raise VersionConflict(module, update.expected_version, base.version)
-        flag, change = apply_update(base, update, actor, source)
-        saved = await self.store.save_flag(flag, change, base.version)
+        version = 0 if current is None else current.version
+        if update.expected_version is not None and update.expected_version != version:
+            raise VersionConflict(module, update.expected_version, version)
+        target = update.state or (current.state if current is not None else None)
+        gates = Gates()
+        if target is not None:
+            verdict = None
+            if needs_readiness(current, target) and self.readiness is not None and current is not None:
+                verdict = await self.readiness(current)
+            acting = None
+            if entering_orm(current, target) and self.guard_acting is not None and current is not None:
+                acting = self.guard_acting(current)
+            gates = Gates(readiness=verdict, guard_acting=acting)
+        planned = plan_change(current, module, update, actor, source, gates)
+        if planned.change is None:
+            return planned
+        saved = await self.store.save_flag(planned.flag, planned.change, version)
         self.view.put(saved)
-        return saved, created
+        self.metrics.flag_changes.labels(module, saved.state.value, source.value).inc()
+        return replace(planned, flag=saved)
 
     async def rollback(
         self,
@@ -93,12 +129,14 @@ class FlagService:
         source: Source,
         reason: str,
         decision: dict[str, Any] | None = None,
+        by: str | None = None,
     ) -> Flag:
         current = await self.get(module)
-        flag, change = rollback(current, actor, source, reason, decision)
+        flag, change = rollback(current, actor, source, reason, decision, by)
         saved = await self.store.save_flag(flag, change, current.version)
         self.view.put(saved)
         self.metrics.rollbacks.labels(module, source.value).inc()
+        self.metrics.flag_changes.labels(module, saved.state.value, source.value).inc()
         return saved
 
     async def record(self, change: FlagChange) -> FlagChange:

@@ -61,6 +61,7 @@ class FlagView:
                 f.module: {
                     "state": f.state.value,
                     "sample_rate": f.effective_rate(self.default_rate),
+                    "serve_rate": f.orm_share,
                     "version": f.version,
                 }
                 for f in self.all()

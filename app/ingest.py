@@ -50,10 +50,11 @@ from app.metrics import Metrics, QueryMetrics
 from app.mismatch_writer import MismatchWriter
 from app.offload import Compared, Offloader, summarize, warning_pairs
 from app.redact import Redactor
+from app.rollups import Rollups
 from app.samples import SampleBuilder
 from app.spec_cache import ResolvedSpec, SpecCache
 from app.store.base import MismatchSample, StoreUnavailable
-from app.validation import check_name, check_number, parse_json
+from app.validation import _kind, check_name, check_number, parse_json
 from comparators import SpecError, compare
 from flags.errors import FlagError
 from flags.model import Flag, now
@@ -224,11 +225,19 @@ def replay_answer(first: First) -> dict[str, Any]:
 
 
 def _side(value: Any, where: str) -> Side:
+    if value is None:  # left out, not only mistyped: say so (a pair needs both sides, even when one failed)
+        raise InvalidPayload(
+            f"{where} is missing (or null): a pair needs both sides, "
+            "each an object {result, latency_ms?, error?}"
+        )
     if not isinstance(value, dict):
-        raise InvalidPayload(f"{where} must be an object {{result, latency_ms, error}}")
+        raise InvalidPayload(f"{where} must be an object {{result, latency_ms, error}}, not {_kind(value)}")
     unknown = value.keys() - SIDE_KEYS
     if unknown:
-        raise InvalidPayload(f"{where} has unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        raise InvalidPayload(
+            f"{where} has unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
+            f"a side has {', '.join(sorted(SIDE_KEYS))}"
+        )
     latency = value.get("latency_ms")
     if latency is not None:
         latency = check_number(latency, f"{where}.latency_ms")
@@ -264,6 +273,7 @@ class Ingestor:
         sample_wait_seconds: float = 2.0,
         samples: SampleBuilder,
         rng: random.Random | None = None,
+        rollups: Rollups | None = None,
         pair_ids: PairIds | None = None,
     ) -> None:
         self.flags = flags
@@ -280,6 +290,7 @@ class Ingestor:
         self.sample_wait_seconds = sample_wait_seconds
         self.samples = samples
         self.rng = rng or random.Random()
+        self.rollups = rollups
         self.pair_ids = pair_ids or PairIds(100_000)
 
     async def receive(
@@ -493,6 +504,8 @@ class Ingestor:
         nothing, and which spec applied (SPEC 2); each rule used is counted once for the query."""
         if normalized:
             self.metrics.count_normalizations(q, normalized)
+            if self.rollups is not None:
+                self.rollups.count_rules(q.module, q.query_name, tuple(rule for rule, _ in normalized))
         answer["normalized"] = {rule: list(fields) for rule, fields in normalized}
         answer["warnings"] = [{"option": option, "message": message} for option, message in warnings]
         answer["spec"] = resolved.wire
@@ -509,10 +522,12 @@ class Ingestor:
         resolved: ResolvedSpec,
         offloaded: bool = False,
     ) -> dict[str, Any]:
-        for field in compared.fields:
-            self.metrics.count_mismatch_field(q, field)
+        labels = tuple(
+            dict.fromkeys(self.metrics.count_mismatch_field(q, field) for field in compared.fields)
+        )
         if compared.field_count > len(compared.fields):  # past the label cap: __other__, at once
             self.metrics.count_mismatch_other(q, compared.field_count - len(compared.fields))
+            labels = (*labels, "__other__") if "__other__" not in labels else labels
         capped = list(compared.differences)
         shown = [self.redactor.difference(d) for d in capped]
         keyed = [self.samples.redactor.difference(d) for d in capped]  # masks as keyed hashes
@@ -547,7 +562,7 @@ class Ingestor:
                 detail=detail,
             )
         )
-        answer = self._done(q, pair, flag, Outcome.MISMATCH, None)
+        answer = self._done(q, pair, flag, Outcome.MISMATCH, None, labels)
         answer["differences"] = shown
         answer["difference_count"] = compared.difference_count
         answer["truncated"] = compared.difference_count > len(shown)
@@ -558,9 +573,26 @@ class Ingestor:
         return answer
 
     def _done(
-        self, q: QueryMetrics, pair: Pair, flag: Flag, outcome: Outcome, reason: Reason | None
+        self,
+        q: QueryMetrics,
+        pair: Pair,
+        flag: Flag,
+        outcome: Outcome,
+        reason: Reason | None,
+        fields: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         q.outcome[outcome].inc()
+        if self.rollups is not None:
+            self.rollups.record(
+                q.module,
+                q.query_name,
+                outcome,
+                pair.legacy.latency_ms,
+                pair.orm.latency_ms,
+                pair.legacy.error_type is not None,
+                pair.orm.error_type is not None,
+                fields,
+            )
         for observer in self.observers:
             try:
                 observer(pair.module, pair.query_name, outcome)

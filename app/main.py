@@ -81,6 +81,7 @@ async def start(services: Services) -> None:
         await services.specs.seed_from_file(settings.specs_file)
     await services.specs.reload()
     services.writer.start()
+    services.rollups.start()
     if settings.database_url:  # other replicas may store specs too; flags have NOTIFY, specs a poll
         services.background.append(asyncio.create_task(reload_specs(services), name="spec-reload"))
     services.background.append(
@@ -105,6 +106,7 @@ async def reload_specs(services: Services) -> None:
 async def stop(services: Services) -> None:
     """Always drains and closes, each step bounded: a graceful shutdown ends even with the store frozen."""
     await services.stop_background()
+    await services.rollups.close()
     await services.writer.close(timeout=services.settings.shutdown_seconds)
     if services.ingestor.offloader is not None:
         services.ingestor.offloader.close()

@@ -129,6 +129,13 @@ class Metrics:
             ["module", "actor"],
             registry=registry,
         )
+        self.flag_changes = Counter(
+            "shadow_flag_changes_total",
+            "Flag changes by module, new state and mechanism (api, alertmanager, guard): the dashboard's "
+            "annotations; who and why are in the history.",
+            ["module", "to", "actor"],
+            registry=registry,
+        )
         self.http_requests = Counter(
             "http_requests_total",
             "Requests to this service by route template.",
@@ -180,10 +187,11 @@ class Metrics:
             self._handles[(module, query_name)] = handle
         return handle
 
-    def count_mismatch_field(self, q: QueryMetrics, field: str) -> None:
-        self.mismatch.labels(
-            q.module, q.query_name, self._field_cap.fold((q.module, q.query_name), field)
-        ).inc()
+    def count_mismatch_field(self, q: QueryMetrics, field: str) -> str:
+        """Count one differing field; the label it was counted under (``__other__`` past the cap)."""
+        folded = self._field_cap.fold((q.module, q.query_name), field)
+        self.mismatch.labels(q.module, q.query_name, folded).inc()
+        return folded
 
     def count_normalizations(
         self, q: QueryMetrics, normalized: tuple[tuple[str, tuple[str, ...]], ...]
@@ -230,9 +238,10 @@ class ScrapeRegistry(CollectorRegistry):
 class FlagCollector(Collector):
     """Flag-derived gauges computed at scrape time from the in-memory view."""
 
-    def __init__(self, view: FlagView, sync_age: Callable[[], float]) -> None:
+    def __init__(self, view: FlagView, sync_age: Callable[[], float], default_threshold: float) -> None:
         self._view = view
         self._sync_age = sync_age
+        self._default_threshold = default_threshold
 
     def collect(self) -> Iterator[Metric]:
         flags = self._view.all()
@@ -243,16 +252,23 @@ class FlagCollector(Collector):
         )
         enabled = GaugeMetricFamily(
             "feature_flag_enabled",
-            "1 when the ORM path serves the module (orm or migrated).",
+            "The share of requests the ORM serves: 0 in legacy/shadow, serve_rate in orm, 1 in migrated.",
             labels=["flag"],
         )
         module_rate = GaugeMetricFamily(
             "shadow_module_sample_rate", "Effective sample rate per module.", labels=["module"]
         )
+        threshold = GaugeMetricFamily(
+            "shadow_module_mismatch_threshold",
+            "The guard's critical mismatch rate per module; the mismatch alerts compare on (module).",
+            labels=["module"],
+        )
         for flag in flags:
+            own = flag.guard.threshold
+            threshold.add_metric([flag.module], self._default_threshold if own is None else own)
             for state in FlagState:
                 progress.add_metric([flag.module, state.value], 1.0 if flag.state is state else 0.0)
-            enabled.add_metric([flag.module], 1.0 if flag.state.orm_serves else 0.0)
+            enabled.add_metric([flag.module], flag.orm_share)
             module_rate.add_metric([flag.module], flag.effective_rate(self._view.default_rate))
         yield progress
         yield enabled
@@ -260,6 +276,7 @@ class FlagCollector(Collector):
             "shadow_sample_rate", "Global default sample rate.", value=self._view.default_rate
         )
         yield module_rate
+        yield threshold
         yield GaugeMetricFamily(
             "shadow_flags_sync_age_seconds",
             "Seconds since this replica's view of the flags was last confirmed current.",

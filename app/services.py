@@ -28,6 +28,7 @@ from app.mismatch_writer import MismatchWriter
 from app.offload import Offloader
 from app.redact import Redactor
 from app.rollback import RollbackCoordinator, build_rollbacks
+from app.rollups import Rollups
 from app.samples import SampleBuilder
 from app.settings import Settings
 from app.spec_cache import SpecCache
@@ -52,6 +53,7 @@ class Services:
     writer: MismatchWriter
     rollbacks: RollbackCoordinator
     ingestor: Ingestor
+    rollups: Rollups
     secret: bytes  # SHADOWDIFF_SECRET_KEY or random: keys sample mask hashes and console sessions
     samples: SampleBuilder
     sessions: Sessions
@@ -69,7 +71,7 @@ class Services:
             max_label_length=settings.max_label_length,
         )
         view = FlagView(settings.default_sample_rate, FlagState(settings.default_state.value))
-        registry.register(FlagCollector(view, store.sync_age))
+        registry.register(FlagCollector(view, store.sync_age, settings.guard_threshold))
         flags = FlagService(store=store, view=view, metrics=metrics)
         specs = SpecService(store=store, cache=SpecCache())
         redactor = Redactor(settings.redact)
@@ -90,7 +92,14 @@ class Services:
             batch=settings.mismatch_batch,
             keep=settings.mismatch_keep,
         )
+        rollups = Rollups(
+            store=store,
+            flush_seconds=settings.rollup_flush_seconds,
+            retention_hours=settings.rollup_retention_hours,
+        )
+        flags.readiness = rollups.readiness
         rollbacks = build_rollbacks(settings=settings, flags=flags, view=view, store=store)
+        flags.guard_acting = rollbacks.guard_acting
         ingestor = Ingestor(
             flags=flags,
             specs=specs.cache,
@@ -100,6 +109,7 @@ class Services:
             observers=[rollbacks.observe],
             max_differences=settings.max_differences,
             store_values=settings.store_values,
+            rollups=rollups,
             max_fields=settings.max_fields,
             offloader=Offloader(threshold=settings.offload_bytes, processes=settings.compare_processes),
             sample_wait=settings.sample_wait,
@@ -120,6 +130,7 @@ class Services:
             writer=writer,
             rollbacks=rollbacks,
             ingestor=ingestor,
+            rollups=rollups,
             secret=secret,
             samples=samples,
             sessions=Sessions(secret),

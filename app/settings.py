@@ -17,6 +17,8 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from flags.policy import DEFAULT_MISMATCH_THRESHOLD
+
 DEFAULT_REDACT = (
     "password",
     "passwd",
@@ -93,8 +95,13 @@ class Settings(BaseSettings):
     spec_reload_seconds: float = Field(5.0, gt=0.0, le=3600.0)  # PostgreSQL: specs other replicas stored
     guard_enabled: bool = True
     guard_window_seconds: float = Field(300.0, gt=0.0)
-    guard_threshold: float = Field(0.001, ge=0.0, le=1.0)
+    guard_threshold: float = Field(DEFAULT_MISMATCH_THRESHOLD, ge=0.0, le=1.0)
     guard_min_comparisons: int = Field(100, ge=1)
+    guard_consecutive_windows: int = Field(1, ge=1, le=100)
+    replica_name: str | None = None  # labels this replica's answers (the guard's view); default host:port
+    # Per-minute rollups in the store (issue 14): flush interval and how long minutes are kept.
+    rollup_flush_seconds: float = Field(1.0, gt=0.0, le=1.0)
+    rollup_retention_hours: float = Field(72.0, ge=1.0)
 
     # Limits of the ingest path; the defaults fit the reference deployment.
     max_header_bytes: int = Field(32 * 1024, ge=1024, le=1024 * 1024)  # request line + headers; 431 past it

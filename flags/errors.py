@@ -5,10 +5,14 @@ FlagError
 ├── UnknownModule       no flag exists for the module                                    (404)
 ├── VersionConflict     optimistic concurrency: someone changed the flag since you read it (409/412)
 └── InvalidTransition   the change is not allowed from the current state (e.g. rollback
-                        of a module whose ORM path does not serve)                        (409)
+    │                   of a module whose ORM path does not serve)                        (409)
+    ├── NotReady        shadow -> orm without readiness (the reasons travel with it)      (409)
+    └── AlreadyRolledBack  rollback of a module already in shadow: the API answers 200
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class FlagError(Exception):
@@ -38,3 +42,20 @@ class VersionConflict(FlagError):
 
 class InvalidTransition(FlagError):
     pass
+
+
+class NotReady(InvalidTransition):
+    """``shadow -> orm`` refused: the module's readiness verdict is ``not_ready``."""
+
+    def __init__(self, module: str, reasons: list[str], readiness: dict[str, Any]) -> None:
+        super().__init__(
+            f"module {module!r} is not ready for 'orm': {'; '.join(reasons)}. Wait until "
+            f'GET /v1/flags/{module}/readiness says ready, or send "force": true with a reason'
+        )
+        self.module = module
+        self.reasons = reasons
+        self.readiness = readiness
+
+
+class AlreadyRolledBack(InvalidTransition):
+    """Rollback of a module already in ``shadow``: nothing to do, nothing recorded."""

@@ -12,16 +12,24 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from flags.errors import InvalidFlag, InvalidTransition
+from flags.errors import AlreadyRolledBack, InvalidFlag, InvalidTransition, NotReady
+from flags.policy import GuardSettings, ReadinessCriteria
 
 
 class FlagState(enum.StrEnum):
+    """The four stages, in lifecycle order: the order of the members is the order of the stages."""
+
     LEGACY = "legacy"
     SHADOW = "shadow"
     ORM = "orm"
     MIGRATED = "migrated"
+
+    @property
+    def stage(self) -> int:
+        """Position in the lifecycle (legacy 0 ... migrated 3); adjacent stages differ by one."""
+        return STAGES.index(self)
 
     @property
     def compares(self) -> bool:
@@ -32,6 +40,9 @@ class FlagState(enum.StrEnum):
     def orm_serves(self) -> bool:
         """Whether the ORM result is the one served to users (``feature_flag_enabled``)."""
         return self in (FlagState.ORM, FlagState.MIGRATED)
+
+
+STAGES: tuple[FlagState, ...] = tuple(FlagState)
 
 
 class AutoRollback(enum.StrEnum):
@@ -71,13 +82,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def validate_rate(rate: object) -> float | None:
+def validate_rate(rate: object, name: str = "sample_rate") -> float | None:
     if rate is None:
         return None
     if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0.0 <= float(rate) <= 1.0:
-        raise InvalidFlag(
-            f"sample_rate must be a number from 0 to 1 (or null for the global default), not {rate!r}"
-        )
+        tail = " (or null for the global default)" if name == "sample_rate" else ""
+        raise InvalidFlag(f"{name} must be a number from 0 to 1{tail}, not {rate!r}")
     return float(rate)
 
 
@@ -90,6 +100,17 @@ class Flag:
     version: int
     updated_at: datetime
     updated_by: str
+    serve_rate: float = 1.0  # in orm: the share of requests the ORM serves (SPEC 3, the ramp)
+    guard: GuardSettings = field(default_factory=GuardSettings)
+    readiness: ReadinessCriteria = field(default_factory=ReadinessCriteria)
+    retired: bool = False
+
+    @property
+    def orm_share(self) -> float:
+        """The share of requests the ORM result is served for (``feature_flag_enabled``)."""
+        if self.state is FlagState.MIGRATED:
+            return 1.0
+        return self.serve_rate if self.state is FlagState.ORM else 0.0
 
     def effective_rate(self, default: float) -> float:
         return default if self.sample_rate is None else self.sample_rate
@@ -101,6 +122,10 @@ class Flag:
             "sample_rate": self.sample_rate,
             "effective_sample_rate": self.effective_rate(default_rate),
             "auto_rollback": self.auto_rollback.to_wire(),
+            "serve_rate": self.serve_rate,
+            "guard": self.guard.to_wire(),
+            "readiness": self.readiness.to_wire(),
+            "retired": self.retired,
             "version": self.version,
             "updated_at": self.updated_at.isoformat(),
             "updated_by": self.updated_by,
@@ -108,12 +133,32 @@ class Flag:
 
     def snapshot(self) -> dict[str, Any]:
         """The before/after value kept in the history."""
-        return {
+        snap: dict[str, Any] = {
             "state": self.state.value,
             "sample_rate": self.sample_rate,
             "auto_rollback": self.auto_rollback.to_wire(),
+            "serve_rate": self.serve_rate,
             "version": self.version,
         }
+        if self.guard.stored():
+            snap["guard"] = self.guard.stored()
+        if self.readiness.stored():
+            snap["readiness"] = self.readiness.stored()
+        if self.retired:
+            snap["retired"] = True
+        return snap
+
+    def content(self) -> tuple[Any, ...]:
+        """What a change can alter; two flags with the same content make a change a no-op."""
+        return (
+            self.state,
+            self.sample_rate,
+            self.auto_rollback,
+            self.serve_rate,
+            self.guard,
+            self.readiness,
+            self.retired,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +175,9 @@ class FlagChange:
     after: dict[str, Any] | None
     decision: dict[str, Any] | None = None  # the decision record of an automatic rollback
     id: int | None = None  # assigned by the store
+    forced: bool = False  # a lifecycle rail was overridden with force (skip, leave migrated, not ready)
+    by: str | None = None  # the person acting, as the caller named them (beside the token's name)
+    query_name: str | None = None  # spec entries: the query whose spec changed
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -143,6 +191,9 @@ class FlagChange:
             "from": self.before,
             "to": self.after,
             "decision": self.decision,
+            "forced": self.forced,
+            "by": self.by,
+            "query_name": self.query_name,
         }
 
 
@@ -157,6 +208,11 @@ class FlagUpdate:
     auto_rollback: AutoRollback | None = None
     expected_version: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    force: bool = False  # override a lifecycle rail (recorded as forced)
+    serve_rate: float | None = None
+    guard: dict[str, Any] | None = None  # merged key by key into the stored settings
+    readiness: dict[str, Any] | None = None
+    by: str | None = None
 
 
 def new_flag(module: str, actor: str, state: FlagState = FlagState.SHADOW) -> Flag:
@@ -177,6 +233,15 @@ def apply_update(current: Flag, update: FlagUpdate, actor: str, source: Source) 
         state=update.state or current.state,
         sample_rate=rate,
         auto_rollback=update.auto_rollback or current.auto_rollback,
+        serve_rate=(
+            current.serve_rate
+            if update.serve_rate is None
+            else validate_rate(update.serve_rate, "serve_rate") or 0.0
+        ),
+        guard=current.guard if update.guard is None else current.guard.merged(update.guard),
+        readiness=(
+            current.readiness if update.readiness is None else current.readiness.merged(update.readiness)
+        ),
         version=current.version + 1,
         updated_at=now(),
         updated_by=actor,
@@ -184,17 +249,45 @@ def apply_update(current: Flag, update: FlagUpdate, actor: str, source: Source) 
     action = "create" if current.version == 0 else "update"
     before = None if current.version == 0 else current.snapshot()
     return nxt, FlagChange(
-        current.module, action, actor, source, update.reason, nxt.updated_at, before, nxt.snapshot()
+        current.module,
+        action,
+        actor,
+        source,
+        update.reason,
+        nxt.updated_at,
+        before,
+        nxt.snapshot(),
+        by=update.by,
     )
 
 
 def rollback(
-    current: Flag, actor: str, source: Source, reason: str, decision: dict[str, Any] | None = None
+    current: Flag,
+    actor: str,
+    source: Source,
+    reason: str,
+    decision: dict[str, Any] | None = None,
+    by: str | None = None,
 ) -> tuple[Flag, FlagChange]:
-    """orm -> shadow: SQL serves again and comparison goes on. Nothing re-promotes by itself."""
+    """orm -> shadow: SQL serves again and comparison goes on. Nothing re-promotes by itself.
+
+    Idempotent from ``shadow`` (:class:`AlreadyRolledBack`: nothing to record); refused from
+    ``migrated``, whose SQL path may be gone, and from ``legacy``, which never served the ORM."""
+    module = current.module
+    if current.state is FlagState.SHADOW:
+        raise AlreadyRolledBack(
+            f"module {module!r} is already rolled back: it is in 'shadow', SQL serves; nothing recorded"
+        )
+    if current.state is FlagState.MIGRATED:
+        raise InvalidTransition(
+            f"module {module!r} is 'migrated': the ORM is its only path and its SQL path may be gone, "
+            "so there is nothing to roll back to. If the SQL path still runs, move the module back with "
+            f'PUT /v1/flags/{module} {{"state": "orm", "force": true, "reason": ...}} and roll it back '
+            "from there; otherwise fix forward on the ORM path"
+        )
     if current.state is not FlagState.ORM:
         raise InvalidTransition(
-            f"module {current.module!r} is in state {current.state.value!r}; rollback moves a module "
+            f"module {module!r} is in state {current.state.value!r}; rollback moves a module "
             "whose ORM path serves (state 'orm') back to 'shadow'"
         )
     if not reason.strip():
@@ -212,5 +305,140 @@ def rollback(
         current.snapshot(),
         nxt.snapshot(),
         decision,
+        by=by,
     )
     return nxt, change
+
+
+# --- the lifecycle rails -------------------------------------------------------------------------
+
+
+class Verdict(Protocol):
+    """A readiness verdict as the model needs it (``flags.readiness.Readiness`` is one)."""
+
+    @property
+    def ready(self) -> bool: ...
+
+    @property
+    def reasons(self) -> list[str]: ...
+
+    def to_wire(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Gates:
+    """What the pure lifecycle cannot measure itself; the service fills in what a move needs.
+
+    ``readiness``: the module's verdict, for ``shadow -> orm`` (None: not measured, the move is refused
+    unless forced). ``guard_acting``: why the guard would still act on the module now, or None."""
+
+    readiness: Verdict | None = None
+    guard_acting: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A change as decided: the flag to save and its history entry, or ``change`` None for a no-op."""
+
+    flag: Flag
+    change: FlagChange | None
+    created: bool
+    notes: tuple[str, ...] = ()
+
+
+FORCE_HINT = 'send "force": true with a reason to do it anyway (recorded as forced)'
+
+
+def entering_orm(current: Flag | None, target: FlagState) -> bool:
+    return target is FlagState.ORM and (current is None or current.state is not FlagState.ORM)
+
+
+def needs_readiness(current: Flag | None, target: FlagState) -> bool:
+    return current is not None and current.state is FlagState.SHADOW and target is FlagState.ORM
+
+
+def plan_change(
+    current: Flag | None,
+    module: str,
+    update: FlagUpdate,
+    actor: str,
+    source: Source,
+    gates: Gates | None = None,
+) -> Planned:
+    """Apply ``update`` with the lifecycle rails (SPEC 3): one stage at a time unless forced, leaving
+    ``migrated`` and creating a module in ``orm``/``migrated`` only with force, ``shadow -> orm`` only
+    when ready, ``orm -> migrated`` only at serve_rate 1, entering ``orm`` arms ``auto_rollback``
+    unless the change sets it. A change that alters nothing is a no-op (no version, no history)."""
+    gates = gates or Gates()
+    created = current is None
+    base = current if current is not None else new_flag(module, actor)
+    if base.retired:
+        raise InvalidTransition(
+            f"module {module!r} is retired; a retired module keeps its path in /v1/config and changes no more"
+        )
+    target = update.state or base.state
+    rails: list[str] = []
+    name = target.value
+    if created and target.orm_serves:
+        rails.append(f"creating module {module!r} directly in {name!r} skips comparing its results")
+    elif current is not None and target is not current.state:
+        was = current.state.value
+        if current.state is FlagState.MIGRATED:
+            rails.append(f"leaving 'migrated' for {name!r}: the SQL path of {module!r} may be gone")
+        elif abs(target.stage - current.state.stage) > 1:
+            skipped = [
+                s.value
+                for s in STAGES[
+                    min(target.stage, current.state.stage) + 1 : max(target.stage, current.state.stage)
+                ]
+            ]
+            rails.append(
+                f"{was!r} -> {name!r} skips {', '.join(repr(s) for s in skipped)}: "
+                "move one stage at a time (legacy <-> shadow <-> orm <-> migrated)"
+            )
+    for rail in rails:
+        if not update.force:
+            raise InvalidTransition(f"{rail}; {FORCE_HINT}")
+    forced = bool(rails)
+    guard = None
+    if entering_orm(current, target) and gates.guard_acting is not None:
+        guard = f"the guard would still roll {module!r} back: {gates.guard_acting}"
+    if needs_readiness(current, target):
+        verdict = gates.readiness
+        if verdict is None or not verdict.ready:
+            if not update.force:
+                reasons = list(verdict.reasons) if verdict is not None else ["readiness was not measured"]
+                reasons += [guard] if guard is not None else []
+                raise NotReady(module, reasons, verdict.to_wire() if verdict is not None else {})
+            forced = True
+    if guard is not None:
+        if not update.force:
+            raise InvalidTransition(f"{guard}; {FORCE_HINT}")
+        forced = True
+    notes: list[str] = []
+    if entering_orm(current, target) and update.auto_rollback is None:
+        update = replace(update, auto_rollback=AutoRollback.ON)
+        if base.auto_rollback is not AutoRollback.ON or created:
+            notes.append(
+                "auto_rollback turned on: entering 'orm' arms the guard and the Alertmanager webhook; "
+                'send "auto_rollback": false or "notify" with the change to keep it off'
+            )
+    if update.state is None and created:
+        update = replace(update, state=FlagState.SHADOW)
+    flag, change = apply_update(base, update, actor, source)
+    ramped = flag.serve_rate >= 1.0
+    if (
+        current is not None
+        and current.state is FlagState.ORM
+        and flag.state is FlagState.MIGRATED
+        and not ramped
+    ):
+        if not update.force:
+            raise InvalidTransition(
+                f"'orm' -> 'migrated' while the ORM serves only {flag.serve_rate:.2%} of requests of "
+                f"{module!r}: ramp serve_rate to 1 first; {FORCE_HINT}"
+            )
+        forced = True
+    if current is not None and flag.content() == current.content():
+        return Planned(current, None, False, ("nothing changed: no new version, no history entry",))
+    return Planned(flag, replace(change, forced=forced), created, tuple(notes))

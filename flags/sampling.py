@@ -34,3 +34,16 @@ def is_sampled(module: str, request_id: str | None, rate: float, rng: random.Ran
     if request_id is None:
         return (rng or random).randrange(BUCKETS) < limit
     return bucket(module, request_id) < limit
+
+
+SERVE_SALT = "\nserve"
+"""The serving ramp hashes ``module + "\\nserve"`` in place of ``module`` (SPEC 3), so which requests the
+ORM serves is independent of which requests are compared."""
+
+
+def is_served(
+    module: str, request_id: str | None, serve_rate: float, rng: random.Random | None = None
+) -> bool:
+    """In ``orm``: whether the ORM result is served for this request (the ramp). Same bucket rule as
+    sampling, so raising ``serve_rate`` only adds requests."""
+    return is_sampled(module + SERVE_SALT, request_id, serve_rate, rng)

@@ -314,6 +314,13 @@ def rollback_expr() -> str:
     return f"sum by (module, actor) ({rollbacks} - ({rollbacks} offset $__interval or {rollbacks} * 0)) > 0"
 
 
+def flag_change_expr() -> str:
+    """Every flag change in each step (promotion, ramp, rollback, forced move), by module, new state
+    and mechanism; the first change of a series counts as rollbacks do (see :func:`rollback_expr`)."""
+    changes = f"shadow_flag_changes_total{{{SELECTED}}}"
+    return f"sum by (module, to, actor) ({changes} - ({changes} offset $__interval or {changes} * 0)) > 0"
+
+
 def annotation_queries() -> list[Builder[model.AnnotationQuery]]:
     def tagged(name: str, tag: str, color: str) -> dashboard.AnnotationQuery:
         return (
@@ -334,6 +341,12 @@ def annotation_queries() -> list[Builder[model.AnnotationQuery]]:
         .enable(True)
         .icon_color("orange")
         .expr(rollback_expr()),
+        dashboard.AnnotationQuery()
+        .name("Flag changes")
+        .datasource(DATASOURCE)
+        .enable(True)
+        .icon_color("purple")
+        .expr(flag_change_expr()),
     ]
 
 
@@ -343,6 +356,15 @@ ROLLBACK_ANNOTATION_EXTRAS = {
     "titleFormat": "Rollback of {{module}}",
     "textFormat": "by {{actor}}",
     "tagKeys": "module,actor",
+    "useValueForTime": False,
+}
+
+
+FLAG_CHANGE_ANNOTATION_EXTRAS = {
+    "step": "15s",
+    "titleFormat": "{{module}} → {{to}}",
+    "textFormat": "by {{actor}}; who and why: /v1/flags/{{module}}/history",
+    "tagKeys": "module,to,actor",
     "useValueForTime": False,
 }
 
@@ -414,6 +436,8 @@ def build() -> dict[str, Any]:
     for annotation in data["annotations"]["list"]:
         if annotation["name"] == "Rollbacks":
             annotation.update(ROLLBACK_ANNOTATION_EXTRAS)
+        elif annotation["name"] == "Flag changes":
+            annotation.update(FLAG_CHANGE_ANNOTATION_EXTRAS)
     return data
 
 

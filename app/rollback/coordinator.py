@@ -91,8 +91,8 @@ class RollbackCoordinator:
 
         The windows count even with the guard disabled: they are the service's own figures in the
         decision record of an Alertmanager rollback whose alert carries none."""
-        flag = self._view.get(module) if self.guard_enabled else None
-        trip = self.guard.observe(module, outcome, self._clock(), flag)
+        flag = self._view.get(module)
+        trip = self.guard.observe(module, outcome, self._clock(), flag, act=self.guard_enabled)
         if trip is None:
             return
         running = self._inflight.get(module)
@@ -135,6 +135,19 @@ class RollbackCoordinator:
                 RETRY_PAUSE_SECONDS
             )  # still in flight: no retry storm while the store is down
             self.guard.release(module)
+
+    def guard_status(self, flag: Flag) -> dict[str, Any]:
+        """``GET /v1/flags/{module}/guard``: this replica's window and whether the guard would act."""
+        status = self.guard.status(flag.module, self._clock(), flag)
+        status["enabled"] = self.guard_enabled
+        status["auto_rollback"] = flag.auto_rollback.to_wire()
+        return status
+
+    def guard_acting(self, flag: Flag) -> str | None:
+        """Why re-promoting ``flag``'s module now would be rolled back again, or None."""
+        if not self.guard_enabled:
+            return None
+        return self.guard.acting(flag.module, self._clock(), flag)
 
     async def aclose(self, timeout: float = 5.0) -> None:
         """At shutdown: let rollbacks in flight finish (briefly), then cancel what is left."""
@@ -208,7 +221,7 @@ class RollbackCoordinator:
     async def _alert_decision(
         self, payload: AlertmanagerPayload, alert: AlertmanagerAlert, module: str
     ) -> dict[str, Any]:
-        rule = self.guard.rule
+        rule = self.guard.rule.for_flag(self._view.get(module))
         figures = alert_figures(
             alert, self.guard.counts(module, self._clock()), rule.threshold, rule.window_seconds
         )
@@ -257,6 +270,7 @@ def build_rollbacks(
         window_seconds=settings.guard_window_seconds,
         threshold=settings.guard_threshold,
         min_comparisons=settings.guard_min_comparisons,
+        consecutive_windows=settings.guard_consecutive_windows,
     )
     return RollbackCoordinator(
         flags=flags,

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from app.deps import Reader, ServicesDep
+from app.errors import InvalidPayload
 from app.flag_view import FlagView
 from app.routes.schemas import ERRORS
+from flags.readiness import Figures
 from flags.vocabulary import Outcome, Side
 
 router = APIRouter(tags=["metrics"])
 
-SOURCES = tuple(side.source for side in Side)
-SOURCE_OF_METRIC = {side.source: side.source for side in Side}
-"""``db_<source>_...`` metric names carry the side's wire name; this reads it back."""
+SOURCES = tuple(side.source for side in Side)  # the keys sql / prisma, as the metrics name the sides
 
 
 @router.get("/metrics", summary="Prometheus exposition", response_class=Response)
@@ -26,58 +27,76 @@ async def metrics(services: ServicesDep) -> Response:
     return Response(generate_latest(services.metrics.scrape), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/metrics/json", summary="Per-module summary of the counters", responses=ERRORS)
-async def metrics_json(_: Reader, services: ServicesDep) -> dict[str, Any]:
-    return {"modules": summarize(services.registry, services.view)}
+WINDOW_PATTERN = r"^([0-9]{1,6}(?:\.[0-9]{1,6})?)(s|m|h|d)$"
+WINDOW = re.compile(WINDOW_PATTERN)
+WINDOW_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def summarize(registry: CollectorRegistry, view: FlagView) -> dict[str, dict[str, Any]]:
-    """Totals per module from the live registry, plus each module's flag."""
-    modules: dict[str, dict[str, Any]] = defaultdict(_empty)
-    latency: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for family in registry.collect():
-        for sample in family.samples:
-            labels = sample.labels
-            module = labels.get("module")
-            if module is None:
-                continue
-            name = sample.name
-            if name == "shadow_comparisons_total":
-                modules[module]["comparisons"][labels["outcome"]] += sample.value
-            elif name == "shadow_mismatch_total":
-                fields = modules[module]["mismatched_fields"]
-                fields[labels["field"]] = fields.get(labels["field"], 0) + sample.value
-            elif name == "shadow_normalizations_total":
-                rules = modules[module]["normalizations"].setdefault(labels["queryName"], {})
-                rules[labels["rule"]] = rules.get(labels["rule"], 0) + sample.value
-            elif name == "db_query_total":
-                modules[module]["queries"][labels["source"]] += sample.value
-            elif name in ("db_sql_errors_total", "db_prisma_errors_total"):
-                modules[module]["errors"][SOURCE_OF_METRIC[name.split("_")[1]]] += sample.value
-            elif name.endswith("_latency_ms_sum") or name.endswith("_latency_ms_count"):
-                source = SOURCE_OF_METRIC[name.split("_")[1]]
-                latency[(module, source)][0 if name.endswith("_sum") else 1] += sample.value
-    for flag in view.all():
-        modules[flag.module]["state"] = flag.state.value
-        modules[flag.module]["sample_rate"] = flag.effective_rate(view.default_rate)
-    for (module, source), (total, count) in latency.items():
-        modules[module]["mean_latency_ms"][source] = total / count if count else None
-    for summary in modules.values():
-        c = summary["comparisons"]
-        compared = sum(c[o] for o in Outcome if o.compared)
-        summary["mismatch_rate"] = c[Outcome.MISMATCH] / compared if compared else None
-    return dict(sorted(modules.items()))
+def parse_window(text: str, retention_hours: float) -> float:
+    """``30m``, ``1h``, ``24h``, ``7d``, clamped to whole minutes from one minute to the rollup
+    retention (the answer's ``window_seconds`` says what was read)."""
+    match = WINDOW.match(text.strip())
+    if match is None:
+        raise InvalidPayload(f"window {text!r} is not a duration such as 5m, 1h, 24h or 7d")
+    seconds = float(match.group(1)) * WINDOW_SECONDS[match.group(2)]
+    return min(max(seconds, 60.0), retention_hours * 3600)
 
 
-def _empty() -> dict[str, Any]:
+@router.get(
+    "/metrics/json",
+    summary="Per module and per query, over a window, from the stored per-minute rollups",
+    responses=ERRORS,
+)
+async def metrics_json(
+    _: Reader,
+    services: ServicesDep,
+    window: Annotated[str, Query(pattern=WINDOW_PATTERN, description="5m, 1h, 24h, 7d")] = "1h",
+) -> dict[str, Any]:
+    seconds = parse_window(window, services.settings.rollup_retention_hours)
+    figures = await services.rollups.figures(seconds)
     return {
-        "state": None,
-        "sample_rate": None,
-        "comparisons": dict.fromkeys(Outcome, 0.0),
-        "queries": dict.fromkeys(SOURCES, 0.0),
-        "errors": dict.fromkeys(SOURCES, 0.0),
-        "mean_latency_ms": dict.fromkeys(SOURCES),
-        "mismatched_fields": {},
-        "normalizations": {},
-        "mismatch_rate": None,
+        "window": window,
+        "window_seconds": seconds,
+        "modules": summarize(figures, services.view),
     }
+
+
+def figures_wire(f: Figures) -> dict[str, Any]:
+    return {
+        "comparisons": {o.value: getattr(f, o.value) for o in Outcome},
+        "mismatch_rate": f.mismatch_rate,
+        "last_mismatch_at": None if f.last_mismatch_at is None else f.last_mismatch_at.isoformat(),
+        "queries": {s: getattr(f, f"{s}_queries") for s in SOURCES},
+        "errors": {s: getattr(f, f"{s}_errors") for s in SOURCES},
+        "mean_latency_ms": {s: f.mean(s) for s in SOURCES},
+        "p95_latency_ms": {s: f.p95(s) for s in SOURCES},
+        "mismatched_fields": dict(sorted(f.fields.items())),
+        "normalizations": dict(sorted(f.rules.items())),
+    }
+
+
+def summarize(figures: dict[tuple[str, str], Figures], view: FlagView) -> dict[str, dict[str, Any]]:
+    """Per module: the flag, the module's totals and each query's (``by_query``)."""
+    per_module: dict[str, dict[str, Figures]] = defaultdict(dict)
+    for (module, query), f in figures.items():
+        per_module[module][query] = f
+    for known in view.all():
+        per_module.setdefault(known.module, {})
+    out: dict[str, dict[str, Any]] = {}
+    for module in sorted(per_module):
+        flag = view.get(module)
+        total = Figures()
+        for f in per_module[module].values():
+            total.add(f)
+        out[module] = {
+            "state": None if flag is None else flag.state.value,
+            "sample_rate": None if flag is None else flag.effective_rate(view.default_rate),
+            "serve_rate": None if flag is None else flag.orm_share,
+            **figures_wire(total),
+            # per query, per rule: pairs whose fields a representation rule made equal (SPEC 2)
+            "normalizations": {
+                q: dict(sorted(f.rules.items())) for q, f in sorted(per_module[module].items()) if f.rules
+            },
+            "by_query": {q: figures_wire(f) for q, f in sorted(per_module[module].items())},
+        }
+    return out

@@ -8,9 +8,9 @@ in order at ``open()``; the applied versions are recorded in ``schema_migrations
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from flags.persistence import FlagStore
 
@@ -47,6 +47,43 @@ class MismatchSample:
     # What a person needs to judge the sample (app.samples.SampleBuilder): both sides' rows, pair_id,
     # spec, state and version at the time, latencies, normalized; None on samples stored before it.
     detail: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class RollupRow:
+    """One minute of one (module, query): counts added up across replicas by the store (SPEC 1,
+    ``/metrics/json``; issue 14, readiness). ``keyed`` holds the keyed counts: latency buckets per side
+    (``("sql", "12")``: pairs whose SQL latency fell in log bucket 12) and mismatched fields
+    (``("field", "total")``)."""
+
+    minute: datetime  # UTC, the start of the minute
+    module: str
+    query_name: str
+    match: int = 0
+    mismatch: int = 0
+    error: int = 0
+    skipped: int = 0
+    sql_queries: int = 0
+    prisma_queries: int = 0
+    sql_errors: int = 0
+    prisma_errors: int = 0
+    sql_latency_sum: float = 0.0
+    prisma_latency_sum: float = 0.0
+    last_mismatch_at: datetime | None = None
+    keyed: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    COUNTS: ClassVar[tuple[str, ...]] = (
+        "match",
+        "mismatch",
+        "error",
+        "skipped",
+        "sql_queries",
+        "prisma_queries",
+        "sql_errors",
+        "prisma_errors",
+        "sql_latency_sum",
+        "prisma_latency_sum",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,4 +154,17 @@ class Store(FlagStore, Protocol):
 
         Keys older than ``retention_seconds`` are pruned on the way (the table stays bounded);
         a key pruned can be claimed again."""
+        ...
+
+    async def add_rollups(self, rows: list[RollupRow]) -> None:
+        """Add each row's counts to the stored row of its (minute, module, query) in one transaction:
+        replicas add up, and a minute flushed in several parts is one row."""
+        ...
+
+    async def read_rollups(self, since: datetime, module: str | None = None) -> list[RollupRow]:
+        """The stored rows of minutes at or after ``since`` (of one module, or all)."""
+        ...
+
+    async def prune_rollups(self, before: datetime) -> int:
+        """Delete rows of minutes before ``before``; how many rows went."""
         ...

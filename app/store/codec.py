@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from flags.model import AutoRollback, Flag, FlagState
+from flags.policy import GuardSettings, ReadinessCriteria
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
 
@@ -48,7 +49,11 @@ def flag_from_row(
     version: int,
     updated_at: datetime,
     updated_by: str,
+    serve_rate: float = 1.0,
+    policy: Any = None,
+    retired: Any = False,
 ) -> Flag:
+    policy = policy or {}
     return Flag(
         module=module,
         state=FlagState(state),
@@ -57,4 +62,14 @@ def flag_from_row(
         version=int(version),
         updated_at=utc(updated_at),
         updated_by=updated_by,
+        serve_rate=float(serve_rate),
+        guard=GuardSettings.from_stored(policy.get("guard")),
+        readiness=ReadinessCriteria.from_stored(policy.get("readiness")),
+        retired=bool(retired),
     )
+
+
+def flag_policy(flag: Flag) -> dict[str, Any] | None:
+    """The ``policy`` column: only the overrides the module sets (None when it sets none)."""
+    policy = {k: v for k, v in (("guard", flag.guard.stored()), ("readiness", flag.readiness.stored())) if v}
+    return policy or None

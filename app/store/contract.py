@@ -9,8 +9,12 @@ from app.store.base import MismatchSample, SpecRule
 from flags.errors import InvalidFlag
 from flags.model import Flag, FlagChange
 
-FLAG_COLUMNS = "module, state, sample_rate, auto_rollback, version, updated_at, updated_by"
-HISTORY_COLUMNS = "id, module, action, actor, source, reason, at, before, after, decision"
+FLAG_COLUMNS = (
+    "module, state, sample_rate, auto_rollback, version, updated_at, updated_by, serve_rate, policy, retired"
+)
+HISTORY_COLUMNS = (
+    "id, module, action, actor, source, reason, at, before, after, decision, forced, by_person, query_name"
+)
 SAMPLE_COLUMNS = "id, module, query_name, fields, differences, request_id, at, context, detail"
 
 

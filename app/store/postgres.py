@@ -23,8 +23,15 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from app.store.base import CLAIM_RETENTION_SECONDS, MismatchSample, SpecRule, StoredSpec, StoreUnavailable
-from app.store.codec import dump_json, flag_from_row, load_json, utc
+from app.store.base import (
+    CLAIM_RETENTION_SECONDS,
+    MismatchSample,
+    RollupRow,
+    SpecRule,
+    StoredSpec,
+    StoreUnavailable,
+)
+from app.store.codec import dump_json, flag_from_row, flag_policy, load_json, utc
 from app.store.contract import (
     FLAG_COLUMNS,
     HISTORY_COLUMNS,
@@ -73,8 +80,22 @@ def _flag(row: asyncpg.Record) -> Flag:
 
 
 def _change(row: asyncpg.Record) -> FlagChange:
-    id_, module, action, actor, source, reason, at, before, after, decision = row
-    return FlagChange(module, action, actor, Source(source), reason, utc(at), before, after, decision, id_)
+    id_, module, action, actor, source, reason, at, before, after, decision, forced, by, query = row
+    return FlagChange(
+        module,
+        action,
+        actor,
+        Source(source),
+        reason,
+        utc(at),
+        before,
+        after,
+        decision,
+        id_,
+        forced,
+        by,
+        query,
+    )
 
 
 def _sample(row: asyncpg.Record) -> MismatchSample:
@@ -261,10 +282,13 @@ class PostgresStore:
                 flag.version,
                 utc(flag.updated_at),
                 safe_text(flag.updated_by),
+                flag.serve_rate,
+                flag_policy(flag),
+                flag.retired,
             )
             if actual is None:
                 inserted = await conn.fetchval(
-                    f"INSERT INTO flags ({FLAG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                    f"INSERT INTO flags ({FLAG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                     " ON CONFLICT (module) DO NOTHING RETURNING version",
                     *values,
                 )
@@ -274,7 +298,8 @@ class PostgresStore:
             else:
                 await conn.execute(
                     "UPDATE flags SET state = $2, sample_rate = $3, auto_rollback = $4, version = $5,"
-                    " updated_at = $6, updated_by = $7 WHERE module = $1",
+                    " updated_at = $6, updated_by = $7, serve_rate = $8, policy = $9, retired = $10"
+                    " WHERE module = $1",
                     *values,
                 )
             await self._insert_change(conn, change)
@@ -289,8 +314,9 @@ class PostgresStore:
     @staticmethod
     async def _insert_change(conn: asyncpg.Connection, change: FlagChange) -> asyncpg.Record:
         return await conn.fetchrow(
-            "INSERT INTO flag_history (module, action, actor, source, reason, at, before, after, decision)"
-            f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {HISTORY_COLUMNS}",
+            "INSERT INTO flag_history (module, action, actor, source, reason, at, before, after, decision,"
+            " forced, by_person, query_name)"
+            f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {HISTORY_COLUMNS}",
             change.module,
             change.action,
             safe_text(change.actor),
@@ -300,6 +326,9 @@ class PostgresStore:
             change.before,
             change.after,
             change.decision,
+            change.forced,
+            optional_text(change.by),
+            change.query_name,
         )
 
     async def append_history(self, change: FlagChange) -> FlagChange:
@@ -471,3 +500,78 @@ class PostgresStore:
                 "INSERT INTO claimed_keys (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key", key
             )
         return claimed is not None
+
+    # -- per-minute rollups -----------------------------------------------------------------------
+
+    async def add_rollups(self, rows: list[RollupRow]) -> None:
+        if not rows:
+            return
+        counts = RollupRow.COUNTS
+        n = len(counts)
+        adds = ", ".join(f"{c} = rollups.{c} + excluded.{c}" for c in counts)
+        params = ", ".join(f"${i}" for i in range(4, 4 + n))
+        sql = (
+            f"INSERT INTO rollups (minute, module, query_name, {', '.join(counts)}, last_mismatch_at)"
+            f" VALUES ($1, $2, $3, {params}, ${4 + n})"
+            f" ON CONFLICT (minute, module, query_name) DO UPDATE SET {adds},"
+            " last_mismatch_at = GREATEST(rollups.last_mismatch_at, excluded.last_mismatch_at)"
+        )
+        # Replicas flushing the same minutes at once: a fixed row order keeps their row locks from
+        # deadlocking each other.
+        ordered = sorted(rows, key=lambda r: (r.minute, r.module, r.query_name))
+        values = [
+            (
+                utc(r.minute),
+                r.module,
+                safe_text(r.query_name),
+                *(getattr(r, c) for c in counts),
+                None if r.last_mismatch_at is None else utc(r.last_mismatch_at),
+            )
+            for r in ordered
+        ]
+        keyed = sorted(
+            (utc(r.minute), r.module, safe_text(r.query_name), kind, safe_text(key), count)
+            for r in ordered
+            for (kind, key), count in r.keyed.items()
+        )
+        async with self._conn("storing rollups") as conn, conn.transaction():
+            await conn.executemany(sql, values)
+            await conn.executemany(
+                "INSERT INTO rollup_counts (minute, module, query_name, kind, key, count)"
+                " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (minute, module, query_name, kind, key)"
+                " DO UPDATE SET count = rollup_counts.count + excluded.count",
+                keyed,
+            )
+
+    async def read_rollups(self, since: datetime, module: str | None = None) -> list[RollupRow]:
+        counts = RollupRow.COUNTS
+        where = "minute >= $1" + (" AND module = $2" if module is not None else "")
+        args: tuple[Any, ...] = (utc(since),) + ((module,) if module is not None else ())
+        async with self._conn("reading rollups") as conn:
+            main = await conn.fetch(
+                f"SELECT minute, module, query_name, {', '.join(counts)}, last_mismatch_at"
+                f" FROM rollups WHERE {where}",
+                *args,
+            )
+            keyed = await conn.fetch(
+                f"SELECT minute, module, query_name, kind, key, count FROM rollup_counts WHERE {where}", *args
+            )
+        rows: dict[tuple[datetime, str, str], RollupRow] = {}
+        for record in main:
+            row = RollupRow(utc(record["minute"]), record["module"], record["query_name"])
+            for name in counts:
+                setattr(row, name, record[name])
+            last = record["last_mismatch_at"]
+            row.last_mismatch_at = None if last is None else utc(last)
+            rows[(row.minute, row.module, row.query_name)] = row
+        for minute, mod, query, kind, key, count in keyed:
+            found = rows.get((utc(minute), mod, query))
+            if found is not None:
+                found.keyed[(kind, key)] = count
+        return list(rows.values())
+
+    async def prune_rollups(self, before: datetime) -> int:
+        async with self._conn("pruning rollups") as conn, conn.transaction():
+            status = await conn.execute("DELETE FROM rollups WHERE minute < $1", utc(before))
+            await conn.execute("DELETE FROM rollup_counts WHERE minute < $1", utc(before))
+        return int(status.split()[-1])

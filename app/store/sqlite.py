@@ -18,8 +18,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.store.base import CLAIM_RETENTION_SECONDS, MismatchSample, SpecRule, StoredSpec, StoreUnavailable
-from app.store.codec import dump_json, flag_from_row, load_json, parse_time, time_text
+from app.store.base import (
+    CLAIM_RETENTION_SECONDS,
+    MismatchSample,
+    RollupRow,
+    SpecRule,
+    StoredSpec,
+    StoreUnavailable,
+)
+from app.store.codec import dump_json, flag_from_row, flag_policy, load_json, parse_time, time_text
 from app.store.contract import (
     FLAG_COLUMNS,
     HISTORY_COLUMNS,
@@ -71,13 +78,27 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def _flag(row: tuple[Any, ...]) -> Flag:
-    module, state, rate, auto, version, updated_at, updated_by = row
-    return flag_from_row(module, state, rate, auto, version, parse_time(updated_at), updated_by)
+    module, state, rate, auto, version, updated_at, updated_by, serve, policy, retired = row
+    return flag_from_row(
+        module,
+        state,
+        rate,
+        auto,
+        version,
+        parse_time(updated_at),
+        updated_by,
+        serve,
+        load_json(policy),
+        retired,
+    )
 
 
 def _change(row: tuple[Any, ...]) -> FlagChange:
-    id_, module, action, actor, source, reason, at, before, after, decision = row
+    id_, module, action, actor, source, reason, at, before, after, decision, forced, by, query = row
     return FlagChange(
+        forced=bool(forced),
+        by=by,
+        query_name=query,
         module=module,
         action=action,
         actor=actor,
@@ -241,11 +262,12 @@ class SQLiteStore:
                 if actual != expected_version:
                     raise VersionConflict(flag.module, expected_version, actual)
                 conn.execute(
-                    f"INSERT INTO flags ({FLAG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    f"INSERT INTO flags ({FLAG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (module) DO UPDATE SET state = excluded.state,"
                     " sample_rate = excluded.sample_rate, auto_rollback = excluded.auto_rollback,"
                     " version = excluded.version, updated_at = excluded.updated_at,"
-                    " updated_by = excluded.updated_by",
+                    " updated_by = excluded.updated_by, serve_rate = excluded.serve_rate,"
+                    " policy = excluded.policy, retired = excluded.retired",
                     (
                         flag.module,
                         flag.state.value,
@@ -254,6 +276,9 @@ class SQLiteStore:
                         flag.version,
                         time_text(flag.updated_at),
                         safe_text(flag.updated_by),
+                        flag.serve_rate,
+                        None if (policy := flag_policy(flag)) is None else dump_json(policy),
+                        int(flag.retired),
                     ),
                 )
                 self._insert_change(conn, change)
@@ -265,8 +290,8 @@ class SQLiteStore:
     @staticmethod
     def _insert_change(conn: sqlite3.Connection, change: FlagChange) -> int:
         cursor = conn.execute(
-            "INSERT INTO flag_history (module, action, actor, source, reason, at, before, after, decision)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO flag_history (module, action, actor, source, reason, at, before, after, decision,"
+            " forced, by_person, query_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 change.module,
                 change.action,
@@ -277,6 +302,9 @@ class SQLiteStore:
                 None if change.before is None else dump_json(change.before),
                 None if change.after is None else dump_json(change.after),
                 None if change.decision is None else dump_json(change.decision),
+                int(change.forced),
+                optional_text(change.by),
+                change.query_name,
             ),
         )
         assert cursor.lastrowid is not None
@@ -458,5 +486,85 @@ class SQLiteStore:
                 "INSERT OR IGNORE INTO claimed_keys (key, claimed_at) VALUES (?, ?)", (key, time_text(at))
             )
             return cursor.rowcount == 1
+
+        return await self._run(work)
+
+    # -- per-minute rollups -----------------------------------------------------------------------
+
+    async def add_rollups(self, rows: list[RollupRow]) -> None:
+        if not rows:
+            return
+        counts = RollupRow.COUNTS
+        columns = ", ".join(counts)
+        adds = ", ".join(f"{c} = rollups.{c} + excluded.{c}" for c in counts)
+        sql = (
+            f"INSERT INTO rollups (minute, module, query_name, {columns}, last_mismatch_at)"
+            f" VALUES (?, ?, ?, {', '.join('?' * len(counts))}, ?)"
+            f" ON CONFLICT (minute, module, query_name) DO UPDATE SET {adds},"
+            " last_mismatch_at = CASE WHEN rollups.last_mismatch_at IS NULL"
+            "  OR excluded.last_mismatch_at > rollups.last_mismatch_at"
+            "  THEN excluded.last_mismatch_at ELSE rollups.last_mismatch_at END"
+        )
+        values = [
+            (
+                time_text(r.minute),
+                r.module,
+                safe_text(r.query_name),
+                *(getattr(r, c) for c in counts),
+                None if r.last_mismatch_at is None else time_text(r.last_mismatch_at),
+            )
+            for r in rows
+        ]
+        keyed = [
+            (time_text(r.minute), r.module, safe_text(r.query_name), kind, safe_text(key), n)
+            for r in rows
+            for (kind, key), n in r.keyed.items()
+        ]
+
+        def work(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.executemany(sql, values)
+                conn.executemany(
+                    "INSERT INTO rollup_counts (minute, module, query_name, kind, key, count)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (minute, module, query_name, kind, key)"
+                    " DO UPDATE SET count = rollup_counts.count + excluded.count",
+                    keyed,
+                )
+
+        await self._run(work)
+
+    async def read_rollups(self, since: datetime, module: str | None = None) -> list[RollupRow]:
+        counts = RollupRow.COUNTS
+        where = "minute >= ?" + (" AND module = ?" if module is not None else "")
+        args: tuple[Any, ...] = (time_text(since),) + ((module,) if module is not None else ())
+
+        def work(conn: sqlite3.Connection) -> list[RollupRow]:
+            rows: dict[tuple[str, str, str], RollupRow] = {}
+            for minute, mod, query, *values, last in conn.execute(
+                f"SELECT minute, module, query_name, {', '.join(counts)}, last_mismatch_at"
+                f" FROM rollups WHERE {where}",
+                args,
+            ):
+                row = RollupRow(parse_time(minute), mod, query)
+                for name, value in zip(counts, values, strict=True):
+                    setattr(row, name, value)
+                row.last_mismatch_at = None if last is None else parse_time(last)
+                rows[(minute, mod, query)] = row
+            for minute, mod, query, kind, key, n in conn.execute(
+                f"SELECT minute, module, query_name, kind, key, count FROM rollup_counts WHERE {where}", args
+            ):
+                found = rows.get((minute, mod, query))
+                if found is not None:
+                    found.keyed[(kind, key)] = n
+            return list(rows.values())
+
+        return await self._run(work)
+
+    async def prune_rollups(self, before: datetime) -> int:
+        def work(conn: sqlite3.Connection) -> int:
+            with _transaction(conn):
+                gone = conn.execute("DELETE FROM rollups WHERE minute < ?", (time_text(before),)).rowcount
+                conn.execute("DELETE FROM rollup_counts WHERE minute < ?", (time_text(before),))
+            return int(gone)
 
         return await self._run(work)

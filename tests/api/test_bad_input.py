@@ -58,6 +58,22 @@ CASES = {
     "side not an object": Case(
         "POST", "/v1/pairs", 422, "legacy must be an object", body=with_(legacy=[1]), role="ingest"
     ),
+    "side left out": Case(
+        "POST",
+        "/v1/pairs",
+        422,
+        "orm is missing (or null): a pair needs both sides",
+        body={k: v for k, v in GOOD.items() if k != "orm"},
+        role="ingest",
+    ),
+    "misspelt side field": Case(
+        "POST",
+        "/v1/pairs",
+        422,
+        "orm has unknown field(s) reslt; a side has error, latency_ms, result",
+        body=with_(orm={"reslt": 1}),
+        role="ingest",
+    ),
     "missing result": Case(
         "POST", "/v1/pairs", 422, "legacy.result is missing", body=with_(legacy={}), role="ingest"
     ),
@@ -137,6 +153,22 @@ CASES = {
     "missing reason": Case("PUT", "/v1/flags/{m}", 422, "reason", body={"state": "orm"}),
     "blank reason": Case("PUT", "/v1/flags/{m}", 422, "reason", body={"state": "orm", "reason": "   "}),
     "unknown flag field": Case("PUT", "/v1/flags/{m}", 422, "colour", body={"colour": 1, "reason": "r"}),
+    "misspelt flag field names the known ones": Case(
+        "PUT",
+        "/v1/flags/{m}",
+        422,
+        "smaple_rate: unknown field; check its spelling (the fields are state, sample_rate, auto_rollback, "
+        "serve_rate, guard, readiness, force, by, reason, version)",
+        body={"smaple_rate": 0.5, "reason": "r"},
+    ),
+    "misspelt rollback field": Case(
+        "POST",
+        "/v1/flags/{m}/rollback",
+        422,
+        "reasn: unknown field; check its spelling (the fields are reason, by)",
+        body={"reasn": "r", "reason": "r"},
+        setup={"state": "orm", "force": True},
+    ),
     "malformed flag json": Case(
         "PUT", "/v1/flags/{m}", 400, "malformed JSON", raw=b"{", headers={"content-type": "application/json"}
     ),
@@ -157,11 +189,16 @@ CASES = {
     ),
     "bad module in path": Case("GET", "/v1/flags/bad%20name", 422, "module", role="read"),
     "unknown module": Case("GET", "/v1/flags/{m}", 404, "no flag for module", role="read"),
-    "rollback of a shadow module": Case(
-        "POST", "/v1/flags/{m}/rollback", 409, "state 'shadow'", body={"reason": "r"}, setup={}
+    "rollback of a legacy module": Case(
+        "POST",
+        "/v1/flags/{m}/rollback",
+        409,
+        "state 'legacy'",
+        body={"reason": "r"},
+        setup={"state": "legacy"},
     ),
     "rollback without reason": Case(
-        "POST", "/v1/flags/{m}/rollback", 422, "reason", body={}, setup={"state": "orm"}
+        "POST", "/v1/flags/{m}/rollback", 422, "reason", body={}, setup={"state": "orm", "force": True}
     ),
     "mismatch limit zero": Case("GET", "/v1/mismatches?limit=0", 422, "limit", role="read"),
     "mismatch bad field name": Case("GET", "/v1/mismatches?field=a%20b", 422, "field", role="read"),

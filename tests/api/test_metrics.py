@@ -24,6 +24,8 @@ CONTRACT = {
     "shadow_sample_rate": ("gauge", set()),
     "shadow_module_sample_rate": ("gauge", {"module"}),
     "shadow_rollbacks": ("counter", {"module", "actor"}),
+    "shadow_flag_changes": ("counter", {"module", "to", "actor"}),
+    "shadow_module_mismatch_threshold": ("gauge", {"module"}),
     "shadow_normalizations": ("counter", {"module", "queryName", "rule"}),
     "shadow_flags_sync_age_seconds": ("gauge", set()),
     "http_requests": ("counter", {"method", "route", "status"}),
@@ -36,7 +38,7 @@ SERIES_SUFFIXES = ("_total", "_created", "_bucket", "_sum", "_count")
 def traffic(api: Api) -> dict[str, Any]:
     """One module with a match, a mismatch, an error on each side and a rollback; read the exposition."""
     module = unique("metrics")
-    api.put_flag(module, state="orm", sample_rate=0.5)
+    api.put_flag(module, state="orm", sample_rate=0.5, force=True)
     for request_id in ("a", "b", "c", "d", "e", "f"):
         api.pair(
             pair(

@@ -147,7 +147,7 @@ def test_a_module_first_seen_is_registered_in_shadow_at_the_default_rate(api: Ap
 @pytest.mark.parametrize("state", ["legacy", "migrated"])
 def test_modules_that_do_not_compare_are_skipped(api: Api, state: str) -> None:
     module = unique()
-    assert api.put_flag(module, state=state).status_code == 201
+    assert api.put_flag(module, state=state, force=True).status_code == 201
     assert core(post(api, pair(module, 1, 2))) == {
         "outcome": "skipped",
         "reason": "module_off",

@@ -23,7 +23,7 @@ def test_a_restart_keeps_flags_and_history(backend: str, tmp_path: Path) -> None
         with live_service(env, tmp_path) as first:
             api = Api(first.url)
             api.put_flag(module, state="shadow", reason="start")
-            api.put_flag(module, state="orm", sample_rate=0.3, reason="promote")
+            api.put_flag(module, state="orm", sample_rate=0.3, reason="promote", force=True)
             before = (api.flag(module), api.history(module))
             api.close()
         with live_service(env, tmp_path) as second:
@@ -46,7 +46,7 @@ def test_two_replicas_see_each_others_flag_change_within_two_seconds(tmp_path: P
             assert seen_state(one.url, module, "shadow")
             changed = httpx.put(
                 f"{one.url}/v1/flags/{module}",
-                json={"state": "orm", "reason": "promote on replica one"},
+                json={"state": "orm", "reason": "promote on replica one", "force": True},
                 headers=auth("operator"),
             )
             assert changed.status_code == 200, changed.text

@@ -70,6 +70,27 @@ def test_the_process_refuses_a_public_bind_without_tokens() -> None:
     assert "refusing to start" in done.stderr and "SHADOWDIFF_TOKENS" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("SHADOWDIFF_DEFAULT_SAMPLE_RATE", "1.5", "SHADOWDIFF_DEFAULT_SAMPLE_RATE: Input should be less"),
+        ("SHADOWDIFF_DEFAULT_STATE", "orm", "SHADOWDIFF_DEFAULT_STATE: Input should be 'shadow' or 'legacy'"),
+        (
+            "SHADOWDIFF_TOKENS",
+            '[{"name": "a", "token": "short", "roles": ["read"]}]',
+            "SHADOWDIFF_TOKENS (0.token): Value error, a token needs at least 8 characters",
+        ),
+    ],
+)
+def test_a_bad_setting_is_refused_naming_the_variable_to_fix(variable: str, value: str, says: str) -> None:
+    env = {"PATH": "/usr/bin:/bin", variable: value}
+    done = subprocess.run(
+        [sys.executable, "-m", "app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"refusing to start: {says}" in done.stderr, done.stderr
+
+
 SPECS_YAML = """
 billing:
   listInvoices:

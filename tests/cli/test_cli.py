@@ -85,7 +85,7 @@ def test_flags_get_promote_rollback_and_history(service: LiveService) -> None:
     post_pair(service, module, [{"id": 1}], [{"id": 1}])  # registers the module in shadow
     assert run_json(service, "flags", "get", module, role="read")["state"] == "shadow"
 
-    done = run(service, "flags", "promote", module, "--reason", "green for a week")
+    done = run(service, "flags", "promote", module, "--reason", "green for a week", "--force")
     assert done.returncode == 0, done.stderr
     assert "orm" in done.stdout
     assert flag(service, module)["state"] == "orm"
@@ -112,14 +112,17 @@ def test_promote_to_a_named_state_sends_the_version_it_read(service: LiveService
 def test_refusals_exit_1_with_the_service_message(service: LiveService) -> None:
     module = unique("refused")
     post_pair(service, module, [], [])
-    # rollback from shadow is not allowed: the service's 409 message is printed
+    # rollback from shadow is already done (200); from legacy it is refused: the 409 message is printed
+    assert run(service, "flags", "rollback", module, "--reason", "again").returncode == 0
+    to_legacy = {"state": "legacy", "reason": "back off"}
+    httpx.put(f"{service.url}/v1/flags/{module}", json=to_legacy, headers=auth("operator"), timeout=10)
     done = run(service, "flags", "rollback", module, "--reason", "nope")
     assert done.returncode == 1
     assert "invalid_transition" in done.stderr
     # a read token may look but not change
     done = run(service, "flags", "promote", module, "--reason", "x", role="read")
     assert done.returncode == 1 and "forbidden" in done.stderr
-    assert flag(service, module)["state"] == "shadow"
+    assert flag(service, module)["state"] == "legacy"
     # an unknown module
     done = run(service, "flags", "ramp", unique("nothing"), "0.5", "--reason", "x")
     assert done.returncode == 1 and "unknown_module" in done.stderr
@@ -130,6 +133,18 @@ def test_refusals_exit_1_with_the_service_message(service: LiveService) -> None:
         [SCRIPT, "status"], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert down.returncode == 1 and "cannot reach" in down.stderr
+
+
+def test_a_missing_or_wrong_token_says_how_the_cli_takes_one(service: LiveService) -> None:
+    assert SCRIPT is not None
+    for token in ("", "not-a-configured-token"):
+        env = {**os.environ, "SHADOWDIFF_URL": service.url, "SHADOWDIFF_TOKEN": token}
+        done = subprocess.run(
+            [SCRIPT, "status"], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 1, done.stderr
+        assert "unauthenticated (HTTP 401)" in done.stderr
+        assert "SHADOWDIFF_TOKEN or pass --token" in done.stderr, done.stderr
 
 
 def test_bad_usage_exits_2(service: LiveService) -> None:

@@ -168,6 +168,9 @@ def test_a_flag_changes_with_a_reason_and_shows_in_the_history(
 ) -> None:
     module = unique("changes")
     post_pair(service, module, order(1, "a", "x"), order(1, "a", "x"))
+    # one equal pair is enough for this module (readiness criteria), so shadow -> orm may go
+    one = {"readiness": {"min_pairs": 1, "max_latency_ratio": 2}, "reason": "one pair is enough here"}
+    assert api(service, "PUT", f"/v1/flags/{module}", role="operator", json=one).status_code == 200
     version = api(service, "GET", f"/v1/flags/{module}").json()["version"]
     login(page, service, "operator", f"/ui/modules/{module}/changes")
     form = page.locator("form#move")

@@ -85,9 +85,11 @@ def test_module_and_environment_variables_exist() -> None:
     assert variables["module"]["multi"] and variables["module"]["allValue"] == ".*"
 
 
-def test_annotations_cover_deployments_incidents_and_rollbacks() -> None:
+def test_annotations_cover_deployments_incidents_rollbacks_and_flag_changes() -> None:
     names = {a["name"]: a for a in BOARD["annotations"]["list"]}
-    assert names.keys() == {"Deployments", "Incidents", "Rollbacks"}
+    assert names.keys() == {"Deployments", "Incidents", "Rollbacks", "Flag changes"}
+    assert "shadow_flag_changes_total" in names["Flag changes"]["expr"]
+    assert names["Flag changes"]["tagKeys"] == "module,to,actor"
     assert names["Deployments"]["target"]["tags"] == ["deployment"]
     assert names["Incidents"]["target"]["tags"] == ["incident"]
     assert "shadow_rollbacks_total" in names["Rollbacks"]["expr"]

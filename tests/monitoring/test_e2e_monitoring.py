@@ -47,7 +47,12 @@ class Stack:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("e2e")
-    env = {"SHADOWDIFF_DATA_DIR": str(workdir / "data"), "DATABASE_URL": "", "SHADOWDIFF_TOKENS": ""}
+    env = {
+        "SHADOWDIFF_DATA_DIR": str(workdir / "data"),
+        "DATABASE_URL": "",
+        "SHADOWDIFF_TOKENS": "",
+        "SHADOWDIFF_GUARD_ENABLED": "false",  # the planted module must keep serving for the page to fire
+    }
     with (
         live_service(env, workdir) as service,
         running_prometheus(workdir, f"127.0.0.1:{service.port}") as prometheus,
@@ -78,11 +83,15 @@ def _recorded_modules(prometheus: Prometheus) -> set[str]:
 
 
 def _promote_and_roll_back(url: str, module: str) -> None:
-    """One API rollback, for the dashboard's rollback annotation to show."""
-    put = httpx.put(f"{url}/v1/flags/{module}", json={"state": "orm", "reason": "e2e: promote"}, timeout=10)
+    """One API rollback, for the dashboard's rollback and flag-change annotations to show; then the
+    module serves the ORM result again, since the mismatch alert pages only while it does."""
+    body = {"state": "orm", "reason": "e2e: promote", "force": True, "auto_rollback": False}
+    put = httpx.put(f"{url}/v1/flags/{module}", json=body, timeout=10)
     assert put.status_code in (200, 201), put.text
     back = httpx.post(f"{url}/v1/flags/{module}/rollback", json={"reason": "e2e: roll back"}, timeout=10)
     assert back.status_code == 200, back.text
+    again = httpx.put(f"{url}/v1/flags/{module}", json={**body, "reason": "e2e: serve again"}, timeout=10)
+    assert again.status_code == 200, again.text
 
 
 def _alerts(prometheus: Prometheus, name: str, module: str) -> list[dict[str, Any]]:
@@ -106,7 +115,7 @@ def test_panel_query_returns_data(stack: Stack, panel_query: PanelQuery) -> None
 
 
 @pytest.mark.parametrize("annotation", annotation_queries(BOARD), ids=lambda q: q.id)
-def test_annotation_query_marks_the_rollback(stack: Stack, annotation: PanelQuery) -> None:
+def test_annotation_query_marks_the_api_changes(stack: Stack, annotation: PanelQuery) -> None:
     result = stack.prometheus.query_range(substitute(annotation.expr, VARIABLES), seconds=120, step="2s")
     assert {(s["metric"]["module"], s["metric"]["actor"]) for s in result} == {(PLANTED, "api")}
 

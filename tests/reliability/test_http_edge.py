@@ -211,7 +211,8 @@ def test_if_match_star_applies_under_contention(service: LiveService, api: Api) 
         with httpx.Client(base_url=service.url, timeout=30) as client:
             return client.put(
                 f"/v1/flags/{module}",
-                json={"sample_rate": (i % 10) / 10, "reason": f"writer {i}"},
+                # a distinct rate per writer: a PUT that changes nothing makes no version (issue 14)
+                json={"sample_rate": i / 100, "reason": f"writer {i}"},
                 headers={"If-Match": "*", **auth("operator")},
             ).status_code
 

@@ -51,7 +51,7 @@ async def wired(
 
 
 async def promote(services: Services, module: str) -> None:
-    update = FlagUpdate(reason="test", state=FlagState.ORM, auto_rollback=AutoRollback.ON)
+    update = FlagUpdate(reason="test", state=FlagState.ORM, auto_rollback=AutoRollback.ON, force=True)
     await services.flags.update(module, update, "oncall", Source.API)
 
 

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from flags.guard import Guard, GuardAction, GuardConfigError, GuardRule, SlidingWindow, WindowCounts
+from flags.guard import (
+    Guard,
+    GuardAction,
+    GuardConfigError,
+    GuardRule,
+    SlidingWindow,
+    WindowCounts,
+    wilson_lower_bound,
+)
 from flags.model import AutoRollback, Flag, FlagState, now
 from flags.vocabulary import Outcome
 
@@ -36,10 +44,16 @@ ORM_ON = flag()
     ("events", "current", "expected"),
     [
         pytest.param(
-            pairs(0, Outcome.MATCH, 8) + pairs(1, Outcome.MISMATCH, 2),
+            pairs(0, Outcome.MATCH, 6) + pairs(1, Outcome.MISMATCH, 6),
             ORM_ON,
             [GuardAction.ROLLBACK],
-            id="over",
+            id="over-with-confidence",  # 6 of 12: Wilson lower bound 25% > 10%
+        ),
+        pytest.param(
+            pairs(0, Outcome.MATCH, 8) + pairs(1, Outcome.MISMATCH, 2),
+            ORM_ON,
+            [],
+            id="over-but-not-confident",  # 2 of 10 is 20%, but the lower bound is 5.7%
         ),
         pytest.param(
             pairs(0, Outcome.MATCH, 18) + pairs(1, Outcome.MISMATCH, 2),
@@ -91,17 +105,21 @@ def test_trip_rules(
 
 def test_trip_carries_the_measured_figures() -> None:
     guard = Guard(RULE)
-    feed(guard, pairs(0, Outcome.MATCH, 8) + pairs(1, Outcome.MISMATCH, 1), ORM_ON)
+    feed(guard, pairs(0, Outcome.MATCH, 8) + pairs(1, Outcome.MISMATCH, 3), ORM_ON)  # bound 9.75%
     trip = guard.observe("auth", Outcome.MISMATCH, 2, ORM_ON)
     assert trip is not None
-    assert (trip.module, trip.counts, trip.flag_version) == ("auth", WindowCounts(10, 2), 3)
-    assert trip.figures() == {
+    assert (trip.module, trip.counts, trip.flag_version) == ("auth", WindowCounts(12, 4), 3)
+    figures = trip.figures()
+    assert figures.pop("lower_bound") == pytest.approx(0.1381, abs=1e-4)
+    assert figures.pop("measured_rate") == pytest.approx(1 / 3)
+    assert figures == {
         "trigger": "guard",
-        "rule": "mismatch rate > 0.1 over 60s with at least 10 comparisons",
-        "measured_rate": 0.2,
+        "rule": "mismatch rate > 0.1 with 95% confidence (Wilson lower bound) over 60s, "
+        "with at least 10 comparisons",
         "threshold": 0.1,
-        "comparisons": 10,
-        "mismatches": 2,
+        "consecutive_windows": 1,
+        "comparisons": 12,
+        "mismatches": 4,
         "min_comparisons": 10,
         "window_seconds": 60,
     }
@@ -170,3 +188,51 @@ def test_window_counts(events: list[tuple[float, bool]], at: float, expected: Wi
 def test_bad_rule_names_the_setting(kwargs: dict[str, Any], names: str) -> None:
     with pytest.raises(GuardConfigError, match=names):
         GuardRule(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("bad", "total", "low", "high"),
+    [
+        (0, 0, 0, 0),
+        (0, 100, 0, 1e-12),
+        (2, 10, 0.0566, 0.0568),
+        (6, 12, 0.2537, 0.2539),
+        (3, 1000, 0.00099, 0.00104),
+    ],
+)
+def test_the_wilson_lower_bound(bad: int, total: int, low: float, high: float) -> None:
+    assert low <= wilson_lower_bound(bad, total) <= high
+
+
+def test_a_module_may_set_its_own_threshold_window_and_minimum() -> None:
+    from flags.policy import GuardSettings
+
+    strict = replace(ORM_ON, guard=GuardSettings(threshold=0.5, min_comparisons=20))
+    assert feed(Guard(RULE), pairs(0, Outcome.MATCH, 6) + pairs(1, Outcome.MISMATCH, 6), strict) == []
+    assert Guard(RULE).status("auth", 0, strict)["threshold"] == 0.5
+    loose = replace(ORM_ON, guard=GuardSettings(min_comparisons=3))
+    assert feed(Guard(RULE), pairs(0, Outcome.MISMATCH, 3), loose) == [GuardAction.ROLLBACK]
+
+
+def test_consecutive_windows_need_every_window_over() -> None:
+    from flags.policy import GuardSettings
+
+    twice = replace(ORM_ON, guard=GuardSettings(consecutive_windows=2))
+    guard = Guard(RULE)
+    assert feed(guard, pairs(0, Outcome.MISMATCH, 12), twice) == []  # the first window alone is not enough
+    assert guard.acting("auth", 30, twice) is None
+    assert feed(guard, pairs(61, Outcome.MISMATCH, 12), twice) == [GuardAction.ROLLBACK]
+    fresh = Guard(RULE)  # a clean window in between breaks the streak
+    feed(fresh, pairs(0, Outcome.MISMATCH, 12), twice)
+    feed(fresh, pairs(61, Outcome.MATCH, 40), twice)
+    assert feed(fresh, pairs(125, Outcome.MISMATCH, 12), twice) == []
+
+
+def test_status_and_acting_say_whether_the_guard_would_act() -> None:
+    guard = Guard(RULE)
+    shadow = replace(ORM_ON, state=FlagState.SHADOW)
+    feed(guard, pairs(0, Outcome.MISMATCH, 12), shadow)
+    status = guard.status("auth", 1, shadow)
+    assert (status["comparisons"], status["mismatches"], status["would_act"]) == (12, 12, True)
+    assert "12 mismatches in 12 compared pairs" in (guard.acting("auth", 1, shadow) or "")
+    assert guard.acting("auth", 200, shadow) is None  # the window slid past them

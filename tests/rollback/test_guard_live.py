@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.live import live_service
-from tests.rollback.client import TOKENS, Api, unique, wait_for
+from tests.rollback.client import OPERATOR, TOKENS, Api, unique, wait_for
 
 WINDOW, THRESHOLD, MINIMUM = 60, 0.05, 20
 
@@ -105,3 +105,22 @@ def test_guard_leaves_the_module_alone(
     settle(api)
     assert api.flag(module)["version"] == before["version"]
     assert actions(api, module) == ["create"]
+
+
+def test_the_guard_view_and_re_promotion_while_it_would_act(api: Api) -> None:
+    module = unique("billing")
+    api.put_flag(module, "orm", True)
+    api.post_pairs(module, MINIMUM, mismatch=True)
+    wait_for(lambda: api.flag(module)["state"] == "shadow", 10, "the guard's rollback")
+    view = api.get(f"/v1/flags/{module}/guard")
+    assert view["replica"] and view["state"] == "shadow"
+    assert (view["comparisons"], view["mismatches"], view["rate"]) == (MINIMUM, MINIMUM, 1.0)
+    assert view["lower_bound"] > THRESHOLD == view["threshold"] and view["would_act"] is True
+    body = {"state": "orm", "reason": "the fix is out", "force": False}
+    refused = api._call("PUT", f"/v1/flags/{module}", OPERATOR, json=body)
+    assert refused.status_code == 409
+    assert "the guard would still roll" in refused.json()["message"]
+    forced = api._call("PUT", f"/v1/flags/{module}", OPERATOR, json={**body, "force": True})
+    assert forced.status_code == 200 and forced.json()["forced"] is True
+    metrics = api._call("GET", "/metrics", None).text
+    assert f'shadow_module_mismatch_threshold{{module="{module}"}} {THRESHOLD}' in metrics
