@@ -64,9 +64,10 @@ def unequal_rows(
     try:
         if not (_one_key_set(legacy, len(plan.matched)) and _one_key_set(orm, len(plan.matched))):
             return None
-        # One tuple per column, read and transposed at C speed (KeyError: a row without the key).
-        left_columns = tuple(zip(*map(plan.legacy_values, legacy), strict=True))
-        right_columns = tuple(zip(*map(plan.orm_values, orm), strict=True))
+        # One tuple per column, read and transposed at C speed (KeyError: a row without the key; every
+        # row tuple has one value per matched field, so the columns are all as long as the rows).
+        left_columns = tuple(zip(*map(plan.legacy_values, legacy), strict=False))
+        right_columns = tuple(zip(*map(plan.orm_values, orm), strict=False))
     except (KeyError, TypeError):  # rows of another key set, or not objects: row by row, then
         return None
     unequal: set[int] = set()

@@ -393,7 +393,7 @@ def epoch_column(numbers: tuple[Any, ...], texts: tuple[Any, ...]) -> int:
         stamps = tuple(map(_timestamp, map(_fromisoformat, texts)))
     except ValueError:
         return NO
-    if max(map(abs, stamps)) >= _EXACT_SECONDS:
+    if max(stamps) >= _EXACT_SECONDS or min(stamps) <= -_EXACT_SECONDS:
         return NO
     size = abs(numbers[0])
     for digits in (3, 6, 0) if size >= 10**11 else _EPOCH_UNITS:  # (milliseconds: the usual unit)
