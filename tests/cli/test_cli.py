@@ -205,3 +205,14 @@ def test_specs_dry_run_shows_what_a_proposed_spec_would_do(service: LiveService,
     assert run_json(service, "specs", "get", role="read")["specs"] == [
         s for s in run_json(service, "specs", "get", role="read")["specs"] if s["module"] != module
     ]
+
+
+def test_flags_ramp_sets_the_serve_rate_in_orm(service: LiveService) -> None:
+    module = unique("ramp")
+    post_pair(service, module, [{"id": 1}], [{"id": 1}])
+    assert run(service, "flags", "promote", module, "-r", "try it", "--force").returncode == 0
+    done = run(service, "flags", "ramp", module, "0.25", "--reason", "a quarter on the ORM", "--by", "dana")
+    assert done.returncode == 0, done.stderr
+    assert flag(service, module)["serve_rate"] == 0.25
+    (latest, *_) = run_json(service, "flags", "history", module, role="read")["history"]
+    assert latest["reason"] == "a quarter on the ORM"
