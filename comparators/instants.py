@@ -352,7 +352,7 @@ _COMMON_UTC_TAILS: Final = frozenset(
 the coarser precision against a time without one)."""
 _CLOCK = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]")
 _ISO_UTC_ONE = re.compile(_ISO_UTC)
-_DIGITS_TO_ZERO: Final = str.maketrans("123456789", "000000000")
+_DIGITS_TO_ZERO_BYTES: Final = bytes.maketrans(b"123456789", b"000000000")
 _EXACT_SECONDS: Final = float(2**32)
 _UNIT_SIZE: Final = {0: 1, 3: 1000, 6: 1_000_000}
 _timestamp: Final = datetime.timestamp
@@ -427,9 +427,12 @@ def epoch_quick(number: int, text: str) -> bool | None:
 def _same_layout(texts: tuple[Any, ...]) -> bool:
     """Every text has the first one's length and its non-digits at the same places (one translate)."""
     first: str = texts[0]
-    mask = first.translate(_DIGITS_TO_ZERO)
     joined: str = "".join(texts)
-    return joined.translate(_DIGITS_TO_ZERO) == mask * len(texts)
+    try:  # (bytes.translate is one table lookup a character; str.translate a dict lookup)
+        mask = first.encode("ascii").translate(_DIGITS_TO_ZERO_BYTES)
+        return joined.encode("ascii").translate(_DIGITS_TO_ZERO_BYTES) == mask * len(texts)
+    except UnicodeEncodeError:
+        return False
 
 
 def time_of_day_column(times: tuple[Any, ...], instants: tuple[Any, ...]) -> int:
@@ -445,7 +448,11 @@ def time_of_day_column(times: tuple[Any, ...], instants: tuple[Any, ...]) -> int
     joined = (tail + "\n" + prefix).join(times)
     if prefix + joined + tail != "\n".join(instants):
         return NO
-    if "".join(times).translate(_DIGITS_TO_ZERO) != "00:00:00" * len(times):
+    try:
+        layout = "".join(times).encode("ascii").translate(_DIGITS_TO_ZERO_BYTES)
+    except UnicodeEncodeError:
+        return NO
+    if layout != b"00:00:00" * len(times):
         return NO
     try:
         all(map(_fromisoformat, instants))

@@ -214,9 +214,6 @@ def _parse_ordered(value: Any) -> dict[str, Any]:
     if isinstance(value, bool):
         return {"ordered": value}
     paths = _string_tuple("ordered", value, what='true, false or a list of paths ("" is the top level)')
-    for path in paths:
-        if not isinstance(path, str):
-            raise SpecError("ordered", f"paths must be strings, not {path!r}")
     return {"ordered": "" in paths, "ordered_paths": tuple(p for p in paths if p != "")}
 
 
@@ -370,6 +367,9 @@ def readme_table() -> str:
 def _string_tuple(option: str, value: Any, what: str = "a list of field names") -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
         raise SpecError(option, f"must be {what}, not {type(value).__name__}")
+    for item in value:  # (before the typed tuple: compiled, a non-string would be a bare TypeError)
+        if not isinstance(item, str):
+            raise SpecError(option, f"names must be strings, not {item!r}")
     return tuple(value)
 
 

@@ -47,9 +47,6 @@ templates.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 static = StaticFiles(directory=HERE / "static")
 
-if TYPE_CHECKING:  # app.services imports the console: a runtime import would be a cycle
-    from app.services import Services
-
 
 class Visitor:
     """Who is looking, and a client of the API acting as them."""

@@ -114,7 +114,7 @@ def test_a_shadow_path_that_hangs_or_raises_leaves_the_caller_alone(
     service: LiveService, api: Api, dsn: str, failure: str
 ) -> None:
     module = unique("users")
-    shadow = Shadow(service.url, token=INGEST_TOKEN, shadow_timeout=0.3)
+    shadow = Shadow(service.url, token=INGEST_TOKEN, shadow_timeout=1.0)
     wait_for_config(shadow)
     calls = 10
     timings: list[float] = []
@@ -139,7 +139,7 @@ def test_a_shadow_path_that_hangs_or_raises_leaves_the_caller_alone(
 
     with_shop(dsn, scenario)
     # Hang guard, not a measurement: the shadow path sleeps 60 s; the caller never waits for it.
-    assert max(timings) < 0.25, timings
+    assert max(timings) < 0.9, timings  # under the 1 s shadow timeout a waiting caller would reach
     expected = "ShadowTimeout" if failure == "hang" else "LookupError"
     assert orm_errors(api, module) == {expected: calls}
     assert shadow.stats()["shadow_errors"] == calls and shadow.stats()["posted"] == calls

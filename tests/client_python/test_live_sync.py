@@ -89,7 +89,7 @@ def test_a_shadow_path_that_hangs_or_raises_leaves_the_caller_alone(
     service: LiveService, api: Api, shop: SyncShop, failure: str
 ) -> None:
     module = unique("users")
-    shadow = Shadow(service.url, token=INGEST_TOKEN, shadow_timeout=0.3, workers=2)
+    shadow = Shadow(service.url, token=INGEST_TOKEN, shadow_timeout=1.0, workers=2)
     wait_for_config(shadow)
     release = threading.Event()
     calls = 10
@@ -112,7 +112,7 @@ def test_a_shadow_path_that_hangs_or_raises_leaves_the_caller_alone(
             timings.append(time.perf_counter() - start)
             assert [r["email"] for r in rows] == [email(i)]
         # Hang guard, not a measurement: the shadow path blocks for up to 60 s; the caller never waits.
-        assert max(timings) < 0.25, timings
+        assert max(timings) < 0.9, timings  # under the 1 s shadow timeout a waiting caller would reach
         deadline = time.monotonic() + 10
         while shadow.stats()["shadow_errors"] < calls and time.monotonic() < deadline:
             time.sleep(0.02)

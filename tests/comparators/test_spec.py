@@ -92,3 +92,49 @@ def test_specs_are_hashable_values() -> None:
     b = Spec.from_dict({"ignore": ["x"], "key": "id"})
     assert a == b
     assert len({a, b}) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "option"),
+    [
+        ({"types": {"v": "boolean"}}, "types"),
+        ({"types": ["v"]}, "types"),
+        ({"types": {"": "json"}}, "types"),
+        ({"ordered": ["", 3]}, "ordered"),
+        ({"ordered": "steps"}, "ordered"),
+        ({"rename": {"a.b": "c"}}, "rename"),
+        ({"ignore": ["a", 1]}, "ignore"),
+        ({"key": [None]}, "key"),
+    ],
+)
+def test_new_options_refuse_bad_values_by_name(raw: dict[str, Any], option: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        Spec.from_dict(raw)
+    assert caught.value.option == option
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"ordered": ["", "steps", "orders.items"]},
+        {"ordered": ["steps"]},
+        {"types": {"value": "json", "meta.flag": "bool", "at": "epoch_ms"}},
+        {"rename": {"author_name": "author.name", "title": "name"}},
+    ],
+)
+def test_new_options_round_trip(raw: dict[str, Any]) -> None:
+    spec = Spec.from_dict(raw)
+    assert spec.to_dict() == raw
+    assert Spec.from_dict(spec.to_dict()) == spec
+
+
+def test_ordered_true_is_the_top_level_only() -> None:
+    assert Spec.from_dict({"ordered": True}) == Spec.from_dict({"ordered": [""]})
+    assert Spec.from_dict({"ordered": [""]}).to_dict() == {"ordered": True}
+
+
+def test_an_inline_spec_merges_over_a_stored_one_option_by_option() -> None:
+    stored = Spec.from_dict({"key": ["id"], "ignore": ["updated_at"], "ordered": True})
+    merged = stored.merged({"ignore": ["etag"], "types": {"v": "json"}, "ordered": None})
+    assert merged.to_dict() == {"key": ["id"], "ignore": ["etag"], "types": {"v": "json"}}
+    assert stored.merged({}) == stored

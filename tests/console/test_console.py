@@ -124,6 +124,8 @@ def test_the_board_lists_every_module_with_its_state_and_rates(
     expect(row).to_contain_text("shadow")
     expect(row).to_contain_text("100%")  # one compared pair, one mismatch
     expect(row.locator(".chart span").first).to_be_visible()
+    expect(row.locator("td").nth(4)).to_contain_text("not_ready")  # readiness: one pair is too few
+    expect(row.locator("td").nth(5)).to_contain_text("1/1")  # the guard's window: 1 mismatch of 1
     expect(page.locator("header")).to_contain_text("viewer")
     shot(page, screens, "board")
 

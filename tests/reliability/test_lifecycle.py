@@ -176,7 +176,7 @@ def test_a_large_pair_does_not_stall_health_and_stores_a_bounded_sample(tmp_path
         gaps.sort()
         assert len(gaps) > 20
         # The compare alone held the loop 1.7 s per pair before; a loaded CI box may stretch an answer.
-        assert gaps[-1] < 1.0, f"/health waited {gaps[-1] * 1000:.0f} ms (max) while the pair was compared"
+        assert gaps[-1] < 1.5, f"/health waited {gaps[-1] * 1000:.0f} ms (max) while the pair was compared"
         assert gaps[len(gaps) * 95 // 100] < 0.1, f"p95 of /health: {gaps[len(gaps) * 95 // 100]:.3f} s"
 
         def stored() -> list[dict[str, Any]]:
