@@ -82,6 +82,8 @@ def _error_text(response: httpx.Response) -> str:
         extra = ""
         if "current_version" in data:
             extra = f" (current version {data['current_version']})"
+        if '"force": true' in str(data["message"]):  # the API's wording; the CLI spells it as an option
+            extra += "; with this CLI: --force and a --reason"
         if response.status_code == 401:  # the service's hint names the header; a CLI user sets a variable
             extra += "; set SHADOWDIFF_TOKEN or pass --token before the command"
         return f"{data.get('error', 'error')} (HTTP {response.status_code}): {data['message']}{extra}"
@@ -159,6 +161,15 @@ def _fmt(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True)
     return str(value)
+
+
+def _when(value: Any) -> str:
+    """``2026-11-29 22:07:25``: an ISO instant to the second, short enough not to be cut in a table."""
+    return "-" if value is None else str(value).replace("T", " ")[:19]
+
+
+def _when_column(table: Table) -> None:
+    table.add_column("at", no_wrap=True, min_width=19)
 
 
 def _rate(value: Any) -> str:
@@ -292,12 +303,13 @@ def flags_history(
     path = f"/v1/flags/{module}/history" if module else "/v1/history"
     data = _call(ctx, "GET", path, limit=limit)
     table = Table(title=f"history of {module or 'every module'}", title_justify="left")
-    for column in ("at", "module", "action", "actor", "from", "to", "reason"):
+    _when_column(table)
+    for column in ("module", "action", "actor", "from", "to", "reason"):
         table.add_column(column)
     for entry in data.get("history", []):
         _row(
             table,
-            _fmt(entry.get("at")),
+            _when(entry.get("at")),
             _fmt(entry.get("module", module)),
             _fmt(entry.get("action")),
             _fmt(entry.get("actor")),
@@ -319,14 +331,19 @@ def mismatches(
     """Recent mismatch samples, newest first (values redacted)."""
     data = _call(ctx, "GET", "/v1/mismatches", module=module, query_name=query, field=field, limit=limit)
     table = Table(title="mismatch samples", title_justify="left")
-    for column in ("id", "at", "module", "query", "path", "kind", "legacy", "orm"):
+    table.add_column("id")
+    _when_column(table)
+    for column in ("module", "query"):
+        table.add_column(column)
+    table.add_column("path", overflow="fold")  # the path is what a reader looks for: wrapped, never cut
+    for column in ("kind", "legacy", "orm"):
         table.add_column(column)
     for sample in data.get("mismatches", []):
         for i, diff in enumerate(sample.get("differences", [])):
             _row(
                 table,
                 _fmt(sample.get("id")) if i == 0 else "",
-                _fmt(sample.get("at")) if i == 0 else "",
+                _when(sample.get("at")) if i == 0 else "",
                 sample["module"] if i == 0 else "",
                 sample["query_name"] if i == 0 else "",
                 _fmt(diff.get("path")),

@@ -161,6 +161,13 @@ CASES = {
         "serve_rate, guard, readiness, force, by, reason, version)",
         body={"smaple_rate": 0.5, "reason": "r"},
     ),
+    "misspelt nested flag field names the nested fields": Case(
+        "PUT",
+        "/v1/flags/{m}",
+        422,
+        "readiness.min_pair: unknown field; check its spelling (the fields are min_pairs, window_hours",
+        body={"readiness": {"min_pair": 200}, "reason": "r"},
+    ),
     "misspelt rollback field": Case(
         "POST",
         "/v1/flags/{m}/rollback",
