@@ -53,6 +53,16 @@ class FlagService:
         self.view = view
         self.metrics = metrics
         self._registering: dict[str, asyncio.Future[Flag]] = {}
+        self._writing: dict[str, asyncio.Lock] = {}
+
+    def writes_of(self, module: str) -> asyncio.Lock:
+        """One lock per module for writes that base themselves on the version they read (``If-Match:
+        *``): on one replica they queue instead of conflicting; across replicas the version check
+        in the store still decides."""
+        lock = self._writing.get(module)
+        if lock is None:
+            lock = self._writing[module] = asyncio.Lock()
+        return lock
         self.readiness: ReadinessCheck | None = None
         self.guard_acting: GuardCheck | None = None
 

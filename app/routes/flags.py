@@ -224,12 +224,16 @@ def _overrides(body: FlagPut, name: str) -> dict[str, Any] | None:
 
 
 async def _update_existing(services: Services, module: str, update: FlagUpdate, actor: str) -> Planned:
-    """``If-Match: *``: the module must exist; a concurrent writer only means "read again"."""
+    """``If-Match: *``: the module must exist; a concurrent writer only means "read again".
+
+    Writers on this replica queue on the module's lock, so only another replica's write can make one
+    read again; a bounded number of rereads keeps that from looping."""
     for attempt in range(ANY_VERSION_ATTEMPTS):
         if await services.store.get_flag(module) is None:
             raise PreconditionFailed(f"If-Match: * but module {module!r} does not exist; PUT without it")
         try:
-            return await services.flags.update(module, update, actor, Source.API)
+            async with services.flags.writes_of(module):
+                return await services.flags.update(module, update, actor, Source.API)
         except VersionConflict:
             if attempt == ANY_VERSION_ATTEMPTS - 1:
                 raise  # 409: this many writers at once is contention, not a failed precondition
