@@ -29,6 +29,8 @@ from grafana_foundation_sdk.models import dashboard as model
 from grafana_foundation_sdk.models.heatmap import HeatmapColorMode
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
+from flags.policy import DEFAULT_MISMATCH_THRESHOLD
+
 OUTPUT = Path(__file__).resolve().parent / "dashboards" / "shadowdiff-migration.json"
 UID = "shadowdiff-migration"
 # The provisioned data source (grafana/provisioning/datasources/prometheus.yml) has this uid.
@@ -39,9 +41,11 @@ GRAFANA = model.DataSourceRef(type_val="grafana", uid="-- Grafana --")
 SELECTED = 'environment=~"$environment", module=~"$module"'
 FLAG_SELECTED = 'environment=~"$environment", flag=~"$module"'
 
-# The alert thresholds (SPEC section 5), drawn on the mismatch-rate panel.
-MISMATCH_WARNING = 0.0001
-MISMATCH_CRITICAL = 0.001
+# The alert thresholds (SPEC section 5), drawn on the mismatch-rate panel: the default critical rate,
+# defined once in flags.policy, and the warning at a tenth of it, as the alert rules compare
+# (prometheus/templates/alerts.yml: 0.1 * shadow_module_mismatch_threshold).
+MISMATCH_CRITICAL = DEFAULT_MISMATCH_THRESHOLD
+MISMATCH_WARNING = MISMATCH_CRITICAL / 10
 
 
 def query(expr: str, legend: str = "__auto", ref_id: str = "A") -> prometheus.Dataquery:
