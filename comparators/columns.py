@@ -66,15 +66,15 @@ def unequal_rows(
             return None
         # One tuple per column, read and transposed at C speed (KeyError: a row without the key; every
         # row tuple has one value per matched field, so the columns are all as long as the rows).
-        left_columns = tuple(zip(*map(plan.legacy_values, legacy), strict=False))
-        right_columns = tuple(zip(*map(plan.orm_values, orm), strict=False))
+        legacy_columns = tuple(zip(*map(plan.legacy_values, legacy), strict=False))
+        orm_columns = tuple(zip(*map(plan.orm_values, orm), strict=False))
     except (KeyError, TypeError):  # rows of another key set, or not objects: row by row, then
         return None
     unequal: set[int] = set()
-    for index, (left, right) in enumerate(zip(left_columns, right_columns, strict=True)):
-        found = column_rules(left, right, spec)
+    for index, (legacy_column, orm_column) in enumerate(zip(legacy_columns, orm_columns, strict=True)):
+        found = column_rules(legacy_column, orm_column, spec)
         if found < 0:
-            found = _values_rules(left, right, spec, value_rules, unequal)
+            found = _values_rules(legacy_column, orm_column, spec, value_rules, unequal)
         if found and hits is not None:
             name = plan.matched[index][0]
             hits[name] = hits.get(name, 0) | found
@@ -90,12 +90,12 @@ def _one_key_set(rows: list[Any], paired: int) -> bool:
     return all(map(keys.__eq__, map(dict.keys, rows)))
 
 
-def _values_rules(left: Column, right: Column, spec: Spec, value_rules: ValueRules, unequal: set[int]) -> int:
+def _values_rules(legacy: Column, orm: Column, spec: Spec, value_rules: ValueRules, unequal: set[int]) -> int:
     """The per-value rules over a column: positions that differ go into ``unequal``; the mask of the
     rules the equal ones needed is returned."""
     seen: dict[tuple[str, str], int] = {}
     mask = 0
-    for index, (a, b) in enumerate(zip(left, right, strict=True)):
+    for index, (a, b) in enumerate(zip(legacy, orm, strict=True)):
         if type(a) is str and type(b) is str:
             found = seen.get((a, b))
             if found is None:
@@ -109,40 +109,40 @@ def _values_rules(left: Column, right: Column, spec: Spec, value_rules: ValueRul
     return mask
 
 
-def column_rules(left: Column, right: Column, spec: Spec) -> int:
+def column_rules(legacy: Column, orm: Column, spec: Spec) -> int:
     """A sufficient condition, at C speed, for every pair of a column to be equal under the rules
     (the mask of the rule that made them so), else NO (which says nothing about the values).
 
     Only the first values' types pick the check; each check verifies the types it relies on.
     """
-    left_type, right_type = type(left[0]), type(right[0])
+    legacy_type, orm_type = type(legacy[0]), type(orm[0])
     # (== alone lets true equal 1, also nested: the same JSON settles it; first values of two types
     # cannot be the same JSON)
-    if left_type is right_type and left == right and _same_json(left, right):
+    if legacy_type is orm_type and legacy == orm and _same_json(legacy, orm):
         return SAME
     if spec.strict_types:
         return NO
     try:
-        if left_type is str:
-            if right_type is str:
-                return _texts_column(left, right)
-            return _text_column(left, right, right_type)
-        if right_type is str:
-            return _text_column(right, left, left_type)
-        if left_type is bool and right_type is int:
-            return boolean_column(left, right)
-        if right_type is bool and left_type is int:
-            return boolean_column(right, left)
-        if left_type is float and right_type is float:
-            return float32_column(left, right)
+        if legacy_type is str:
+            if orm_type is str:
+                return _texts_column(legacy, orm)
+            return _text_column(legacy, orm, orm_type)
+        if orm_type is str:
+            return _text_column(orm, legacy, legacy_type)
+        if legacy_type is bool and orm_type is int:
+            return boolean_column(legacy, orm)
+        if orm_type is bool and legacy_type is int:
+            return boolean_column(orm, legacy)
+        if legacy_type is float and orm_type is float:
+            return float32_column(legacy, orm)
     except TypeError:  # a value of another type further down a column
         return NO
     return NO
 
 
-def _same_json(left: Column, right: Column) -> bool:
+def _same_json(legacy: Column, orm: Column) -> bool:
     try:
-        return orjson.dumps(left) == orjson.dumps(right)  # same JSON: equal under any rule (true != 1)
+        return orjson.dumps(legacy) == orjson.dumps(orm)  # same JSON: equal under any rule (true != 1)
     except orjson.JSONEncodeError:
         return False
 

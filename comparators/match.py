@@ -71,34 +71,44 @@ def match_rows(
     if unequal_at is not None:
         known = set(unequal_at)
         pairs: list[tuple[int, int]] = [(i, i) for i in range(shorter) if i not in known]
-        left: list[int] = sorted(known)
-        right: list[int] = list(left)
+        unpaired_legacy: list[int] = sorted(known)
+        unpaired_orm: list[int] = list(unpaired_legacy)
     else:
         known = {prefix} if prefix < shorter and prefix_stopped else set()
         pairs = [(i, i) for i in range(prefix)]
-        left = sorted(known)
-        right = list(left)
-        for i in range(prefix + len(left), shorter):
+        unpaired_legacy = sorted(known)
+        unpaired_orm = list(unpaired_legacy)
+        for i in range(prefix + len(unpaired_legacy), shorter):
             if equal(legacy[i], orm[i], spec, ignores):
                 pairs.append((i, i))
             else:
-                left.append(i)
-                right.append(i)
-    left.extend(range(shorter, len(legacy)))
-    right.extend(range(shorter, len(orm)))
+                unpaired_legacy.append(i)
+                unpaired_orm.append(i)
+    unpaired_legacy.extend(range(shorter, len(legacy)))
+    unpaired_orm.extend(range(shorter, len(orm)))
     unverified: Pairs = []
-    if left or right:
-        if key is not None and len(left) == 1 == len(right):  # one leftover a side (a 1-row pair)
-            unverified, left, right = _match_one_by_key(legacy, orm, left[0], right[0], spec, key, forms)
+    if unpaired_legacy or unpaired_orm:
+        if key is not None and len(unpaired_legacy) == 1 == len(
+            unpaired_orm
+        ):  # one leftover a side (a 1-row pair)
+            unverified, unpaired_legacy, unpaired_orm = _match_one_by_key(
+                legacy, orm, unpaired_legacy[0], unpaired_orm[0], spec, key, forms
+            )
         elif key is not None:
-            unverified, left, right = _match_by_key(legacy, orm, left, right, spec, key, forms)
+            unverified, unpaired_legacy, unpaired_orm = _match_by_key(
+                legacy, orm, unpaired_legacy, unpaired_orm, spec, key, forms
+            )
         else:
-            unverified, left, right = _match_multiset(legacy, orm, left, right, spec, ignores, equal)
+            unverified, unpaired_legacy, unpaired_orm = _match_multiset(
+                legacy, orm, unpaired_legacy, unpaired_orm, spec, ignores, equal
+            )
         pairs.extend(unverified)
         pairs.sort()
         unverified.sort()
     known_unequal = any(i == j and i in known for i, j in unverified)
-    return RowMatching(tuple(pairs), tuple(left), tuple(right), tuple(unverified), known_unequal, key)
+    return RowMatching(
+        tuple(pairs), tuple(unpaired_legacy), tuple(unpaired_orm), tuple(unverified), known_unequal, key
+    )
 
 
 def key_values(row: Any, key: tuple[str, ...], spec: Spec, *, legacy_side: bool) -> tuple[Any, ...]:
@@ -176,24 +186,24 @@ def _unique_ids(
 def _match_by_key(
     legacy: list[Any],
     orm: list[Any],
-    left: list[int],
-    right: list[int],
+    unpaired_legacy: list[int],
+    unpaired_orm: list[int],
     spec: Spec,
     key: tuple[str, ...],
     forms: tuple[list[Hashable], list[Hashable]] | None,
 ) -> tuple[Pairs, list[int], list[int]]:
     if forms is None:
-        legacy_forms = _key_forms([legacy[i] for i in left], key, spec, legacy_side=True)
-        orm_forms = _key_forms([orm[j] for j in right], key, spec, legacy_side=False)
+        legacy_forms = _key_forms([legacy[i] for i in unpaired_legacy], key, spec, legacy_side=True)
+        orm_forms = _key_forms([orm[j] for j in unpaired_orm], key, spec, legacy_side=False)
     else:
-        legacy_forms = [forms[0][i] for i in left]
-        orm_forms = [forms[1][j] for j in right]
+        legacy_forms = [forms[0][i] for i in unpaired_legacy]
+        orm_forms = [forms[1][j] for j in unpaired_orm]
     groups: dict[Hashable, list[int]] = {}
-    for j, form in zip(right, orm_forms, strict=True):
+    for j, form in zip(unpaired_orm, orm_forms, strict=True):
         groups.setdefault(form, []).append(j)
     pairs: Pairs = []
     legacy_only: list[int] = []
-    for i, form in zip(left, legacy_forms, strict=True):
+    for i, form in zip(unpaired_legacy, legacy_forms, strict=True):
         group = groups.get(form)
         if group:
             pairs.append((i, group.pop(0)))
@@ -225,8 +235,8 @@ def _match_one_by_key(
 def _match_multiset(
     legacy: list[Any],
     orm: list[Any],
-    left: list[int],
-    right: list[int],
+    unpaired_legacy: list[int],
+    unpaired_orm: list[int],
     spec: Spec,
     ignores: frozenset[tuple[str, ...]] | None,
     equal: Equal,
@@ -240,54 +250,59 @@ def _match_multiset(
 
     # 1. identical rows (same canonical form) pair off first.
     groups: dict[Hashable, list[int]] = {}
-    for j in right:
+    for j in unpaired_orm:
         groups.setdefault(form(orm[j], None), []).append(j)
     pairs: Pairs = []
     unpaired: list[int] = []
-    for i in left:
+    for i in unpaired_legacy:
         group = groups.get(form(legacy[i], renames))
         if group:
             pairs.append((i, group.pop(0)))
         else:
             unpaired.append(i)
-    left = unpaired
-    right = sorted(j for group in groups.values() for j in group)
+    unpaired_legacy = unpaired
+    unpaired_orm = sorted(j for group in groups.values() for j in group)
 
     # 2. rows equal under the rules but not in canonical form (float tolerance, coarser precision).
-    if left and right and len(left) * len(right) <= MAX_SCORED_PAIRS:
+    if unpaired_legacy and unpaired_orm and len(unpaired_legacy) * len(unpaired_orm) <= MAX_SCORED_PAIRS:
         still: list[int] = []
-        for i in left:
-            for pos, j in enumerate(right):
+        for i in unpaired_legacy:
+            for pos, j in enumerate(unpaired_orm):
                 if equal(legacy[i], orm[j], spec, ignores):
                     pairs.append((i, j))
-                    del right[pos]
+                    del unpaired_orm[pos]
                     break
             else:
                 still.append(i)
-        left = still
+        unpaired_legacy = still
 
     # 3. the rest by the most fields in common, ties by position.
-    if left and right:
-        scored = _pair_by_common_fields(legacy, orm, left, right, spec, equal)
+    if unpaired_legacy and unpaired_orm:
+        scored = _pair_by_common_fields(legacy, orm, unpaired_legacy, unpaired_orm, spec, equal)
         pairs.extend(scored)
-        paired_left = {i for i, _ in scored}
-        paired_right = {j for _, j in scored}
-        left = [i for i in left if i not in paired_left]
-        right = [j for j in right if j not in paired_right]
-    return pairs, left, right
+        paired_legacy = {i for i, _ in scored}
+        paired_orm = {j for _, j in scored}
+        unpaired_legacy = [i for i in unpaired_legacy if i not in paired_legacy]
+        unpaired_orm = [j for j in unpaired_orm if j not in paired_orm]
+    return pairs, unpaired_legacy, unpaired_orm
 
 
 def _pair_by_common_fields(
-    legacy: list[Any], orm: list[Any], left: list[int], right: list[int], spec: Spec, equal: Equal
+    legacy: list[Any],
+    orm: list[Any],
+    unpaired_legacy: list[int],
+    unpaired_orm: list[int],
+    spec: Spec,
+    equal: Equal,
 ) -> list[tuple[int, int]]:
-    if len(left) * len(right) > MAX_SCORED_PAIRS:
-        return list(zip(left, right, strict=False))
+    if len(unpaired_legacy) * len(unpaired_orm) > MAX_SCORED_PAIRS:
+        return list(zip(unpaired_legacy, unpaired_orm, strict=False))
     scores: list[tuple[int, int, int]] = []
-    for i in left:
+    for i in unpaired_legacy:
         a = legacy[i]
         if type(a) is not dict:
             continue
-        for j in right:
+        for j in unpaired_orm:
             b = orm[j]
             if type(b) is not dict:
                 continue
@@ -296,17 +311,17 @@ def _pair_by_common_fields(
             if common:
                 scores.append((-common, i, j))
     scores.sort()
-    used_left: set[int] = set()
-    used_right: set[int] = set()
+    used_legacy: set[int] = set()
+    used_orm: set[int] = set()
     pairs: list[tuple[int, int]] = []
     for _, i, j in scores:
-        if i not in used_left and j not in used_right:
-            used_left.add(i)
-            used_right.add(j)
+        if i not in used_legacy and j not in used_orm:
+            used_legacy.add(i)
+            used_orm.add(j)
             pairs.append((i, j))
     # The rest by position: only rows beyond the shorter side are extra or missing (a one-row
     # result whose only column changed is a field difference, not a missing and an extra row).
-    rest_left = [i for i in left if i not in used_left and type(legacy[i]) is dict]
-    rest_right = [j for j in right if j not in used_right and type(orm[j]) is dict]
-    pairs.extend(zip(rest_left, rest_right, strict=False))
+    rest_legacy = [i for i in unpaired_legacy if i not in used_legacy and type(legacy[i]) is dict]
+    rest_orm = [j for j in unpaired_orm if j not in used_orm and type(orm[j]) is dict]
+    pairs.extend(zip(rest_legacy, rest_orm, strict=False))
     return pairs
