@@ -24,10 +24,10 @@ from tests.live import ROOT, free_port, live_service
 from tests.reliability.raw import connect, head, wait_for
 
 
-def mismatch(module: str, rid: str) -> dict[str, object]:
+def mismatch(module: str, rid: str, query_name: str = "q") -> dict[str, object]:
     return {
         "module": module,
-        "query_name": "q",
+        "query_name": query_name,
         "request_id": rid,
         "legacy": {"result": [{"id": 1, "v": rid}]},
         "orm": {"result": [{"id": 1, "v": "other"}]},
@@ -71,16 +71,19 @@ def test_sigterm_with_a_stalled_client_ends_in_bounds_and_drains(tmp_path: Path)
 def test_every_acknowledged_sample_survives_kill_9(tmp_path: Path) -> None:
     env = {"SHADOWDIFF_DATA_DIR": str(tmp_path / "data"), "SHADOWDIFF_MISMATCH_KEEP": "100000"}
     modules = [unique() for _ in range(6)]
-    acknowledged: list[tuple[str, str]] = []
+    acknowledged: list[tuple[str, str, str]] = []  # (module, query_name, request_id)
     lock = threading.Lock()
     stop = threading.Event()
 
     def post(module: str, url: str) -> None:
         with httpx.Client(base_url=url, timeout=30) as client:
-            for i in range(900):  # under /v1/mismatches' limit of 1000 per module
+            for i in range(900):
                 if stop.is_set():
                     return
-                pairs = [mismatch(module, f"{i}-{j}") for j in range(5)]
+                # 500 pairs per query, so each query's samples fit in one /v1/mismatches answer
+                # (limit 1000) however fast this machine acknowledges them
+                query_name = f"q{i // 100}"
+                pairs = [mismatch(module, f"{i}-{j}", query_name) for j in range(5)]
                 try:
                     answer = client.post("/v1/pairs/batch", json={"pairs": pairs})
                 except httpx.TransportError:
@@ -88,7 +91,7 @@ def test_every_acknowledged_sample_survives_kill_9(tmp_path: Path) -> None:
                 for p, result in zip(pairs, answer.json()["results"], strict=True):
                     if result.get("sample") == "stored":
                         with lock:
-                            acknowledged.append((module, str(p["request_id"])))
+                            acknowledged.append((module, query_name, str(p["request_id"])))
 
     with live_service(env, tmp_path) as service, ThreadPoolExecutor(max_workers=len(modules)) as pool:
         for module in modules:
@@ -100,12 +103,17 @@ def test_every_acknowledged_sample_survives_kill_9(tmp_path: Path) -> None:
     assert len(acknowledged) > 50, "too few pairs acknowledged to say anything"
     with live_service(env, tmp_path) as again:
         missing = []
-        for module in modules:
+        for module, query_name in sorted({(m, q) for m, q, _ in acknowledged}):
             found = httpx.get(
-                f"{again.url}/v1/mismatches", params={"module": module, "limit": 1000}, timeout=30
+                f"{again.url}/v1/mismatches",
+                params={"module": module, "query_name": query_name, "limit": 1000},
+                timeout=30,
             ).json()["mismatches"]
+            assert len(found) < 1000, "a query's samples must fit in one answer for this check"
             have = {m["request_id"] for m in found}
-            missing += [rid for m, rid in acknowledged if m == module and rid not in have]
+            missing += [
+                rid for m, q, rid in acknowledged if (m, q) == (module, query_name) and rid not in have
+            ]
     assert missing == [], f"{len(missing)} of {len(acknowledged)} acknowledged samples lost"
 
 
