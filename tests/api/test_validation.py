@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -91,7 +92,7 @@ def _escaping_slashes(text: str) -> str:
     return text.replace("/", "\\/")
 
 
-ENCODINGS = {
+ENCODINGS: dict[str, Callable[[Any], bytes]] = {
     "orjson": orjson.dumps,
     "ascii escapes": lambda value: json.dumps(value, ensure_ascii=True).encode(),
     "indented, raw UTF-8": lambda value: json.dumps(value, indent=1, ensure_ascii=False).encode(),
