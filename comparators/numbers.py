@@ -141,6 +141,8 @@ def _widened_against_short(wide: Number, short: Number) -> bool:
         return False
     if wide != 0.0 and abs(wide) < _F32_MIN_NORMAL:  # subnormal: too few bits to be implausible
         return False
+    if wide == 0.0:
+        return short == 0  # "0"; 1e-46 reads back as zero too (it underflows), but is not its decimal
     if type(short) is float and len(repr(short)) <= 6:
         return True  # six digits or fewer: no other decimal that short reads as this float32
     shortest = shortest_float32_text(wide)
@@ -208,7 +210,9 @@ def float32_column(left: tuple[Any, ...], right: tuple[Any, ...]) -> int:
         if max(magnitudes) == math.inf:
             continue
         smallest = min(magnitudes)
-        if smallest >= _F32_MIN_NORMAL or (smallest == 0.0 and all(map(_float32_normal, narrowed))):
+        if smallest >= _F32_MIN_NORMAL or (
+            smallest == 0.0 and all(map(_float32_normal, narrowed)) and all(map(_float32_normal, short))
+        ):  # (a short side that underflows to zero, 5e-324, is not zero's decimal)
             return FLOAT32
     return NO
 

@@ -373,6 +373,8 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"r": 0.70000001}, {"r": 0.699999988079071}, None, ["r"]),  # not the shortest decimal
     ({"r": 0.123457}, {"r": 0.12345670163631439}, None, ["r"]),  # 6 digits of a 7-digit float32
     ({"r": 16777217.0}, {"r": 16777216.0}, None, ["r"]),  # 2**24 + 1 is no float32's shortest decimal
+    ({"r": 5e-324}, {"r": 0.0}, None, ["r"]),  # reads back as float32 zero (underflow); zero's is "0"
+    ({"r": 1e-46}, {"r": 0.0}, None, ["r"]),
     # --- instants and times of day --------------------------------------------------------------------
     ({"t": "14:15:00"}, {"t": "1970-01-02T14:15:00.000Z"}, None, ["t"]),  # not a placeholder date
     ({"t": "14:15:00"}, {"t": "1970-01-01T14:15:01.000Z"}, None, ["t"]),

@@ -131,6 +131,10 @@ def test_numbers_accelerators_accept_their_usual_columns() -> None:
     assert float32_column((0.7, 0.1), (0.699999988079071, 0.10000000149011612)) >= 0
 
 
+def test_numbers_float32_column_refuses_a_decimal_that_underflows_to_zero() -> None:
+    assert float32_column((0.7, 5e-324), (0.699999988079071, 0.0)) < 0
+
+
 # --- booleans ---------------------------------------------------------------------------------------
 
 
