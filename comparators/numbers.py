@@ -1,10 +1,11 @@
 """Numbers: numeric text against JSON numbers, the float tolerance, and float32 widened to a double.
 
-Reference functions: :func:`number_of_text`, :func:`numbers_equal`, :func:`float32_equal`, and
-:func:`number_rules`, which combines them for two numbers. Accelerators (column checks, each only
-able to say "every pair of this column is equal"): :func:`bigint_text_column`,
-:func:`decimal_text_column`, :func:`float32_column`. ``tests/comparators/test_families.py`` checks
-each accelerator against the reference.
+Reference functions: :func:`number_of_text`, :func:`numbers_equal`, :func:`float32_equal` (with
+:func:`six_digit_print`), and :func:`number_rules`, which combines them for two numbers.
+Accelerators (column checks, each only able to say "every pair of this column is equal"):
+:func:`bigint_text_column`, :func:`decimal_text_column`, :func:`float32_column`; and
+:func:`float32_quick` for two floats. ``tests/comparators/test_families.py`` checks each accelerator
+against the reference, and the reference against the rule stated from first principles.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import struct
 from array import array
 from decimal import Decimal, InvalidOperation
+from operator import eq, ne, or_
 from typing import Any, Final
 
 import orjson
@@ -30,6 +32,8 @@ _F32_MIN_NORMAL: Final = 1.1754943508222875e-38
 _F32: Final = struct.Struct("f")
 _SHORT_FLOATS = re.compile(rb"\[(?:[^,]{1,6},)*+[^,]{1,6}\]")
 """A JSON array whose every number is written in six characters or fewer."""
+_SIX_DIGITS: Final = "{:.6g}".format
+_FIVE_DIGITS: Final = "{:.5g}".format
 
 
 def number_of_text(text: str) -> int | Decimal | None:
@@ -94,10 +98,42 @@ def shortest_float32_text(value: float) -> str | None:
     return None
 
 
+def six_digit_print(value: float) -> str | None:
+    """The decimal MariaDB's text protocol sends for the float32 ``value``, when it needs all six
+    significant digits (``0.12345670163631439`` -> ``"0.123457"``, ``16777216.0`` ->
+    ``"1.67772e+07"``), else None (``0.7000000476837158`` prints ``"0.7"``, ``123450.25`` prints
+    ``"123450"``: five digits once trailing zeros go).
+
+    Source: MariaDB sends a ``FLOAT`` column's value as text from ``Field_float::val_str``, which calls
+    ``my_gcvt(nr, MY_GCVT_ARG_FLOAT, ...)`` (``sql/field.cc``); ``my_gcvt`` (``strings/dtoa.c``, the
+    same in MySQL's ``strings/dtoa.cc``) asks David Gay's ``dtoa`` for at most ``FLT_DIG`` = 6
+    significant digits of the float widened to a double, correctly rounded (ties to even), and writes
+    no trailing zeros. Python formats floats with the same ``dtoa``, so ``format(value, ".6g")`` has
+    the same digits; only the layout may differ (MariaDB writes ``3.40282e38``), and values are compared, not
+    layouts. The KB page for ``FLOAT`` shows it: pi is selected as ``3.14159``, 1234567890 as
+    ``1234570000`` (https://mariadb.com/kb/en/float). Clients of the text protocol (mysql2's
+    ``query()``, PHP's mysqli, Python's MySQLdb) read this text; the binary protocol and Prisma send
+    the float32 itself."""
+    text = f"{value:.6g}"
+    digits = text.partition("e")[0].lstrip("-").replace(".", "").strip("0")
+    return text if len(digits) == 6 else None
+
+
 def float32_equal(a: Number, b: Number) -> bool:
-    """MySQL ``FLOAT`` / PostgreSQL ``real``: one side is exactly a float32 value (a JSON float, the
-    float32 widened to a double) and the other is the shortest decimal that reads back as that same
-    float32: ``0.7`` == ``0.699999988079071``, ``0.5`` != ``0.50000001``. Never for integers."""
+    """MySQL ``FLOAT`` / PostgreSQL ``real`` (SPEC section 2's float32 rule): one side is exactly a
+    float32 value (a JSON float, the float32 widened to a double; finite, zero or normal) and the other
+    is either the shortest decimal that reads back as that same float32 (SPEC: ``0.7`` ==
+    ``0.699999988079071``, ``0.5`` != ``0.50000001``) or the float32's :func:`six_digit_print`, when
+    that print has all six significant digits (MariaDB's text protocol: ``0.123457`` ==
+    ``0.12345670163631439``, ``3.40282e38`` == ``3.4028234663852886e38``). Never for integers.
+
+    Why six digits exactly: a shorter print (``0.7``) is also the shortest decimal of one float32 (any
+    decimal of six digits or fewer reads back as a float32 whose shortest decimal it is), and SPEC reads
+    it as that float32 alone: ``0.7`` != ``0.7000000476837158``, the next float32, although MariaDB
+    prints both as ``0.7``. Six digits against a float32 that needs seven or more is the rounding only
+    this print does, and the widened side must be exactly a float32 value (a double computed elsewhere
+    almost never is), so an accidental match stays implausible: ``0.123457`` != ``0.1234567`` (a
+    DOUBLE, not a float32 value) and ``0.123456`` != ``0.12345670163631439`` (not its rounding)."""
     if type(a) is int or type(b) is int:
         return False
     if type(a) is float and type(b) is float:
@@ -106,9 +142,7 @@ def float32_equal(a: Number, b: Number) -> bool:
             quick = float32_quick(a, b)
         if quick is not None:
             return quick
-    if type(a) is float and to_float32(a) == a:  # a is the float32 value (the widened side)
-        return _widened_against_short(a, b)
-    return _widened_against_short(b, a)
+    return _widened_against_short(a, b) or _widened_against_short(b, a)
 
 
 def float32_quick(wide: float, short: float) -> bool | None:
@@ -116,7 +150,10 @@ def float32_quick(wide: float, short: float) -> bool | None:
     reference): ``wide`` is a float32 value when its mantissa fits 24 bits (``frexp``) and it is a
     normal float32; ``short`` rounds to it when closer than half a float32 step (the difference of two
     doubles this close is exact); and it is the shortest decimal when its repr has six characters or
-    fewer. A power of two (a step that halves below it), a tie and zero are left to the reference."""
+    fewer. A gap beyond 1e-5 of the value is no six-digit print either (a print is at most half a unit
+    of its sixth digit, 5e-6 of the value, away), nor a decimal of the other orientation: False. A gap
+    between the two, a power of two (a step that halves below it), a tie and zero are left to the
+    reference."""
     mantissa, exponent = math.frexp(wide)
     if not -125 <= exponent <= 128 or mantissa == 0.5 or mantissa == -0.5 or mantissa == 0.0:
         return None
@@ -125,22 +162,36 @@ def float32_quick(wide: float, short: float) -> bool | None:
     half_step = math.ldexp(1.0, exponent - 25)
     gap = abs(short - wide)
     if gap > half_step:
-        return False
+        return False if gap > abs(wide) * 1e-5 else None
     if gap == half_step or len(repr(short)) > 6:
         return None
     return True
 
 
 def _widened_against_short(wide: Number, short: Number) -> bool:
+    """``wide`` the float32 value, ``short`` its shortest decimal or its six-digit print."""
     if type(wide) is not float or not math.isfinite(wide):
         return False
     try:
-        if to_float32(float(short)) != wide:  # (cheap, and it also proves wide is a float32 value)
-            return False
+        narrowed = to_float32(float(short))
     except OverflowError:
         return False
+    if narrowed != wide and to_float32(wide) != wide:
+        return False  # wide is not a float32 value
     if wide != 0.0 and abs(wide) < _F32_MIN_NORMAL:  # subnormal: too few bits to be implausible
         return False
+    if narrowed == wide and _is_shortest(wide, short):
+        return True
+    printed = six_digit_print(wide)
+    if printed is None:
+        return False
+    if type(short) is float:
+        return float(printed) == short
+    return Decimal(printed) == short
+
+
+def _is_shortest(wide: float, short: Number) -> bool:
+    """Whether ``short``, which reads back as the float32 ``wide``, is its shortest decimal."""
     if wide == 0.0:
         return short == 0  # "0"; 1e-46 reads back as zero too (it underflows), but is not its decimal
     if type(short) is float and len(repr(short)) <= 6:
@@ -197,7 +248,8 @@ def float32_column(left: tuple[Any, ...], right: tuple[Any, ...]) -> int:
     """float32 columns: one side short decimals (at most six characters as orjson writes them, the
     shortest repr: so at most six significant digits, and no other decimal that short reads as the
     same float32), the other their float32 values widened to doubles, converted at C speed by
-    ``array('f')``; no value subnormal or infinite."""
+    ``array('f')``; no value subnormal or infinite. Failing that, a column read over MariaDB's text
+    protocol (:func:`six_digit_print`): :func:`_printed_column`."""
     if set(map(type, left)) != {float} or set(map(type, right)) != {float}:
         return NO
     for short, wide in ((left, right), (right, left)):
@@ -214,7 +266,34 @@ def float32_column(left: tuple[Any, ...], right: tuple[Any, ...]) -> int:
             smallest == 0.0 and all(map(_float32_normal, narrowed)) and all(map(_float32_normal, short))
         ):  # (a short side that underflows to zero, 5e-324, is not zero's decimal)
             return FLOAT32
+    if _printed_column(left, right) or _printed_column(right, left):
+        return FLOAT32
     return NO
+
+
+def _printed_column(short: tuple[float, ...], wide: tuple[float, ...]) -> bool:
+    """Every ``short`` is the ``%.6g`` print of its ``wide``, a float32 value (zero or normal, finite),
+    and is either its six-digit print or reads back as that float32 (then, six digits or fewer, it is
+    its shortest decimal). A print has all six digits exactly when rounding to five digits gives
+    another number. Each step is one ``map`` or ``array('f')`` over the column; a column of doubles
+    that are not float32 values fails at the first."""
+    values = list(wide)
+    if array("f", wide).tolist() != values:
+        return False
+    magnitudes = tuple(map(abs, values))
+    if max(magnitudes) == math.inf:
+        return False
+    smallest = min(magnitudes)
+    if smallest < _F32_MIN_NORMAL and not (smallest == 0.0 and all(map(_float32_normal, values))):
+        return False
+    printed = list(map(float, map(_SIX_DIGITS, values)))
+    if printed != list(short):
+        return False
+    reads_back = list(map(eq, array("f", short).tolist(), values))
+    if all(reads_back):
+        return True
+    six_digits = map(ne, map(float, map(_FIVE_DIGITS, values)), printed)
+    return all(map(or_, six_digits, reads_back))
 
 
 def _float32_normal(value: float) -> bool:

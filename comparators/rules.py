@@ -98,7 +98,9 @@ RULE_TABLE: Final = (
     ),
     RuleDoc(
         Rule.FLOAT32,
-        "a single-precision float widened to a double against the shortest decimal of that float32",
+        "a single-precision float widened to a double against the shortest decimal of that float32, or "
+        "against its print with all six significant digits, as MariaDB's text protocol sends a FLOAT "
+        "(0.123457 for 0.12345670163631439)",
         (0.7, 0.699999988079071),
         (0.7, 0.7000001),
     ),

@@ -157,6 +157,14 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
     ({"r": 0.699999988079071}, {"r": 0.7}, None, {"float32": ["r"]}),  # the widened side on the left
     ({"r": "0.7"}, {"r": 0.699999988079071}, None, {"float32": ["r"]}),  # decimal text (text protocol)
     ({"r": 3.4028235e38}, {"r": 3.4028234663852886e38}, None, {"float32": ["r"]}),  # float32's largest
+    # MariaDB's text protocol: a FLOAT printed with six significant digits (mysql2 query(), PHP mysqli)
+    ({"r": 0.123457}, {"r": 0.12345670163631439}, None, {"float32": ["r"]}),  # 0.1234567 stored
+    ({"r": "0.123457"}, {"r": 0.12345670163631439}, None, {"float32": ["r"]}),  # as text (PHP mysqli)
+    ({"r": 3.40282e38}, {"r": 3.4028234663852886e38}, None, {"float32": ["r"]}),  # float32's largest
+    ({"r": "3.40282e38"}, {"r": 3.4028234663852886e38}, None, {"float32": ["r"]}),  # MariaDB's own layout
+    ({"r": 3.14159}, {"r": 3.1415927410125732}, None, {"float32": ["r"]}),  # pi, MariaDB's FLOAT page
+    ({"r": -1234.57}, {"r": -1234.56787109375}, None, {"float32": ["r"]}),  # -1234.567890123, the same page
+    ({"r": 16777200.0}, {"r": 16777216.0}, None, {"float32": ["r"]}),  # "1.67772e+07" read as a float
     # --- numbers -------------------------------------------------------------------------------------
     ({"n": "1E+4"}, {"n": 10000}, None, {"number": ["n"]}),
     ({"n": "1.5e-3"}, {"n": 0.0015}, None, {"number": ["n"]}),
@@ -371,10 +379,16 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"r": 0.7}, {"r": 0.699999988079072}, None, ["r"]),  # not a float32 value
     ({"r": 7}, {"r": 7.000000476837158}, None, ["r"]),  # never for integers
     ({"r": 0.70000001}, {"r": 0.699999988079071}, None, ["r"]),  # not the shortest decimal
-    ({"r": 0.123457}, {"r": 0.12345670163631439}, None, ["r"]),  # 6 digits of a 7-digit float32
-    ({"r": 16777217.0}, {"r": 16777216.0}, None, ["r"]),  # 2**24 + 1 is no float32's shortest decimal
+    ({"r": 16777217.0}, {"r": 16777216.0}, None, ["r"]),  # 2**24 + 1: neither its shortest nor its print
     ({"r": 5e-324}, {"r": 0.0}, None, ["r"]),  # reads back as float32 zero (underflow); zero's is "0"
     ({"r": 1e-46}, {"r": 0.0}, None, ["r"]),
+    # six significant digits only as MariaDB prints them, of a float32 value only
+    ({"r": 0.7}, {"r": 0.7000000476837158}, None, ["r"]),  # next float32 after 0.7's: "0.7" has 1 digit
+    ({"r": 0.123457}, {"r": 0.1234571}, None, ["r"]),  # the wide side is no float32 value
+    ({"r": 0.123457}, {"r": 0.1234567}, None, ["r"]),  # a DOUBLE rounded to six digits
+    ({"r": 0.123456}, {"r": 0.12345670163631439}, None, ["r"]),  # wrongly rounded
+    ({"r": 0.1234567}, {"r": 0.12345670163631439 + 2**-27}, None, ["r"]),  # 7 digits of another float32
+    ({"r": 16777200}, {"r": 16777216}, None, ["r"]),  # integers compare exactly, never through a float
     # --- instants and times of day --------------------------------------------------------------------
     ({"t": "14:15:00"}, {"t": "1970-01-02T14:15:00.000Z"}, None, ["t"]),  # not a placeholder date
     ({"t": "14:15:00"}, {"t": "1970-01-01T14:15:01.000Z"}, None, ["t"]),

@@ -10,6 +10,8 @@ also has one fixed case the accelerator must accept, so a check that never says 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 import orjson
@@ -41,6 +43,7 @@ from comparators.numbers import (
     number_of_text,
     number_rules,
     shortest_float32_text,
+    six_digit_print,
     to_float32,
 )
 from comparators.spec import DEFAULT_SPEC
@@ -86,10 +89,46 @@ def _decimal_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
 
 @st.composite
 def _float32_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
+    """A short decimal with 1-8 digits and its float32, the float32 maybe nudged off its value."""
     short = float(f"{draw(st.floats(-1e6, 1e6, allow_nan=False, width=32)):.{draw(st.integers(1, 8))}g}")
     wide = to_float32(short) or 0.0
     nudge = draw(st.sampled_from([0.0, 0.0, 1e-7, -2e-7]))
     return (short, wide + nudge) if draw(st.booleans()) else (wide + nudge, short)
+
+
+_FLOAT32_VALUES = st.floats(allow_nan=False, allow_infinity=False, width=32, allow_subnormal=False)
+
+
+@st.composite
+def _float32_print_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
+    """A float32 value against what MariaDB's text protocol prints for it (six significant digits), or a
+    near miss: five or seven digits, the print of the next float32, the value a double step away."""
+    wide = draw(_FLOAT32_VALUES)
+    step = math.ldexp(1.0, math.frexp(wide)[1] - 24) if wide else 0.0
+    printed = draw(st.sampled_from([wide, wide, wide, wide + step, wide - step]))
+    short = float(f"{printed:.{draw(st.sampled_from([6, 6, 6, 5, 7]))}g}")
+    wide = draw(st.sampled_from([wide, wide, wide, math.nextafter(wide, math.inf)]))
+    return (short, wide) if draw(st.booleans()) else (wide, short)
+
+
+def _float32_rule(a: float, b: float) -> bool:
+    """SPEC's float32 rule and the six-digit print, stated from first principles: one side a float32
+    value (zero or normal) and the other its shortest decimal, or its value rounded half to even to six
+    significant digits (Decimal arithmetic on the exact value, no formatting shared with the engine)
+    when all six digits remain."""
+    for wide, short in ((a, b), (b, a)):
+        if to_float32(wide) != wide or (wide != 0.0 and abs(wide) < 2.0**-126):
+            continue
+        shortest = shortest_float32_text(wide)
+        if shortest is not None and float(shortest) == short:
+            return True
+        rounded = Context(prec=6, rounding=ROUND_HALF_EVEN).plus(Decimal(wide)).normalize()
+        if len(rounded.as_tuple().digits) == 6 and rounded == Decimal(repr(short)):
+            return True
+    return False
+
+
+_FLOAT32_PAIRS = st.one_of(_float32_pairs(), _float32_print_pairs())
 
 
 @FAMILY
@@ -109,20 +148,39 @@ def test_numbers_decimal_column_agrees_with_the_reference(pairs: list[tuple[Any,
 
 
 @FAMILY
-@given(st.lists(_float32_pairs(), min_size=1, max_size=12))
+@given(_FLOAT32_PAIRS)
+def test_numbers_float32_reference_is_the_rule(pair: tuple[float, float]) -> None:
+    a, b = pair
+    assert float32_equal(a, b) is _float32_rule(a, b)
+
+
+@FAMILY
+@given(_FLOAT32_PAIRS)
+def test_numbers_float32_arithmetic_shortcut_agrees_with_the_reference(pair: tuple[float, float]) -> None:
+    a, b = pair
+    for wide, short in ((a, b), (b, a)):
+        quick = float32_quick(wide, short)
+        if quick is not None:
+            assert quick is _float32_rule(wide, short)
+
+
+@FAMILY
+@given(st.lists(_FLOAT32_PAIRS, min_size=1, max_size=12))
 def test_numbers_float32_column_agrees_with_the_reference(pairs: list[tuple[Any, Any]]) -> None:
     left, right = _columns(pairs)
     if float32_column(left, right) >= 0:
-        assert all(_reference(a, b) for a, b in pairs)
-    for a, b in pairs:  # the per-value shortcut (six characters or fewer) against the shortest decimal
-        wide, short = (b, a) if to_float32(a) != a else (a, b)
-        if float32_equal(a, b):
-            text = shortest_float32_text(wide)
-            assert text is not None and float(text) == short
-        for x, y in ((a, b), (b, a)):  # the arithmetic shortcut: True only where the reference holds
-            if float32_quick(x, y):
-                text = shortest_float32_text(x)
-                assert to_float32(x) == x and text is not None and float(text) == y
+        assert all(_reference(a, b) and _float32_rule(a, b) for a, b in pairs if a != b)
+
+
+@FAMILY
+@given(_FLOAT32_VALUES)
+def test_numbers_six_digit_print_rounds_the_exact_value_half_to_even(value: float) -> None:
+    rounded = Context(prec=6, rounding=ROUND_HALF_EVEN).plus(Decimal(value)).normalize()
+    printed = six_digit_print(value)
+    if len(rounded.as_tuple().digits) == 6:
+        assert printed is not None and Decimal(printed) == rounded
+    else:
+        assert printed is None
 
 
 def test_numbers_accelerators_accept_their_usual_columns() -> None:
@@ -133,6 +191,24 @@ def test_numbers_accelerators_accept_their_usual_columns() -> None:
 
 def test_numbers_float32_column_refuses_a_decimal_that_underflows_to_zero() -> None:
     assert float32_column((0.7, 5e-324), (0.699999988079071, 0.0)) < 0
+
+
+def test_numbers_float32_column_accepts_a_text_protocol_column() -> None:
+    printed = (0.123457, 3.40282e38, 0.7, 16777200.0, 0.0, -1234.57)
+    widened = (
+        0.12345670163631439,
+        3.4028234663852886e38,
+        0.699999988079071,
+        16777216.0,
+        0.0,
+        -1234.56787109375,
+    )
+    assert float32_column(printed, widened) >= 0
+    assert float32_column(widened, printed) >= 0
+
+
+def test_numbers_float32_column_refuses_a_short_print_of_another_float32() -> None:
+    assert float32_column((0.123457, 0.7), (0.12345670163631439, 0.7000000476837158)) < 0
 
 
 # --- booleans ---------------------------------------------------------------------------------------
