@@ -100,20 +100,20 @@ def shortest_float32_text(value: float) -> str | None:
 
 def six_digit_print(value: float) -> str | None:
     """The decimal MariaDB's text protocol sends for the float32 ``value``, when it needs all six
-    significant digits (``0.12345670163631439`` -> ``"0.123457"``, ``16777216.0`` ->
-    ``"1.67772e+07"``), else None (``0.7000000476837158`` prints ``"0.7"``, ``123450.25`` prints
-    ``"123450"``: five digits once trailing zeros go).
+    significant digits (``0.12345670163631439`` -> ``"0.123457"``, ``16777216.0`` -> ``"1.67772e+07"``),
+    else None (``0.7000000476837158`` prints ``"0.7"``,
+    ``123450.25`` prints ``"123450"``: five digits once trailing zeros go).
 
     Source: MariaDB sends a ``FLOAT`` column's value as text from ``Field_float::val_str``, which calls
     ``my_gcvt(nr, MY_GCVT_ARG_FLOAT, ...)`` (``sql/field.cc``); ``my_gcvt`` (``strings/dtoa.c``, the
     same in MySQL's ``strings/dtoa.cc``) asks David Gay's ``dtoa`` for at most ``FLT_DIG`` = 6
     significant digits of the float widened to a double, correctly rounded (ties to even), and writes
     no trailing zeros. Python formats floats with the same ``dtoa``, so ``format(value, ".6g")`` has
-    the same digits; only the layout may differ (MariaDB writes ``3.40282e38``), and values are compared, not
-    layouts. The KB page for ``FLOAT`` shows it: pi is selected as ``3.14159``, 1234567890 as
-    ``1234570000`` (https://mariadb.com/kb/en/float). Clients of the text protocol (mysql2's
-    ``query()``, PHP's mysqli, Python's MySQLdb) read this text; the binary protocol and Prisma send
-    the float32 itself."""
+    the same digits; only the layout may differ (MariaDB writes ``3.40282e38`` and ``16777200``), and
+    values are compared, not layouts. The KB page for ``FLOAT`` shows it: pi is selected as
+    ``3.14159``, 1234567890 as ``1234570000`` (https://mariadb.com/kb/en/float). Clients of the text
+    protocol (mysql2's ``query()``, PHP's mysqli, Python's MySQLdb) read this text; the binary
+    protocol and Prisma send the float32 itself."""
     text = f"{value:.6g}"
     digits = text.partition("e")[0].lstrip("-").replace(".", "").strip("0")
     return text if len(digits) == 6 else None

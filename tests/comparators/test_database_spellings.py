@@ -164,7 +164,7 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
     ({"r": "3.40282e38"}, {"r": 3.4028234663852886e38}, None, {"float32": ["r"]}),  # MariaDB's own layout
     ({"r": 3.14159}, {"r": 3.1415927410125732}, None, {"float32": ["r"]}),  # pi, MariaDB's FLOAT page
     ({"r": -1234.57}, {"r": -1234.56787109375}, None, {"float32": ["r"]}),  # -1234.567890123, the same page
-    ({"r": 16777200.0}, {"r": 16777216.0}, None, {"float32": ["r"]}),  # "1.67772e+07" read as a float
+    ({"r": 16777200.0}, {"r": 16777216.0}, None, {"float32": ["r"]}),  # 16777200 read as a float (MySQLdb)
     # --- numbers -------------------------------------------------------------------------------------
     ({"n": "1E+4"}, {"n": 10000}, None, {"number": ["n"]}),
     ({"n": "1.5e-3"}, {"n": 0.0015}, None, {"number": ["n"]}),
