@@ -8,7 +8,7 @@ import { bigintAsNumber, bigintAsSafeNumber, bigintAsString } from "../../script
 import {
   at, type Case, changed, differs, EQUAL, type ExpectedDifference, firstMoved, ORDER, ROW, row,
 } from "../../scripts/corpus.ts";
-import { INVOICES, MEMBERS, RECENT_SINCE, SUBSCRIPTIONS } from "./seed.ts";
+import { INTEGRAL_PRINT_GAUGE, INVOICES, MEMBERS, RECENT_SINCE, SUBSCRIPTIONS } from "./seed.ts";
 
 /** `legacy`: mysql2 with BIGINTs as strings; `legacyText`: also dates, times and JSON as text;
  * `legacyDefault`: mysql2's defaults (BIGINT as a JS number); `legacyPlusOne`: DATETIMEs read as +01:00. */
@@ -437,12 +437,35 @@ export const CASES: Case<Readers>[] = [
     queryName: "listGaugeReadings",
     description:
       "FLOAT read by mysql2's query(): MariaDB's text protocol prints a FLOAT with six significant digits " +
-      "(0.1234567 -> 0.123457, 16777217 -> 16777200, 3.40282e38) while Prisma gets the float32 " +
-      "(0.12345670163631439). Same data; the short text is not the shortest decimal of the float32.",
+      "(0.1234567 -> 0.123457, 3.40282e38) while Prisma gets the float32 (0.12345670163631439). Same " +
+      "data; the short text is not the shortest decimal of the float32. The gauge printed as an integer " +
+      "is the next case.",
     plantedBug: null,
     spec: { key: ["id"] },
-    legacy: sql(({ legacy }) => rows(legacy, "SELECT * FROM gauges ORDER BY id")),
-    orm: orm(({ prisma }) => prisma.gauge.findMany({ orderBy: { id: "asc" } })),
+    legacy: sql(({ legacy }) =>
+      rows(legacy, "SELECT * FROM gauges WHERE id <> ? ORDER BY id", [INTEGRAL_PRINT_GAUGE]),
+    ),
+    orm: orm(({ prisma }) =>
+      prisma.gauge.findMany({ where: { id: { not: INTEGRAL_PRINT_GAUGE } }, orderBy: { id: "asc" } }),
+    ),
+    expected: () => EQUAL,
+  },
+  {
+    id: "listGaugeReadings__text_protocol_integral",
+    module: "gauges",
+    queryName: "listGaugeReadings",
+    description:
+      "The same query's gauge whose FLOAT prints as an integer: 16777217 is stored as the float32 16777216, " +
+      "which MariaDB's text protocol prints with six digits as 16777200; mysql2 reads a JS number that JSON " +
+      "writes as an integer, as it writes Prisma's 16777216. Same data, two JSON integers.",
+    plantedBug: null,
+    spec: { key: ["id"] },
+    legacy: sql(({ legacy }) =>
+      rows(legacy, "SELECT * FROM gauges WHERE id = ? ORDER BY id", [INTEGRAL_PRINT_GAUGE]),
+    ),
+    orm: orm(({ prisma }) =>
+      prisma.gauge.findMany({ where: { id: INTEGRAL_PRINT_GAUGE }, orderBy: { id: "asc" } }),
+    ),
     expected: () => EQUAL,
   },
 

@@ -254,6 +254,11 @@ export const GAUGES: GaugeSeed[] = [
   { id: 6, label: "tiny", reading: 1e-10, exact: 1e-10 },
 ];
 
+/** The gauge whose FLOAT the text protocol prints as an integer: 16777217 is stored as the float32 16777216,
+ * which MariaDB prints with six digits as 16777200; mysql2 reads a JS number that JSON writes as an integer,
+ * like Prisma's 16777216. The text-protocol cases read it apart from the other gauges. */
+export const INTEGRAL_PRINT_GAUGE = 4;
+
 /** opted_in as stored: 0/1, and a 2 that a legacy import script wrote into the TINYINT(1). */
 export type SubscriptionSeed = { memberId: number; optedIn: 0 | 1 | 2; confirmed: boolean };
 
