@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 
@@ -94,6 +95,13 @@ def main() -> int:
 
     def record(method: str, status: int) -> None:
         services.metrics.http_requests.labels(method, UNMATCHED, str(status)).inc()
+
+    # What is built by now (imports, routes, models) lives as long as the process, and a full
+    # collection walked it every few batches: ~36 ms each time for the ~64,000 objects after import
+    # (22 ms of it FastAPI's own), 16% of the time of in-process batch ingest. Frozen, the collector
+    # skips it (full collections over 200 batches of 100 pairs: 490 ms before, 7 ms after).
+    gc.collect()
+    gc.freeze()
 
     uvicorn.run(
         app,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.errors import InvalidPayload, MalformedJson
-from app.validation import has_long_digit_run, parse_json, too_deep
+from app.validation import has_long_digit_run, nests_deeper, parse_json, too_deep
 
 TRICKY_TEXT = st.text(alphabet='[]{}"\\ab\n\u00e9', max_size=8)
 JSON = st.recursive(
@@ -83,3 +85,55 @@ def test_the_exact_parser_names_each_problem(body: bytes, error: type[Exception]
 @settings(max_examples=300)
 def test_the_long_digit_scan_agrees_with_a_regular_expression(body: bytes) -> None:
     assert has_long_digit_run(body) == (re.search(rb"[0-9]{20}", body) is not None)
+
+
+def _escaping_slashes(text: str) -> str:
+    """JSON as some encoders write it: "/" as "\\/" (it occurs only inside strings)."""
+    return text.replace("/", "\\/")
+
+
+ENCODINGS: dict[str, Callable[[Any], bytes]] = {
+    "orjson": orjson.dumps,
+    "ascii escapes": lambda value: json.dumps(value, ensure_ascii=True).encode(),
+    "indented, raw UTF-8": lambda value: json.dumps(value, indent=1, ensure_ascii=False).encode(),
+    "escaped slashes": lambda value: _escaping_slashes(json.dumps(value)).encode(),
+}
+ESCAPE_TEXT = st.text(alphabet='[]{}"\\/ubfnrt\n\t\u00e9\u2028\U0001f600', max_size=10)
+ESCAPE_JSON = st.recursive(
+    st.none() | st.integers(-5, 5) | ESCAPE_TEXT,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(ESCAPE_TEXT, children, max_size=3),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    value=ESCAPE_JSON,
+    limit=st.integers(min_value=1, max_value=8),
+    encoding=st.sampled_from(sorted(ENCODINGS)),
+)
+def test_the_byte_scan_agrees_with_the_walk_of_the_parsed_value(
+    value: Any, limit: int, encoding: str
+) -> None:
+    body = ENCODINGS[encoding](value)
+    assert nests_deeper(body, limit) == too_deep(orjson.loads(body), limit)
+
+
+@pytest.mark.parametrize(
+    ("body", "limit", "deeper"),
+    [
+        (b'{"a": "[[[[", "b": [1]}', 2, False),  # brackets inside a string are not nesting
+        (b'["\\"[[", [[1]]]', 2, True),  # an escaped quote does not end the string
+        (b'["\\\\", [[1]]]', 2, True),  # an escaped backslash before the closing quote
+        (b'["\\\\\\"]]", {"k": [[]]}]', 4, False),
+        (b'{"json": "{\\"a\\": [{\\"b\\": [1]}]}"}', 1, False),  # JSON text in a value
+        (b'"[[[["', 1, False),
+        (b"[[[]]]", 3, False),
+        (b"[[[]]]", 2, True),
+    ],
+)
+def test_the_byte_scan_reads_strings_and_escapes_as_a_parser_does(
+    body: bytes, limit: int, deeper: bool
+) -> None:
+    assert nests_deeper(body, limit) is deeper
+    assert too_deep(orjson.loads(body), limit) is deeper
