@@ -157,10 +157,13 @@ def to_response(exc: Exception) -> Response:
         return json_response(500, error_body("internal", "internal error; see the service log"))
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
     extra: dict[str, Any] = {}
+    if isinstance(exc, FlagError) and exc.remedies:
+        # what to do, by name, beside the problem alone: a client in other terms (the CLI) words it
+        extra = {"problem": exc.problem, "remedies": [r.value for r in exc.remedies], "module": exc.module}
     if isinstance(exc, VersionConflict):
-        extra = {"expected_version": exc.expected, "current_version": exc.actual}
+        extra |= {"expected_version": exc.expected, "current_version": exc.actual}
     elif isinstance(exc, NotReady):
-        extra = {"reasons": exc.reasons, "readiness": exc.readiness}
+        extra |= {"reasons": exc.reasons, "readiness": exc.readiness}
     return json_response(found.status, error_body(found.code, str(exc), **extra), headers)
 
 
