@@ -96,31 +96,21 @@ class Client:
         except httpx.HTTPError as exc:
             raise Refused(f"cannot reach shadowdiff at {self.url}: {exc}") from exc
         if response.status_code >= 400:
-            raise Refused(_error_text(response, self.token), _error_code(response))
+            raise _refusal(response, self.token)
         if not response.content:
             return None
         return response.json()
 
 
-def _error_data(response: httpx.Response) -> dict[str, Any] | None:
+def _refusal(response: httpx.Response, token: str | None) -> Refused:
+    """The service's error code and message, its advice in this CLI's terms (:data:`ADVICE`)."""
     try:
         data = response.json()
     except ValueError:
-        return None
-    return data if isinstance(data, dict) and "message" in data else None
-
-
-def _error_code(response: httpx.Response) -> str | None:
-    data = _error_data(response)
-    return None if data is None else str(data.get("error"))
-
-
-def _error_text(response: httpx.Response, token: str | None) -> str:
-    """The service's error code and message, its advice in this CLI's terms (:data:`ADVICE`)."""
-    data = _error_data(response)
-    if data is None:
-        return f"HTTP {response.status_code}: {response.text[:500]}"
-    code = data.get("error", "error")
+        data = None
+    if not isinstance(data, dict) or "message" not in data:
+        return Refused(f"HTTP {response.status_code}: {response.text[:500]}")
+    code = str(data.get("error", "error"))
     message = str(data["message"])
     known = {r.value for r in Remedy}
     remedies = tuple(Remedy(r) for r in data.get("remedies") or () if r in known)
@@ -129,7 +119,7 @@ def _error_text(response: httpx.Response, token: str | None) -> str:
         message = f"{problem}; set SHADOWDIFF_TOKEN or pass --token before the command"
     elif remedies and "problem" in data:
         message = advise(str(data["problem"]), remedies, ADVICE, data.get("module") or "<module>")
-    return f"{code} (HTTP {response.status_code}): {message}"
+    return Refused(f"{code} (HTTP {response.status_code}): {message}", code)
 
 
 @dataclass(frozen=True)
