@@ -77,7 +77,9 @@ class Authenticator:
         if principal.roles & allowed:
             return principal
         names = " or ".join(sorted(r.value for r in allowed))
-        raise Forbidden(f"token {principal.name!r} lacks the role this endpoint needs ({names})")
+        raise Forbidden(
+            f"token {principal.name!r} lacks the role this needs ({names}); use a token that has it"
+        )
 
 
 def _principal(token: TokenConfig) -> Principal:

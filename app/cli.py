@@ -6,7 +6,12 @@ service's own JSON for scripts. Exit codes are a contract for scripts::
 
     0  done
     1  the service refused or failed (its message is printed), or it could not be reached
-    2  bad usage (unknown command or option, a missing argument, an unreadable spec file)
+    2  bad usage, refused before asking the service: an unknown command or option, a missing argument,
+       a name the service would refuse, an unreadable spec file, a move with nowhere to go (promote
+       past migrated, create a module that exists)
+
+A refusal's advice names this CLI's commands and options, never the HTTP API's: the service answers the
+problem and its remedies by name (``flags.errors.Remedy``), worded here by :data:`ADVICE`.
 
 A flag change always sends the version it was based on (read just before), so two people acting on one
 module at once get a clear refusal instead of one silently overwriting the other.
@@ -15,6 +20,7 @@ module at once get a clear refusal instead of one silently overwriting the other
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +33,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from app.text_patterns import NAME
+from flags.errors import Remedy, advise
 from flags.model import FlagState
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -41,8 +49,29 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+ADVICE: dict[Remedy, str] = {
+    Remedy.CREATE: "check its spelling (shadowdiff status lists every module), or create it: "
+    "shadowdiff flags create {module} --reason ...",
+    Remedy.REREAD: "run the command again: it reads the flag's current version first",
+    Remedy.FORCE: "add --force (with the --reason) to do it anyway (recorded as forced)",
+    Remedy.AWAIT_READINESS: "wait until those are met (shadowdiff status shows the compared pairs and "
+    "mismatch rate)",
+    Remedy.AWAIT_GUARD: "wait until its mismatch rate is back under the threshold (shadowdiff status)",
+    Remedy.RAMP_FULLY: "ramp it to 1 first: shadowdiff flags ramp {module} 1 --reason ...",
+    Remedy.LEAVE_MIGRATED: "if its SQL path still runs, move it back with "
+    "shadowdiff flags promote {module} --to orm --force --reason ... and roll it back from there; "
+    "otherwise fix forward on the ORM path",
+}
+"""Each remedy the service may name, as this CLI's command (``flags.errors.HTTP_ADVICE`` has the API's)."""
+
+
 class Refused(Exception):
-    """The service answered with an error, or could not be reached; the message says which and why."""
+    """The service answered with an error, or could not be reached; the message says which and why.
+    ``code`` is the service's error code (None when it could not be reached)."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -67,27 +96,30 @@ class Client:
         except httpx.HTTPError as exc:
             raise Refused(f"cannot reach shadowdiff at {self.url}: {exc}") from exc
         if response.status_code >= 400:
-            raise Refused(_error_text(response))
+            raise _refusal(response, self.token)
         if not response.content:
             return None
         return response.json()
 
 
-def _error_text(response: httpx.Response) -> str:
+def _refusal(response: httpx.Response, token: str | None) -> Refused:
+    """The service's error code and message, its advice in this CLI's terms (:data:`ADVICE`)."""
     try:
         data = response.json()
     except ValueError:
-        return f"HTTP {response.status_code}: {response.text[:500]}"
-    if isinstance(data, dict) and "message" in data:
-        extra = ""
-        if "current_version" in data:
-            extra = f" (current version {data['current_version']})"
-        if '"force": true' in str(data["message"]):  # the API's wording; the CLI spells it as an option
-            extra += "; with this CLI: --force and a --reason"
-        if response.status_code == 401:  # the service's hint names the header; a CLI user sets a variable
-            extra += "; set SHADOWDIFF_TOKEN or pass --token before the command"
-        return f"{data.get('error', 'error')} (HTTP {response.status_code}): {data['message']}{extra}"
-    return f"HTTP {response.status_code}: {json.dumps(data)[:500]}"
+        data = None
+    if not isinstance(data, dict) or "message" not in data:
+        return Refused(f"HTTP {response.status_code}: {response.text[:500]}")
+    code = str(data.get("error", "error"))
+    message = str(data["message"])
+    known = {r.value for r in Remedy}
+    remedies = tuple(Remedy(r) for r in data.get("remedies") or () if r in known)
+    if code == "unauthenticated":  # the service's hint names the HTTP header; a CLI user sets a variable
+        problem = "the service does not know this token" if token else "no token was sent"
+        message = f"{problem}; set SHADOWDIFF_TOKEN or pass --token before the command"
+    elif remedies and "problem" in data:
+        message = advise(str(data["problem"]), remedies, ADVICE, data.get("module") or "<module>")
+    return Refused(f"{code} (HTTP {response.status_code}): {message}", code)
 
 
 @dataclass(frozen=True)
@@ -108,7 +140,19 @@ specs_app = typer.Typer(help="Stored comparison specs.", no_args_is_help=True)
 app.add_typer(flags_app, name="flags")
 app.add_typer(specs_app, name="specs")
 
-Module = Annotated[str, typer.Argument(help="the module's name")]
+_NAME = re.compile(NAME.regex)
+
+
+def _name(value: str | None) -> str | None:
+    """A module, query or field name as the service takes it, else bad usage (2) before any request: a
+    name with a ``/`` would otherwise reach another endpoint."""
+    if value is not None and _NAME.fullmatch(value) is None:
+        raise typer.BadParameter(f"{value!r} is not {NAME.accepts}")
+    return value
+
+
+Module = Annotated[str, typer.Argument(help="the module's name", callback=_name)]
+Query = Annotated[str, typer.Argument(help="the query's name", callback=_name)]
 Reason = Annotated[str, typer.Option("--reason", "-r", help="why (kept in the audit history)")]
 By = Annotated[str | None, typer.Option("--by", help="the person acting, recorded beside the token's name")]
 
@@ -135,8 +179,14 @@ def _ctx(ctx: typer.Context) -> Context:
 
 
 def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    err.print("[red]error:[/red] ", Text(message), sep="", highlight=False)
     raise typer.Exit(EXIT_REFUSED)
+
+
+def _usage(message: str) -> NoReturn:
+    """Refused before asking the service (a move with nowhere to go): bad usage, exit 2."""
+    err.print("[red]error:[/red] ", Text(message), sep="", highlight=False)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def _call(ctx: typer.Context, method: str, path: str, body: Any = None, **params: Any) -> Any:
@@ -226,12 +276,15 @@ def flags_get(ctx: typer.Context, module: Module) -> None:
     _emit(ctx, flag, _kv_table(f"flag {module}", flag))
 
 
-def _next_state(current: str, to: str | None) -> str:
+def _next_state(module: str, current: str, to: str | None) -> str:
     if to is not None:
         return to
     states = [s.value for s in LIFECYCLE]
     if current not in states or current == states[-1]:
-        _fail(f"{current!r} is the last state; there is nothing to promote to")
+        _usage(
+            f"module {module!r} is {current!r}, the last state: there is nothing to promote it to "
+            "(name another state with --to; leaving 'migrated' also needs --force)",
+        )
     return states[states.index(current) + 1]
 
 
@@ -267,8 +320,45 @@ def flags_promote(
 ) -> None:
     """Move a module one stage along legacy -> shadow -> orm -> migrated."""
     current = _call(ctx, "GET", f"/v1/flags/{module}")
-    target = _next_state(current["state"], None if to is None else to.value)
+    target = _next_state(module, current["state"], None if to is None else to.value)
     _change(ctx, module, {"state": target}, reason, by, force, current)
+
+
+@flags_app.command("create")
+def flags_create(
+    ctx: typer.Context,
+    module: Module,
+    reason: Reason,
+    state: Annotated[
+        FlagState | None,
+        typer.Option("--state", help="its first state (default: the service's default state, shadow)"),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="create it in orm or migrated (needs a reason)")
+    ] = False,
+    by: By = None,
+) -> None:
+    """Create a module's flag (a module is also registered by the first pair posted for it)."""
+    try:
+        existing = _ctx(ctx).client.call("GET", f"/v1/flags/{module}")
+    except Refused as exc:
+        if exc.code != "unknown_module":
+            _fail(str(exc))
+        existing = None
+    if existing is not None:
+        _usage(
+            f"module {module!r} already exists (state {existing['state']!r}); move it with "
+            f"shadowdiff flags promote {module} --reason ...",
+        )
+    body: dict[str, Any] = {"reason": reason, "version": 0}  # version 0: only if it still does not exist
+    if state is not None:
+        body["state"] = state.value
+    if by is not None:
+        body["by"] = by
+    if force:
+        body["force"] = True
+    flag = _call(ctx, "PUT", f"/v1/flags/{module}", body)
+    _emit(ctx, flag, _kv_table(f"flag {module} created", flag))
 
 
 @flags_app.command("ramp")
@@ -296,7 +386,9 @@ def flags_rollback(ctx: typer.Context, module: Module, reason: Reason, by: By = 
 @flags_app.command("history")
 def flags_history(
     ctx: typer.Context,
-    module: Annotated[str | None, typer.Argument(help="one module (default: every module)")] = None,
+    module: Annotated[
+        str | None, typer.Argument(help="one module (default: every module)", callback=_name)
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
 ) -> None:
     """The audit trail, newest first (one module, or all of them)."""
@@ -323,9 +415,9 @@ def flags_history(
 @app.command()
 def mismatches(
     ctx: typer.Context,
-    module: Annotated[str | None, typer.Option("--module", "-m")] = None,
-    query: Annotated[str | None, typer.Option("--query", "-q", help="query name")] = None,
-    field: Annotated[str | None, typer.Option("--field", "-f")] = None,
+    module: Annotated[str | None, typer.Option("--module", "-m", callback=_name)] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="query name", callback=_name)] = None,
+    field: Annotated[str | None, typer.Option("--field", "-f", callback=_name)] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
 ) -> None:
     """Recent mismatch samples, newest first (values redacted)."""
@@ -357,8 +449,8 @@ def mismatches(
 @specs_app.command("get")
 def specs_get(
     ctx: typer.Context,
-    module: Annotated[str | None, typer.Argument(help="only this module")] = None,
-    query: Annotated[str | None, typer.Argument(help="only this query")] = None,
+    module: Annotated[str | None, typer.Argument(help="only this module", callback=_name)] = None,
+    query: Annotated[str | None, typer.Argument(help="only this query", callback=_name)] = None,
 ) -> None:
     """Stored comparison specs."""
     data = _call(ctx, "GET", "/v1/specs")
@@ -393,7 +485,7 @@ SpecFile = Annotated[str, typer.Argument(help="a JSON or YAML file of spec optio
 def specs_put(
     ctx: typer.Context,
     module: Module,
-    query: Annotated[str, typer.Argument()],
+    query: Query,
     spec: SpecFile,
     reason: Reason,
     by: By = None,
@@ -407,9 +499,7 @@ def specs_put(
 
 
 @specs_app.command("dry-run")
-def specs_dry_run(
-    ctx: typer.Context, module: Module, query: Annotated[str, typer.Argument()], spec: SpecFile
-) -> None:
+def specs_dry_run(ctx: typer.Context, module: Module, query: Query, spec: SpecFile) -> None:
     """Re-diff the stored samples of one query under a proposed spec; changes nothing."""
     data = _call(ctx, "POST", f"/v1/specs/{module}/{query}/dry-run", {"spec": _read_spec(spec)})
     table = Table(title=f"dry run of {module}/{query}", title_justify="left")

@@ -21,17 +21,17 @@ fails if one has no entry of its own, so a new error type cannot silently become
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from app import request_errors
 from app.store.base import StoreUnavailable
 from comparators import SpecError
 from flags.errors import (
@@ -157,62 +157,14 @@ def to_response(exc: Exception) -> Response:
         return json_response(500, error_body("internal", "internal error; see the service log"))
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
     extra: dict[str, Any] = {}
+    if isinstance(exc, FlagError) and exc.remedies:
+        # what to do, by name, beside the problem alone: a client in other terms (the CLI) words it
+        extra = {"problem": exc.problem, "remedies": [r.value for r in exc.remedies], "module": exc.module}
     if isinstance(exc, VersionConflict):
-        extra = {"expected_version": exc.expected, "current_version": exc.actual}
+        extra |= {"expected_version": exc.expected, "current_version": exc.actual}
     elif isinstance(exc, NotReady):
-        extra = {"reasons": exc.reasons, "readiness": exc.readiness}
+        extra |= {"reasons": exc.reasons, "readiness": exc.readiness}
     return json_response(found.status, error_body(found.code, str(exc), **extra), headers)
-
-
-def body_model(request: Request) -> type[BaseModel] | None:
-    """The matched route's body model, for naming what a misspelt field should be."""
-    field = getattr(request.scope.get("route"), "body_field", None)
-    return _model_in(getattr(getattr(field, "field_info", None), "annotation", None))
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model an annotation holds (``GuardIn | None``, ``Annotated[...]``), if it holds one."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _fields_at(model: type[BaseModel] | None, path: Sequence[Any]) -> list[str] | None:
-    """The field names of the (nested) model at ``path`` below the body, e.g. ``readiness``'s."""
-    for name in path:
-        info = model.model_fields.get(str(name)) if model is not None else None
-        model = _model_in(info.annotation) if info is not None else None
-    if model is None:
-        return None
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def describe_validation(errors: Sequence[Any], model: type[BaseModel] | None = None) -> str:
-    """One line per problem, naming where it is: ``body.state: Input should be 'legacy', ...``.
-
-    pydantic's "Extra inputs are not permitted" does not say that the field is unknown nor what the
-    known ones are, which is what a typo (``smaple_rate``, ``readiness.min_pair``) needs; the fields
-    of the body ``model`` (or of its nested model holding the field) are listed.
-    """
-    parts = []
-    for err in errors:
-        raw_loc = tuple(err.get("loc", ()))
-        loc = ".".join(str(p) for p in raw_loc if p != "body") or "body"
-        msg = err.get("msg", "invalid")
-        if err.get("type") == "extra_forbidden":
-            fields = _fields_at(model, raw_loc[1:-1]) if raw_loc[:1] == ("body",) else None
-            known = f"the fields are {', '.join(fields)}" if fields else "see /docs"
-            msg = f"unknown field; check its spelling ({known})"
-        if err.get("type") == "json_invalid":
-            ctx = err.get("ctx", {}).get("error", "")
-            msg = f"malformed JSON ({ctx})" if ctx else "malformed JSON"
-            loc = "body"
-        parts.append(f"{loc}: {msg}")
-    return "; ".join(parts) or "invalid request"
 
 
 def install(app: FastAPI, extra: Iterable[type[Exception]] = ()) -> None:
@@ -237,7 +189,8 @@ def install(app: FastAPI, extra: Iterable[type[Exception]] = ()) -> None:
             return json_response(415, error_body("unsupported_media_type", message))
         code = "malformed_json" if any(e.get("type") == "json_invalid" for e in errors) else "invalid_request"
         status = 400 if code == "malformed_json" else 422
-        return json_response(status, error_body(code, describe_validation(errors, body_model(request))))
+        operation = request_errors.operation_of(request.app, request.scope.get("route"), request.method)
+        return json_response(status, error_body(code, request_errors.describe(errors, operation)))
 
     async def http_handler(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

@@ -15,8 +15,9 @@ from typing import Any
 import orjson
 
 from app.errors import BodyTooLarge, InvalidPayload, MalformedJson, UnsupportedEncoding
+from app.text_patterns import NAME
 
-NAME_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
+NAME_PATTERN = NAME.regex
 _NAME = re.compile(NAME_PATTERN)
 
 

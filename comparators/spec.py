@@ -15,6 +15,7 @@ in a mark (:data:`ORDERED_MARK`, :data:`TYPE_MARK` + the type) that no field nam
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import zoneinfo
@@ -34,6 +35,7 @@ TYPES: Final = ("bool", "json", "epoch_s", "epoch_ms", "epoch_us", "text")
 """What ``types`` can declare a field to be."""
 
 _PRECISION_NAMES: Final = {"s": 0, "ms": 3, "us": 6, "ns": 9}
+_TYPE_WORDS: Final = ", ".join(f'"{t}"' for t in TYPES)
 _OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
 
 
@@ -101,7 +103,7 @@ class Spec:
             _check_names("types", (name,), allow_empty=False)
             if kind not in TYPES:
                 raise SpecError(
-                    "types", f"{name!r}: the type must be one of {', '.join(TYPES)}, not {kind!r}"
+                    "types", f"{name!r}: the type must be one of {_TYPE_WORDS}, not {_shown(kind)}"
                 )
         _flag("ordered", self.ordered)
         _flag("strict_types", self.strict_types)
@@ -143,7 +145,7 @@ class Spec:
         if raw is None:
             return DEFAULT_SPEC
         if not isinstance(raw, Mapping):
-            raise SpecError("spec", f"must be an object, not {type(raw).__name__}")
+            raise SpecError("spec", f"must be an object of comparison options, not {_shown(raw)}")
         unknown = sorted(set(raw) - set(OPTION_NAMES))
         if unknown:
             raise SpecError(str(unknown[0]), f"unknown option; the options are {', '.join(OPTION_NAMES)}")
@@ -198,6 +200,9 @@ class Option:
     """The JSON value -> constructor arguments (raises :class:`SpecError`)."""
     dump: Callable[[Spec], Any]
     """A spec -> its JSON value, None when it is the default."""
+    accepts: str
+    """Every form the value may take, in words that complete "must be ...": a value of none of them is
+    refused with all of them (:func:`_refused`), not only with the form one check happened to test."""
 
 
 FIELD_NAME_SCHEMA: Final[dict[str, Any]] = {"type": "string", "pattern": r"^[^.\[\]]+(\.[^.\[\]]+)*$"}
@@ -213,7 +218,7 @@ def _parse_key(value: Any) -> dict[str, Any]:
 def _parse_ordered(value: Any) -> dict[str, Any]:
     if isinstance(value, bool):
         return {"ordered": value}
-    paths = _string_tuple("ordered", value, what='true, false or a list of paths ("" is the top level)')
+    paths = _string_tuple("ordered", value)
     return {"ordered": "" in paths, "ordered_paths": tuple(p for p in paths if p != "")}
 
 
@@ -225,7 +230,7 @@ def _dump_ordered(spec: Spec) -> Any:
 
 def _parse_rename(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise SpecError("rename", "must be an object mapping legacy names to ORM names")
+        raise _refused("rename", value)
     for pair in value.items():
         _check_names("rename", pair, allow_empty=False)
     return {"rename": tuple(value.items())}
@@ -233,17 +238,17 @@ def _parse_rename(value: Any) -> dict[str, Any]:
 
 def _parse_types(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise SpecError("types", f"must be an object mapping fields to one of {', '.join(TYPES)}")
+        raise _refused("types", value)
     for name, kind in value.items():
         _check_names("types", (name,), allow_empty=False)
         if kind not in TYPES:
-            raise SpecError("types", f"{name!r}: the type must be one of {', '.join(TYPES)}, not {kind!r}")
+            raise SpecError("types", f"{name!r}: the type must be one of {_TYPE_WORDS}, not {_shown(kind)}")
     return {"types": tuple(value.items())}
 
 
 def _parse_precision(value: Any) -> dict[str, Any]:
     if isinstance(value, str) and value not in _PRECISION_NAMES:
-        raise SpecError("time_precision", f"must be 0..9 or one of s, ms, us, ns, not {value!r}")
+        raise _refused("time_precision", value)
     return {"time_precision": _precision(_PRECISION_NAMES[value] if isinstance(value, str) else value)}
 
 
@@ -256,6 +261,7 @@ OPTIONS: Final = (
         {"anyOf": [FIELD_NAME_SCHEMA, {"type": "array", "items": FIELD_NAME_SCHEMA, "minItems": 1}]},
         _parse_key,
         lambda s: None if s.key is None else list(s.key),
+        accepts="a field name or a list of field names",
     ),
     Option(
         "ordered",
@@ -270,6 +276,7 @@ OPTIONS: Final = (
         },
         _parse_ordered,
         _dump_ordered,
+        accepts='true, false or a list of paths ("" is the top level, "orders.items" a nested array)',
     ),
     Option(
         "ignore",
@@ -279,6 +286,7 @@ OPTIONS: Final = (
         {"type": "array", "items": FIELD_NAME_SCHEMA},
         lambda v: {"ignore": _string_tuple("ignore", v)},
         lambda s: list(s.ignore) if s.ignore else None,
+        accepts='a list of field names or dotted paths (one name too goes in a list: ["updated_at"])',
     ),
     Option(
         "rename",
@@ -288,6 +296,7 @@ OPTIONS: Final = (
         {"type": "object", "propertyNames": ONE_FIELD_SCHEMA, "additionalProperties": FIELD_NAME_SCHEMA},
         _parse_rename,
         lambda s: dict(s.rename) if s.rename else None,
+        accepts="an object mapping legacy field names to ORM names or dotted ORM paths",
     ),
     Option(
         "types",
@@ -298,6 +307,7 @@ OPTIONS: Final = (
         {"type": "object", "propertyNames": FIELD_NAME_SCHEMA, "additionalProperties": {"enum": list(TYPES)}},
         _parse_types,
         lambda s: dict(s.types) if s.types else None,
+        accepts="an object mapping field names or dotted paths to one of " + _TYPE_WORDS,
     ),
     Option(
         "float_tolerance",
@@ -306,6 +316,7 @@ OPTIONS: Final = (
         {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
         lambda v: {"float_tolerance": _tolerance(v)},
         lambda s: None if s.float_tolerance == DEFAULT_FLOAT_TOLERANCE else s.float_tolerance,
+        accepts="a number at least 0 and below 1 (relative)",
     ),
     Option(
         "time_precision",
@@ -314,6 +325,7 @@ OPTIONS: Final = (
         {"anyOf": [{"enum": list(range(10))}, {"enum": list(_PRECISION_NAMES)}]},
         _parse_precision,
         lambda s: s.time_precision,
+        accepts='0..9 fraction digits or one of "s", "ms", "us", "ns"',
     ),
     Option(
         "naive_time_zone",
@@ -328,6 +340,7 @@ OPTIONS: Final = (
         },
         lambda v: {"naive_time_zone": _zone_name(v)},
         lambda s: None if s.naive_time_zone == "UTC" else s.naive_time_zone,
+        accepts='"UTC", an IANA zone name such as "Europe/Berlin" or an offset such as "+02:00"',
     ),
     Option(
         "strict_types",
@@ -338,9 +351,11 @@ OPTIONS: Final = (
         {"type": "boolean"},
         lambda v: {"strict_types": _flag("strict_types", v)},
         lambda s: True if s.strict_types else None,
+        accepts="true or false",
     ),
 )
 OPTION_NAMES: Final = tuple(o.name for o in OPTIONS)
+_BY_NAME: Final = {o.name: o for o in OPTIONS}
 
 
 def json_schema() -> dict[str, Any]:
@@ -364,50 +379,67 @@ def readme_table() -> str:
 # --- checks --------------------------------------------------------------------------------------------
 
 
-def _string_tuple(option: str, value: Any, what: str = "a list of field names") -> tuple[str, ...]:
+def _shown(value: Any) -> str:
+    """A refused value as its sender wrote it: JSON (``null``, ``true``, ``"5"``), cut at 60 characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _refused(option: str, value: Any) -> SpecError:
+    """The refusal of a value of none of the option's forms, naming every form it accepts."""
+    return SpecError(option, f"must be {_BY_NAME[option].accepts}, not {_shown(value)}")
+
+
+def _string_tuple(option: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
-        raise SpecError(option, f"must be {what}, not {type(value).__name__}")
+        raise _refused(option, value)
     for item in value:  # (before the typed tuple: compiled, a non-string would be a bare TypeError)
         if not isinstance(item, str):
-            raise SpecError(option, f"names must be strings, not {item!r}")
+            raise SpecError(option, f"each entry must be a string, not {_shown(item)}")
     return tuple(value)
 
 
 def _check_names(option: str, names: tuple[Any, ...], *, allow_empty: bool) -> None:
     if not isinstance(names, tuple):
-        raise SpecError(option, f"must be a list of field names, not {type(names).__name__}")
+        raise _refused(option, names)
     if not names and not allow_empty:
         raise SpecError(option, "must name at least one field")
     for name in names:
         if not isinstance(name, str) or not name or any(not part for part in name.split(".")):
-            raise SpecError(option, f"field names must be non-empty strings, not {name!r}")
+            raise SpecError(option, f"field names must be non-empty strings, not {_shown(name)}")
         if "[" in name or "]" in name:
             raise SpecError(option, f"{name!r}: write paths without row keys or indexes, e.g. 'items.price'")
 
 
 def _flag(option: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise SpecError(option, f"must be true or false, not {value!r}")
+        raise _refused(option, value)
     return value
 
 
 def _tolerance(tol: Any) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, int | float) or not math.isfinite(tol):
-        raise SpecError("float_tolerance", f"must be a number, not {tol!r}")
-    if not 0 <= tol < 1:
-        raise SpecError("float_tolerance", f"must be at least 0 and below 1 (relative), not {tol!r}")
+    if (
+        isinstance(tol, bool)
+        or not isinstance(tol, int | float)
+        or not math.isfinite(tol)
+        or not 0 <= tol < 1
+    ):
+        raise _refused("float_tolerance", tol)
     return float(tol)
 
 
 def _precision(prec: Any) -> int:
     if isinstance(prec, bool) or not isinstance(prec, int) or not 0 <= prec <= 9:
-        raise SpecError("time_precision", f"must be 0..9 fraction digits, not {prec!r}")
+        raise _refused("time_precision", prec)
     return prec
 
 
 def _zone_name(name: Any) -> str:
     if not isinstance(name, str) or not name:
-        raise SpecError("naive_time_zone", f"must be a zone name such as 'UTC' or '+02:00', not {name!r}")
+        raise _refused("naive_time_zone", name)
     return name
 
 
@@ -420,13 +452,13 @@ def _zone(name: Any) -> tzinfo:
         sign, hours, minutes = match.groups()
         delta = timedelta(hours=int(hours), minutes=int(minutes))
         if delta >= timedelta(hours=24):
-            raise SpecError("naive_time_zone", f"offset {name!r} is out of range")
+            raise SpecError("naive_time_zone", f"offset {_shown(name)} is out of range (at most 23:59)")
         return timezone(-delta if sign == "-" else delta) if delta else UTC
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
         raise SpecError(
-            "naive_time_zone", f"unknown zone {name!r}; use 'UTC', an IANA name or an offset like '+02:00'"
+            "naive_time_zone", f"unknown zone {_shown(name)}; use {_BY_NAME['naive_time_zone'].accepts}"
         ) from err
 
 

@@ -331,8 +331,7 @@ class Guard:
             return None
         return (
             f"its window shows {counts.mismatches} mismatches in {counts.comparisons} compared pairs "
-            f"(lower bound {counts.lower_bound:.4%} > threshold {rule.threshold:.4%}); "
-            f"see GET /v1/flags/{module}/guard"
+            f"(lower bound {counts.lower_bound:.4%} > threshold {rule.threshold:.4%})"
         )
 
     def release(self, module: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from flags.errors import AlreadyRolledBack, InvalidFlag, InvalidTransition, NotReady
+from flags.errors import AlreadyRolledBack, InvalidFlag, InvalidTransition, NotReady, Remedy
 from flags.policy import GuardSettings, ReadinessCriteria
 
 
@@ -287,9 +287,9 @@ def rollback(
     if current.state is FlagState.MIGRATED:
         raise InvalidTransition(
             f"module {module!r} is 'migrated': the ORM is its only path and its SQL path may be gone, "
-            "so there is nothing to roll back to. If the SQL path still runs, move the module back with "
-            f'PUT /v1/flags/{module} {{"state": "orm", "force": true, "reason": ...}} and roll it back '
-            "from there; otherwise fix forward on the ORM path"
+            "so there is nothing to roll back to.",
+            Remedy.LEAVE_MIGRATED,
+            module=module,
         )
     if current.state is not FlagState.ORM:
         raise InvalidTransition(
@@ -375,9 +375,6 @@ class Planned:
     notes: tuple[str, ...] = ()
 
 
-FORCE_HINT = 'send "force": true with a reason to do it anyway (recorded as forced)'
-
-
 def entering_orm(current: Flag | None, target: FlagState) -> bool:
     return target is FlagState.ORM and (current is None or current.state is not FlagState.ORM)
 
@@ -427,7 +424,7 @@ def plan_change(
             )
     for rail in rails:
         if not update.force:
-            raise InvalidTransition(f"{rail}; {FORCE_HINT}")
+            raise InvalidTransition(rail, Remedy.FORCE, module=module)
     forced = bool(rails)
     guard = None
     if entering_orm(current, target) and gates.guard_acting is not None:
@@ -438,11 +435,12 @@ def plan_change(
             if not update.force:
                 reasons = list(verdict.reasons) if verdict is not None else ["readiness was not measured"]
                 reasons += [guard] if guard is not None else []
-                raise NotReady(module, reasons, verdict.to_wire() if verdict is not None else {})
+                wire = verdict.to_wire() if verdict is not None else {}
+                raise NotReady(module, reasons, wire, guard_acting=guard is not None)
             forced = True
     if guard is not None:
         if not update.force:
-            raise InvalidTransition(f"{guard}; {FORCE_HINT}")
+            raise InvalidTransition(guard, Remedy.AWAIT_GUARD, Remedy.FORCE, module=module)
         forced = True
     notes: list[str] = []
     if entering_orm(current, target) and update.auto_rollback is None:
@@ -465,7 +463,10 @@ def plan_change(
         if not update.force:
             raise InvalidTransition(
                 f"'orm' -> 'migrated' while the ORM serves only {flag.serve_rate:.2%} of requests of "
-                f"{module!r}: ramp serve_rate to 1 first; {FORCE_HINT}"
+                f"{module!r}",
+                Remedy.RAMP_FULLY,
+                Remedy.FORCE,
+                module=module,
             )
         forced = True
     if current is not None and flag.content() == current.content():

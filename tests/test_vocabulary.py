@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from flags.errors import Remedy
 from flags.vocabulary import Outcome, Reason, Side
 from tests.inprocess import inprocess_app
 
@@ -38,6 +39,12 @@ def test_the_readme_table_lists_every_outcome_and_nothing_else() -> None:
 
 def test_the_readme_table_lists_every_reason_and_nothing_else() -> None:
     assert set().union(*(reasons for _, reasons in readme_outcome_table())) == {r.value for r in Reason}
+
+
+def test_the_readme_names_every_remedy_an_error_may_carry() -> None:
+    text = README.read_text(encoding="utf-8")
+    listed = text.split("from\n`flags.errors.Remedy`:", 1)[1].split(";", 1)[0]
+    assert set(re.findall(r"`([a-z_]+)`", listed)) == {r.value for r in Remedy}
 
 
 def test_only_compared_outcomes_count_toward_a_mismatch_rate() -> None:

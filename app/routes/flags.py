@@ -22,21 +22,21 @@ from app.deps import ModuleName, Operator, Reader, ServicesDep
 from app.errors import PreconditionFailed
 from app.routes.schemas import ERRORS, json_response
 from app.services import Services
+from app.text_patterns import IF_MATCH, PERSON, REASON
 from flags.errors import AlreadyRolledBack, VersionConflict
 from flags.model import AutoRollback, Flag, FlagState, FlagUpdate, Planned, Source
 from flags.policy import GuardSettings, ReadinessCriteria
 
 router = APIRouter(tags=["flags"])
 
-# Something besides whitespace, by both ECMA (the schema) and Python's str.strip (the flag model).
-REASON_PATTERN = r"[^\s\x1c-\x1f\x85]"
-IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,18}"?)$'
+REASON_PATTERN = REASON.regex
+IF_MATCH_PATTERN = IF_MATCH.regex
 ANY_VERSION_ATTEMPTS = 20
 MEMORY_HEADERS = {"X-Shadowdiff-Served-From": "memory"}
 """On flag reads answered from this replica's view because the store is unavailable."""
 
 
-PERSON_PATTERN = r"^[^\x00-\x1f\x7f]{1,128}$"
+PERSON_PATTERN = PERSON.regex
 
 
 OVERRIDE_DOCS: dict[str, tuple[str, float]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from app.deps import Reader, ServicesDep
 from app.errors import InvalidPayload
 from app.flag_view import FlagView
 from app.routes.schemas import ERRORS
+from app.text_patterns import WINDOW
 from flags.readiness import Figures
 from flags.vocabulary import Outcome, Side
 
@@ -27,17 +29,16 @@ async def metrics(services: ServicesDep) -> Response:
     return Response(generate_latest(services.metrics.scrape), media_type=CONTENT_TYPE_LATEST)
 
 
-WINDOW_PATTERN = r"^([0-9]{1,6}(?:\.[0-9]{1,6})?)(s|m|h|d)$"
-WINDOW = re.compile(WINDOW_PATTERN)
+_WINDOW = re.compile(WINDOW.regex)
 WINDOW_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_window(text: str, retention_hours: float) -> float:
     """``30m``, ``1h``, ``24h``, ``7d``, clamped to whole minutes from one minute to the rollup
     retention (the answer's ``window_seconds`` says what was read)."""
-    match = WINDOW.match(text.strip())
+    match = _WINDOW.match(text.strip())
     if match is None:
-        raise InvalidPayload(f"window {text!r} is not a duration such as 5m, 1h, 24h or 7d")
+        raise InvalidPayload(f"query parameter window must be {WINDOW.accepts}, not {json.dumps(text)}")
     seconds = float(match.group(1)) * WINDOW_SECONDS[match.group(2)]
     return min(max(seconds, 60.0), retention_hours * 3600)
 
@@ -50,7 +51,7 @@ def parse_window(text: str, retention_hours: float) -> float:
 async def metrics_json(
     _: Reader,
     services: ServicesDep,
-    window: Annotated[str, Query(pattern=WINDOW_PATTERN, description="5m, 1h, 24h, 7d")] = "1h",
+    window: Annotated[str, Query(pattern=WINDOW.regex, description="5m, 1h, 24h, 7d")] = "1h",
 ) -> dict[str, Any]:
     seconds = parse_window(window, services.settings.rollup_retention_hours)
     figures = await services.rollups.figures(seconds)

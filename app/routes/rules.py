@@ -12,7 +12,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from app.deps import ModuleName, Operator, OptionalName, QueryName, Reader, ServicesDep
 from app.routes.schemas import ERRORS
 from app.spec_rules import RuleOption, rule_wire
-from comparators.spec import FIELD_NAME_SCHEMA, TYPES
+from app.text_patterns import FIELD_PATH, REASON
+from comparators.spec import TYPES
 
 router = APIRouter(tags=["specs"])
 
@@ -23,7 +24,7 @@ class _Rule(BaseModel):
     reason: str = Field(
         min_length=1,
         max_length=2000,
-        pattern=r"\S",
+        pattern=REASON.regex,
         description="why (kept beside the rule and in the module's history)",
         examples=["the ORM stamps updated_at itself; fixed in JIRA-123"],
     )
@@ -37,18 +38,18 @@ class _Rule(BaseModel):
 class IgnoreRule(_Rule):
     option: Literal["ignore"] = Field(description="ignore a field (every level) or a dotted path")
     value: str = Field(
-        pattern=FIELD_NAME_SCHEMA["pattern"], description="the field name or path", examples=["updated_at"]
+        pattern=FIELD_PATH.regex, description="the field name or path", examples=["updated_at"]
     )
 
 
 class ToleranceRule(_Rule):
     option: Literal["float_tolerance"] = Field(description="relative tolerance when a side is a JSON float")
-    value: float = Field(ge=0, lt=1, description="the tolerance", examples=[1e-6])
+    value: float = Field(ge=0, lt=1, strict=True, description="the tolerance", examples=[1e-6])
 
 
 class TypesRule(_Rule):
     option: Literal["types"] = Field(description="declare one field's type (comparators.spec TYPES)")
-    value: dict[Annotated[str, Field(pattern=FIELD_NAME_SCHEMA["pattern"])], Literal[TYPES]] = Field(  # type: ignore[valid-type]
+    value: dict[Annotated[str, Field(pattern=FIELD_PATH.regex)], Literal[TYPES]] = Field(  # type: ignore[valid-type]
         min_length=1, max_length=1, description='{"field or path": "type"}', examples=[{"flags": "json"}]
     )
 

@@ -12,6 +12,7 @@ from app.spec_cache import SpecSource
 from app.validation import NAME_PATTERN
 from comparators.rules import Rule
 from comparators.spec import json_schema as spec_json_schema
+from flags.errors import Remedy
 from flags.vocabulary import Outcome, Reason
 
 NAME: dict[str, Any] = {"type": "string", "pattern": NAME_PATTERN}
@@ -97,7 +98,26 @@ RESULT: dict[str, Any] = {
 ERROR: dict[str, Any] = {
     "type": "object",
     "required": ["error", "message"],
-    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "problem": {
+            "type": "string",
+            "description": "with remedies: the message without the advice, for a client that words its own",
+            "examples": ["no flag for module 'orders'"],
+        },
+        "remedies": {
+            "type": "array",
+            "items": {"enum": [r.value for r in Remedy]},
+            "description": "what can be done next, by name (the message says it for this API)",
+            "examples": [["create"]],
+        },
+        "module": {
+            "type": ["string", "null"],
+            "description": "with remedies: the module they are about",
+            "examples": ["orders"],
+        },
+    },
 }
 
 

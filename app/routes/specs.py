@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +15,7 @@ from app.errors import InvalidPayload
 from app.routes.flags import PERSON_PATTERN, REASON_PATTERN
 from app.routes.schemas import ERRORS, SPEC, body
 from app.store.base import StoredSpec
+from app.text_patterns import PERSON
 from app.validation import parse_json
 from comparators import Spec
 
@@ -84,7 +86,7 @@ async def put_spec(
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidPayload('reason is required: send {"spec": ..., "reason": "why"} or ?reason=')
     if by is not None and not (isinstance(by, str) and re.fullmatch(PERSON_PATTERN, by)):
-        raise InvalidPayload("by names the person acting: 1 to 128 characters, no control characters")
+        raise InvalidPayload(f"by must be {PERSON.accepts}, not {orjson.dumps(by).decode()[:60]}")
     stored = await services.specs.put(
         module, query_name, spec, principal.name, reason, by
     )  # SpecError -> 422

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from app.errors import DOMAIN_ROOTS, ERROR_TABLE, to_response
@@ -34,3 +35,27 @@ def test_a_response_carries_the_message_and_code() -> None:
     response = to_response(VersionConflict("auth", 1, 2))
     assert response.status_code == 409
     assert b"GET it again and retry" in response.body
+
+
+def test_a_refusal_with_remedies_also_answers_the_problem_and_the_remedies_by_name() -> None:
+    from flags.errors import UnknownModule
+
+    response = to_response(UnknownModule("orders"))
+    assert response.status_code == 404
+    assert orjson.loads(response.body) == {
+        "error": "unknown_module",
+        "message": "no flag for module 'orders'; create it with PUT /v1/flags/orders",
+        "problem": "no flag for module 'orders'",
+        "remedies": ["create"],
+        "module": "orders",
+    }
+
+
+def test_a_refusal_without_remedies_answers_the_code_and_message_only() -> None:
+    from flags.errors import InvalidFlag
+
+    response = to_response(InvalidFlag("reason is required: say why the flag changes"))
+    assert orjson.loads(response.body) == {
+        "error": "invalid_flag",
+        "message": "reason is required: say why the flag changes",
+    }

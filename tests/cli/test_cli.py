@@ -24,6 +24,8 @@ from tests.api.client import TOKENS, TOKENS_ENV, auth, unique
 from tests.live import LiveService, live_service
 
 SCRIPT = shutil.which("shadowdiff", path=str(Path(sys.executable).parent))
+HTTP_WORDING = ("PUT", "GET", "POST", "DELETE", "/v1/", '"force"', "Authorization", "header", "endpoint")
+"""What a CLI user never types: advice in these words is advice they cannot follow as written."""
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +174,7 @@ def test_a_missing_or_wrong_token_says_how_the_cli_takes_one(service: LiveServic
         assert done.returncode == 1, done.stderr
         assert "unauthenticated (HTTP 401)" in done.stderr
         assert "SHADOWDIFF_TOKEN or pass --token" in done.stderr, done.stderr
+        assert not [w for w in HTTP_WORDING if w in done.stderr], done.stderr
 
 
 def test_a_refusal_that_force_overrides_names_the_cli_option(service: LiveService) -> None:
@@ -179,7 +182,7 @@ def test_a_refusal_that_force_overrides_names_the_cli_option(service: LiveServic
     post_pair(service, module, [], [])  # registers the module in shadow
     done = run(service, "flags", "promote", module, "--to", "migrated", "--reason", "skip")
     assert done.returncode == 1 and "invalid_transition" in done.stderr
-    assert "with this CLI: --force and a --reason" in done.stderr, done.stderr
+    assert "add --force (with the --reason) to do it anyway" in done.stderr, done.stderr
     assert flag(service, module)["state"] == "shadow"
 
 
@@ -253,3 +256,130 @@ def test_flags_ramp_sets_the_serve_rate_in_orm(service: LiveService) -> None:
     assert flag(service, module)["serve_rate"] == 0.25
     (latest, *_) = run_json(service, "flags", "history", module, role="read")["history"]
     assert latest["reason"] == "a quarter on the ORM"
+
+
+# -- exit codes: 2 for what the CLI refuses before asking, 1 for what the service refuses -------------
+
+
+def put_flag(service: LiveService, module: str, **fields: Any) -> None:
+    body = {"reason": "setup", "force": True, **fields}
+    response = httpx.put(f"{service.url}/v1/flags/{module}", json=body, headers=auth("operator"), timeout=10)
+    assert response.status_code in (200, 201), response.text
+
+
+def test_promoting_a_migrated_module_is_bad_usage(service: LiveService) -> None:
+    module = unique("last")
+    put_flag(service, module, state="migrated")
+    done = run(service, "flags", "promote", module, "--reason", "further")
+    assert done.returncode == 2, done.stderr
+    assert "'migrated', the last state: there is nothing to promote it to" in done.stderr
+    assert flag(service, module)["version"] == 1
+
+
+def test_creating_a_module_that_exists_is_bad_usage(service: LiveService) -> None:
+    module = unique("twice")
+    put_flag(service, module, state="legacy")
+    done = run(service, "flags", "create", module, "--reason", "again")
+    assert done.returncode == 2, done.stderr
+    assert f"module {module!r} already exists (state 'legacy')" in done.stderr
+    assert flag(service, module)["version"] == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("flags", "get", "orders/history"),
+        ("flags", "promote", "auth svc", "-r", "x"),
+        ("mismatches", "--module", "auth svc"),
+        ("specs", "put", "orders", "get order", "-", "-r", "x"),
+    ],
+    ids=["a slash", "a space", "an option", "a query"],
+)
+def test_a_name_the_service_would_refuse_is_bad_usage(service: LiveService, args: tuple[str, ...]) -> None:
+    done = run(service, *args, stdin="{}")
+    assert done.returncode == 2, done.stderr
+    assert "is not a name of 1 to 128 of the characters A-Z a-z 0-9 _ . : -" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "code"),
+    [
+        ({"state": "legacy"}, ("flags", "promote", "{m}", "--to", "orm", "-r", "x"), "invalid_transition"),
+        ({"state": "shadow"}, ("flags", "promote", "{m}", "-r", "x"), "not_ready"),
+        ({"state": "legacy"}, ("flags", "rollback", "{m}", "-r", "x"), "invalid_transition"),
+        (None, ("flags", "promote", "{m}", "-r", "x"), "unknown_module"),
+    ],
+    ids=["a skipped stage", "not ready", "a rollback from legacy", "an unknown module"],
+)
+def test_a_move_the_service_refuses_exits_1(
+    service: LiveService, setup: dict[str, Any] | None, args: tuple[str, ...], code: str
+) -> None:
+    module = unique("refused")
+    if setup is not None:
+        put_flag(service, module, **setup)
+    done = run(service, *(a.replace("{m}", module) for a in args))
+    assert done.returncode == 1, done.stderr
+    assert f"{code} (HTTP " in done.stderr
+
+
+def test_flags_create_creates_the_module_in_the_state_named(service: LiveService) -> None:
+    module = unique("new")
+    done = run(service, "flags", "create", module, "--state", "legacy", "--reason", "onboard", "--by", "dana")
+    assert done.returncode == 0, done.stderr
+    created = flag(service, module)
+    assert (created["state"], created["version"]) == ("legacy", 1)
+    (entry, *_) = run_json(service, "flags", "history", module, role="read")["history"]
+    assert (entry["reason"], entry["by"]) == ("onboard", "dana")
+
+
+# -- a refusal's advice: the CLI command to run, never the HTTP request --------------------------------
+
+ADVICE_CASES: dict[str, tuple[dict[str, Any] | None, tuple[str, ...], str]] = {
+    "an unknown module": (
+        None, ("flags", "get", "{m}"),
+        "no flag for module '{m}'; check its spelling (shadowdiff status lists every module), "
+        "or create it: shadowdiff flags create {m} --reason ...",
+    ),
+    "a rail force passes": (
+        {"state": "shadow"}, ("flags", "promote", "{m}", "--to", "migrated", "-r", "x"),
+        "move one stage at a time (legacy <-> shadow <-> orm <-> migrated); "
+        "add --force (with the --reason) to do it anyway (recorded as forced)",
+    ),
+    "not ready": (
+        {"state": "shadow"}, ("flags", "promote", "{m}", "-r", "x"),
+        "Wait until those are met (shadowdiff status shows the compared pairs and mismatch rate), "
+        "or add --force (with the --reason) to do it anyway (recorded as forced)",
+    ),
+    "migrated before the full ramp": (
+        {"state": "orm", "serve_rate": 0.5}, ("flags", "promote", "{m}", "-r", "x"),
+        "ramp it to 1 first: shadowdiff flags ramp {m} 1 --reason ..., "
+        "or add --force (with the --reason) to do it anyway (recorded as forced)",
+    ),
+    "a rollback of a migrated module": (
+        {"state": "migrated"}, ("flags", "rollback", "{m}", "-r", "x"),
+        "If its SQL path still runs, move it back with shadowdiff flags promote {m} --to orm --force "
+        "--reason ... and roll it back from there; otherwise fix forward on the ORM path",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("setup", "args", "advice"), ADVICE_CASES.values(), ids=ADVICE_CASES.keys())
+def test_a_refusal_advises_the_cli_command_to_run(
+    service: LiveService, setup: dict[str, Any] | None, args: tuple[str, ...], advice: str
+) -> None:
+    module = unique("advice")
+    if setup is not None:
+        put_flag(service, module, **setup)
+    done = run(service, *(a.replace("{m}", module) for a in args), columns=1000)
+    assert done.returncode == 1, done.stderr
+    assert advice.replace("{m}", module) in done.stderr, done.stderr
+    assert not [w for w in HTTP_WORDING if w in done.stderr], done.stderr
+
+
+def test_a_token_without_the_role_is_told_so_without_http_terms(service: LiveService) -> None:
+    module = unique("role")
+    put_flag(service, module, state="legacy")
+    done = run(service, "flags", "promote", module, "--reason", "x", role="read")
+    assert done.returncode == 1
+    assert "lacks the role this needs (operator); use a token that has it" in done.stderr, done.stderr
+    assert not [w for w in HTTP_WORDING if w in done.stderr], done.stderr

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from comparators import Spec, SpecError
+from comparators.spec import OPTION_NAMES
 
 
 @pytest.mark.parametrize(
@@ -43,6 +44,94 @@ def test_bad_option_is_named(raw: dict[str, Any], option: str) -> None:
         Spec.from_dict(raw)
     assert err.value.option == option
     assert repr(option) in str(err.value)
+
+
+# One value of no accepted form per option, and what the refusal says the option takes: every form,
+# as the README's "type" column does (a `key` of 5 is told that one name is accepted, not only a list).
+NOT_ACCEPTED: dict[str, tuple[Any, str]] = {
+    "key": (5, "must be a field name or a list of field names, not 5"),
+    "ordered": (
+        "yes",
+        'must be true, false or a list of paths ("" is the top level, "orders.items" a nested array), '
+        'not "yes"',
+    ),
+    "ignore": (
+        "email",
+        'must be a list of field names or dotted paths (one name too goes in a list: ["updated_at"]), '
+        'not "email"',
+    ),
+    "rename": (
+        ["a", "b"],
+        'must be an object mapping legacy field names to ORM names or dotted ORM paths, not ["a", "b"]',
+    ),
+    "types": (
+        ["v"],
+        "must be an object mapping field names or dotted paths to one of "
+        '"bool", "json", "epoch_s", "epoch_ms", "epoch_us", "text", not ["v"]',
+    ),
+    "float_tolerance": ("1e-9", 'must be a number at least 0 and below 1 (relative), not "1e-9"'),
+    "time_precision": (10, 'must be 0..9 fraction digits or one of "s", "ms", "us", "ns", not 10'),
+    "naive_time_zone": (
+        2,
+        'must be "UTC", an IANA zone name such as "Europe/Berlin" or an offset such as "+02:00", not 2',
+    ),
+    "strict_types": ("false", 'must be true or false, not "false"'),
+}
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [(o, *NOT_ACCEPTED[o]) for o in NOT_ACCEPTED])
+def test_a_value_of_no_accepted_form_is_told_every_form_the_option_takes(
+    option: str, value: Any, message: str
+) -> None:
+    with pytest.raises(SpecError) as caught:
+        Spec.from_dict({option: value})
+    assert str(caught.value) == f"spec option {option!r}: {message}"
+
+
+def test_every_option_has_a_refusal_in_the_table_above() -> None:
+    assert set(NOT_ACCEPTED) == set(OPTION_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("float_tolerance", 1, "must be a number at least 0 and below 1 (relative), not 1"),
+        ("float_tolerance", True, "must be a number at least 0 and below 1 (relative), not true"),
+        (
+            "time_precision",
+            "minutes",
+            'must be 0..9 fraction digits or one of "s", "ms", "us", "ns", not "minutes"',
+        ),
+        ("time_precision", 1.5, 'must be 0..9 fraction digits or one of "s", "ms", "us", "ns", not 1.5'),
+    ],
+)
+def test_a_value_out_of_range_is_told_the_whole_range(option: str, value: Any, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        Spec.from_dict({option: value})
+    assert str(caught.value) == f"spec option {option!r}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"key": ["id", 2]}, "spec option 'key': each entry must be a string, not 2"),
+        ({"key": [None]}, "spec option 'key': each entry must be a string, not null"),
+        (
+            {"types": {"v": "boolean"}},
+            "spec option 'types': 'v': the type must be one of \"bool\", \"json\", "
+            '"epoch_s", "epoch_ms", "epoch_us", "text", not "boolean"',
+        ),
+        (
+            {"naive_time_zone": "Mars/Olympus"},
+            "spec option 'naive_time_zone': unknown zone \"Mars/Olympus\"; use "
+            '"UTC", an IANA zone name such as "Europe/Berlin" or an offset such as "+02:00"',
+        ),
+    ],
+)
+def test_a_bad_part_of_a_value_is_named_as_its_sender_wrote_it(raw: dict[str, Any], message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        Spec.from_dict(raw)
+    assert str(caught.value) == message
 
 
 def test_spec_must_be_an_object() -> None:

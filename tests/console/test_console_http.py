@@ -149,3 +149,30 @@ def test_without_tokens_the_console_opens_on_loopback_without_a_login(module_tmp
         assert board.status_code == 200 and "signed in as <b>local</b>" in board.text
         assert "shadowdiff_session=" in board.headers["set-cookie"]
         assert client.get("/ui/").status_code == 200  # the cookie it set is good
+
+
+def test_a_refused_move_advises_what_to_do_in_the_consoles_terms(service: LiveService) -> None:
+    module = unique("skip")
+    mismatch(service, module, [], [])  # registers the module in shadow
+    with signed_in(service, "operator") as client:
+        path = f"/ui/modules/{module}/changes"
+        page = client.get(path).text
+        version = re.search(r'name="version" value="(\d+)"', page)
+        assert version is not None
+        skip = client.post(
+            path,
+            data={
+                "csrf": csrf_of(page),
+                "action": "move",
+                "state": "migrated",
+                "reason": "x",
+                "version": version.group(1),
+            },
+        )
+        assert skip.status_code == 409 and "tick Force" in skip.text
+        assert "PUT" not in skip.text and "&#34;force&#34;" not in skip.text
+        unknown = client.get(f"/ui/modules/{unique('nobody')}/changes")
+        assert (
+            unknown.status_code == 404
+            and "appears on the board when its first pair is posted" in unknown.text
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from flags.errors import AlreadyRolledBack, InvalidTransition, NotReady
+from flags.errors import HTTP_ADVICE, AlreadyRolledBack, InvalidTransition, NotReady, Remedy, UnknownModule
 from flags.model import (
     AutoRollback,
     Flag,
@@ -173,3 +173,68 @@ def test_a_refused_promotion_lists_the_guard_beside_the_readiness_reasons() -> N
         "q: 5 of 1000 pairs",
         "the guard would still roll 'm' back: rate over 0.1%",
     ]
+
+
+# -- what a refused caller can do next: the remedies, by name and in the HTTP API's words ------------
+
+
+def refusal(call: Any) -> InvalidTransition:
+    with pytest.raises(InvalidTransition) as refused:
+        call()
+    return refused.value
+
+
+RAMPING = at(O, serve_rate=0.5)
+NOT_READY = Gates(readiness=FakeVerdict(False, ["q: 5 of 1000 pairs"]))
+GUARD_ACTING = Gates(readiness=FakeVerdict(True), guard_acting="rate over 0.1%")
+
+REMEDIES: dict[str, tuple[Any, tuple[Remedy, ...]]] = {
+    "a skipped stage": (lambda: move(at(S), M), (Remedy.FORCE,)),
+    "leaving migrated": (lambda: move(at(M), O), (Remedy.FORCE,)),
+    "creating where the ORM serves": (lambda: move(None, O), (Remedy.FORCE,)),
+    "not ready": (lambda: move(at(S), O, gates=NOT_READY), (Remedy.AWAIT_READINESS, Remedy.FORCE)),
+    "not ready, and the guard would act": (
+        lambda: move(at(S), O, gates=Gates(readiness=FakeVerdict(False, ["q"]), guard_acting="rate")),
+        (Remedy.AWAIT_READINESS, Remedy.AWAIT_GUARD, Remedy.FORCE),
+    ),
+    "the guard would act": (lambda: move(at(S), O, gates=GUARD_ACTING), (Remedy.AWAIT_GUARD, Remedy.FORCE)),
+    "migrated below the full ramp": (lambda: move(RAMPING, M), (Remedy.RAMP_FULLY, Remedy.FORCE)),
+    "a rollback of a migrated module": (
+        lambda: rollback(at(M), "ops", Source.API, "why"),
+        (Remedy.LEAVE_MIGRATED,),
+    ),
+    "a rollback of a legacy module": (lambda: rollback(at(L), "ops", Source.API, "why"), ()),
+}
+
+
+@pytest.mark.parametrize(("call", "remedies"), REMEDIES.values(), ids=REMEDIES.keys())
+def test_a_refused_move_names_what_can_be_done_next(call: Any, remedies: tuple[Remedy, ...]) -> None:
+    refused = refusal(call)
+    assert (refused.remedies, refused.module) == (remedies, "m" if remedies else None)
+
+
+def test_the_message_is_the_problem_then_each_remedy_in_the_apis_words() -> None:
+    refused = refusal(lambda: move(RAMPING, M))
+    assert refused.problem == "'orm' -> 'migrated' while the ORM serves only 50.00% of requests of 'm'"
+    assert str(refused) == (
+        f"{refused.problem}; ramp serve_rate to 1 first, or "
+        'send "force": true with a reason to do it anyway (recorded as forced)'
+    )
+
+
+def test_a_problem_that_is_a_whole_sentence_is_followed_by_its_advice_as_the_next() -> None:
+    refused = refusal(lambda: move(at(S), O, gates=NOT_READY))
+    assert str(refused) == (
+        "module 'm' is not ready for 'orm': q: 5 of 1000 pairs. Wait until GET /v1/flags/m/readiness "
+        'says ready, or send "force": true with a reason to do it anyway (recorded as forced)'
+    )
+
+
+def test_an_unknown_module_is_told_how_to_create_it() -> None:
+    unknown = UnknownModule("orders")
+    assert (unknown.problem, unknown.remedies) == ("no flag for module 'orders'", (Remedy.CREATE,))
+    assert str(unknown) == "no flag for module 'orders'; create it with PUT /v1/flags/orders"
+
+
+def test_every_remedy_has_the_apis_words() -> None:
+    assert set(HTTP_ADVICE) == set(Remedy)
