@@ -226,6 +226,15 @@ def _rate(value: Any) -> str:
     return "-" if value is None else f"{100 * float(value):.3g}%"
 
 
+def _served(flag: dict[str, Any]) -> str:
+    """The share of requests the ORM serves now: none in legacy and shadow (a ``serve_rate`` kept there
+    is where a promotion to orm resumes, not a share served), all in migrated; as the console shows it."""
+    state = flag.get("state")
+    if state == FlagState.ORM:
+        return _rate(flag.get("serve_rate"))
+    return "100%" if state == FlagState.MIGRATED else "-"
+
+
 def _row(table: Table, *cells: str) -> None:
     """Cells as plain text: a path such as ``[id=1].total`` is not Rich markup."""
     table.add_row(*(Text(cell) for cell in cells))
@@ -260,7 +269,7 @@ def status(ctx: typer.Context) -> None:
             flag["module"],
             flag["state"],
             _rate(flag.get("effective_sample_rate", flag.get("sample_rate"))),
-            _rate(flag.get("serve_rate")),
+            _served(flag),
             _fmt(flag.get("auto_rollback")),
             _fmt(flag.get("version")),
             str(compared),

@@ -88,6 +88,27 @@ def test_status_lists_every_module_in_a_table_and_as_json(service: LiveService) 
     assert data["metrics"][module]["comparisons"]["mismatch"] == 1
 
 
+def status_row(stdout: str, module: str) -> list[str]:
+    """The cells of one module's row in the ``status`` table."""
+    (row,) = [line for line in stdout.splitlines() if f" {module} " in line]
+    return [cell.strip() for cell in row.split("│")[1:-1]]
+
+
+@pytest.mark.parametrize(
+    ("state", "serve_rate", "shown"),
+    [("shadow", 0.25, "-"), ("orm", 0.25, "25%"), ("migrated", 1, "100%")],
+    ids=["shadow: none", "orm: the ramp", "migrated: all"],
+)
+def test_status_shows_the_share_the_orm_serves_now(
+    service: LiveService, state: str, serve_rate: float, shown: str
+) -> None:
+    module = unique("served")
+    put_flag(service, module, state=state, serve_rate=serve_rate)
+    done = run(service, "status", role="read")
+    assert done.returncode == 0, done.stderr
+    assert status_row(done.stdout, module)[1:4] == [state, "100%", shown], done.stdout
+
+
 def test_flags_get_promote_rollback_and_history(service: LiveService) -> None:
     module = unique("lifecycle")
     post_pair(service, module, [{"id": 1}], [{"id": 1}])  # registers the module in shadow
