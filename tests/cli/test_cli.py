@@ -109,6 +109,18 @@ def test_status_shows_the_share_the_orm_serves_now(
     assert status_row(done.stdout, module)[1:4] == [state, "100%", shown], done.stdout
 
 
+def test_flags_readiness_shows_each_query_and_why_it_is_not_ready(service: LiveService) -> None:
+    module = unique("ready")
+    post_pair(service, module, [{"id": 1}], [{"id": 1}], query="getOrder")
+    done = run(service, "flags", "readiness", module, role="read")
+    assert done.returncode == 0, done.stderr
+    assert f"readiness of {module} (shadow): not_ready" in done.stdout, done.stdout
+    (row,) = [line for line in done.stdout.splitlines() if "getOrder" in line and "│" in line]
+    assert [cell.strip() for cell in row.split("│")[1:5]] == ["getOrder", "not_ready", "1", "0"], row
+    assert "- getOrder: 1 compared pairs in the last 24h, needs 1000" in done.stdout, done.stdout
+    assert run_json(service, "flags", "readiness", module, role="read")["verdict"] == "not_ready"
+
+
 def test_flags_get_promote_rollback_and_history(service: LiveService) -> None:
     module = unique("lifecycle")
     post_pair(service, module, [{"id": 1}], [{"id": 1}])  # registers the module in shadow
@@ -368,7 +380,7 @@ ADVICE_CASES: dict[str, tuple[dict[str, Any] | None, tuple[str, ...], str]] = {
     ),
     "not ready": (
         {"state": "shadow"}, ("flags", "promote", "{m}", "-r", "x"),
-        "Wait until those are met (shadowdiff status shows the compared pairs and mismatch rate), "
+        "Wait until those are met (shadowdiff flags readiness {m} shows where each query stands), "
         "or add --force (with the --reason) to do it anyway (recorded as forced)",
     ),
     "migrated before the full ramp": (
