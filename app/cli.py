@@ -94,7 +94,10 @@ class Client:
                 timeout=TIMEOUT_SECONDS,
             )
         except httpx.HTTPError as exc:
-            raise Refused(f"cannot reach shadowdiff at {self.url}: {exc}") from exc
+            raise Refused(
+                f"cannot reach shadowdiff at {self.url}: {exc}; is it running there? (make run serves on "
+                f"{DEFAULT_URL}; name another with SHADOWDIFF_URL or --url before the command)"
+            ) from exc
         if response.status_code >= 400:
             raise _refusal(response, self.token)
         if not response.content:

@@ -197,6 +197,17 @@ def test_refusals_exit_1_with_the_service_message(service: LiveService) -> None:
     assert down.returncode == 1 and "cannot reach" in down.stderr
 
 
+def test_an_unreachable_service_names_where_the_cli_looked_and_how_to_look_elsewhere() -> None:
+    assert SCRIPT is not None
+    env = {**os.environ, "SHADOWDIFF_URL": "http://127.0.0.1:9", "COLUMNS": "1000"}
+    down = subprocess.run(
+        [SCRIPT, "status"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert down.returncode == 1
+    assert "cannot reach shadowdiff at http://127.0.0.1:9: " in down.stderr, down.stderr
+    assert "is it running there?" in down.stderr and "SHADOWDIFF_URL or --url" in down.stderr, down.stderr
+
+
 def test_a_missing_or_wrong_token_says_how_the_cli_takes_one(service: LiveService) -> None:
     assert SCRIPT is not None
     for token in ("", "not-a-configured-token"):
