@@ -60,6 +60,15 @@ def test_login_refuses_an_unknown_token_and_never_redirects_off_the_console(serv
         assert 'value="/ui/"' in page.text
 
 
+def test_login_refuses_a_token_that_cannot_read_and_names_the_roles_it_needs(service: LiveService) -> None:
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        refused = client.post("/ui/login", data={"token": TOKENS["ingest"], "next": "/ui/"})
+        assert refused.status_code == 403, refused.text
+        assert "has no read role (it has ingest)" in refused.text, refused.text
+        assert "the read or operator role" in refused.text
+        assert "set-cookie" not in refused.headers
+
+
 def test_logout_ends_the_session_in_the_browser(service: LiveService) -> None:
     with signed_in(service, "read") as client:
         assert client.get("/ui/").status_code == 200
