@@ -158,3 +158,14 @@ def test_without_tokens_the_console_opens_on_loopback_without_a_login(module_tmp
         assert board.status_code == 200 and "signed in as <b>local</b>" in board.text
         assert "shadowdiff_session=" in board.headers["set-cookie"]
         assert client.get("/ui/").status_code == 200  # the cookie it set is good
+
+
+def test_an_empty_board_says_no_module_has_arrived_and_nothing_about_missing_endpoints(
+    module_tmp: Path,
+) -> None:
+    env = {"SHADOWDIFF_DATA_DIR": str(module_tmp / "empty"), "SHADOWDIFF_TOKENS": ""}
+    with live_service(env, module_tmp) as fresh, httpx.Client(base_url=fresh.url) as client:
+        board = client.get("/ui/")
+    assert board.status_code == 200
+    assert "No modules yet" in board.text
+    assert "appears here once the service has" not in board.text, board.text
