@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.console.session import COOKIE, CSRF_FIELD, CSRF_HEADER, Session
-from app.console.view import board_rows, field_table, json_lines
+from app.console.view import board_rows, field_table, json_lines, refusal
 from app.errors import Unauthenticated
 from app.settings import Role
 from flags.model import FlagState
@@ -230,7 +230,7 @@ async def module_page(request: Request, module: str) -> Response:
         return cast(Response, redirect)
     status, flag = await visitor.get(f"/v1/flags/{module}")
     if status != 200:
-        return _render(visitor, "error.html", status=status, error=flag)
+        return _render(visitor, "error.html", status=status, error={**flag, "message": refusal(flag)})
     _, samples = await visitor.get("/v1/mismatches", module=module, limit=1000)
     _, metrics = await visitor.get("/metrics/json", window="24h")
     _, specs = await visitor.get("/v1/specs")
@@ -400,7 +400,7 @@ async def changes_page(request: Request, module: str) -> Response:
 async def _changes(visitor: Visitor, module: str, outcome: Any, status: int = 200) -> Response:
     code, flag = await visitor.get(f"/v1/flags/{module}")
     if code != 200:
-        return _render(visitor, "error.html", status=code, error=flag)
+        return _render(visitor, "error.html", status=code, error={**flag, "message": refusal(flag)})
     _, history = await visitor.get(f"/v1/flags/{module}/history", limit=200)
     return _render(
         visitor,
@@ -440,6 +440,8 @@ async def changes_submit(request: Request, module: str) -> Response:
                 body["force"] = True
         status, data = await visitor.send("PUT", f"/v1/flags/{module}", body)
     outcome = {"status": status, "action": action, **(data if isinstance(data, dict) else {})}
+    if status >= 400 and isinstance(data, dict):
+        outcome["message"] = refusal(data)
     return await _changes(visitor, module, outcome, status=200 if status < 400 else status)
 
 

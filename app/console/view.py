@@ -1,5 +1,5 @@
 """Pure shaping of API answers for the console's templates (no I/O): board rows, the module's field
-table, and a JSON result as lines with the differing paths marked."""
+table, a JSON result as lines with the differing paths marked, and a refusal in the console's words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,37 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flags.errors import Remedy, advise
+
 MASK_PREFIX = "***"
+
+# What a refused operator can do next, in the console's own terms: its user has a form with a Force
+# box, a Ramp form and pages that show readiness and the guard, never an HTTP verb or a JSON body.
+ADVICE: dict[Remedy, str] = {
+    Remedy.CREATE: "it appears on the board when its first pair is posted; to create it before that: "
+    "shadowdiff flags create {module} --reason ...",
+    Remedy.REREAD: "reload this page and try again: the form sends the version the page was loaded with",
+    Remedy.FORCE: "tick Force (the reason is recorded with it) to do it anyway",
+    Remedy.AWAIT_READINESS: "wait until the module page says ready",
+    Remedy.AWAIT_GUARD: "wait until the board shows its guard window back under the threshold",
+    Remedy.RAMP_FULLY: "ramp the serve rate to 1 first (the Ramp form)",
+    Remedy.LEAVE_MIGRATED: "if its SQL path still runs, move it to orm with Force and roll it back from "
+    "there; otherwise fix forward on the ORM path",
+}
+
+_REMEDIES = {remedy.value: remedy for remedy in Remedy}
+
+
+def refusal(answer: Mapping[str, Any]) -> str:
+    """An error answer's message in the console's words: its ``problem`` followed by each of its
+    ``remedies`` from :data:`ADVICE` (the names the API sends beside the HTTP-worded ``message``);
+    the ``message`` as is when the answer names no problem (a validation error)."""
+    problem = answer.get("problem")
+    if not isinstance(problem, str):
+        return str(answer.get("message", ""))
+    known = tuple(_REMEDIES[r] for r in answer.get("remedies", ()) if r in _REMEDIES)
+    module = answer.get("module")
+    return advise(problem, known, ADVICE, module if isinstance(module, str) else None)
 
 
 def board_rows(

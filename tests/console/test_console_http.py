@@ -169,3 +169,30 @@ def test_an_empty_board_says_no_module_has_arrived_and_nothing_about_missing_end
     assert board.status_code == 200
     assert "No modules yet" in board.text
     assert "appears here once the service has" not in board.text, board.text
+
+
+def test_a_refused_move_advises_what_to_do_in_the_consoles_terms(service: LiveService) -> None:
+    module = unique("skip")
+    mismatch(service, module, [], [])  # registers the module in shadow
+    with signed_in(service, "operator") as client:
+        path = f"/ui/modules/{module}/changes"
+        page = client.get(path).text
+        version = re.search(r'name="version" value="(\d+)"', page)
+        assert version is not None
+        skip = client.post(
+            path,
+            data={
+                "csrf": csrf_of(page),
+                "action": "move",
+                "state": "migrated",
+                "reason": "x",
+                "version": version.group(1),
+            },
+        )
+        assert skip.status_code == 409 and "tick Force" in skip.text
+        assert "PUT" not in skip.text and "&#34;force&#34;" not in skip.text
+        unknown = client.get(f"/ui/modules/{unique('nobody')}/changes")
+        assert (
+            unknown.status_code == 404
+            and "appears on the board when its first pair is posted" in unknown.text
+        )

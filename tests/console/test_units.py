@@ -8,9 +8,10 @@ import time
 import pytest
 
 from app.console.session import Sessions
-from app.console.view import field_table, json_lines
+from app.console.view import ADVICE, field_table, json_lines, refusal
 from app.errors import InvalidPayload
 from app.spec_rules import RuleOption, with_rule, without_rule
+from flags.errors import Remedy
 
 
 @pytest.mark.parametrize(
@@ -109,3 +110,49 @@ def test_field_table_ranks_fields_by_mismatch_count() -> None:
     )
     assert (first["first"], first["last"]) == ("1", "2")
     assert (second["field"], second["count"]) == ("b", 1)
+
+
+HTTP_WORDING = ("PUT", "GET", "POST", "DELETE", "/v1/", '"force"', "header", "endpoint")
+
+
+def test_every_remedy_has_the_consoles_words() -> None:
+    assert set(ADVICE) == set(Remedy)
+
+
+@pytest.mark.parametrize("remedy", list(Remedy))
+def test_the_consoles_words_name_no_http_verb_path_or_body(remedy: Remedy) -> None:
+    words = ADVICE[remedy]
+    assert not [w for w in HTTP_WORDING if w in words], words
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        (
+            {
+                "message": '... send "force": true ...',
+                "problem": "shadow -> migrated skips orm",
+                "remedies": ["force"],
+                "module": "m",
+            },
+            "shadow -> migrated skips orm; tick Force (the reason is recorded with it) to do it anyway",
+        ),
+        (
+            {
+                "message": "no flag ... PUT ...",
+                "problem": "no flag for module 'm'",
+                "remedies": ["create"],
+                "module": "m",
+            },
+            "no flag for module 'm'; it appears on the board when its first pair is posted; to create it "
+            "before that: shadowdiff flags create m --reason ...",
+        ),
+        (
+            {"message": "serve_rate must be a number", "error": "invalid_payload"},
+            "serve_rate must be a number",
+        ),
+        ({"problem": "p", "remedies": ["a remedy from a newer service"]}, "p"),
+    ],
+)
+def test_a_refusal_is_worded_for_the_console(answer: dict[str, object], shown: str) -> None:
+    assert refusal(answer) == shown
