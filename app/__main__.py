@@ -1,15 +1,17 @@
 """``python -m app``: read the settings from the environment, say how callers are authorised, serve.
 
-Exit codes: 0 after a clean shutdown; 2 when it refuses to start (bad settings, a malformed
-``DATABASE_URL``, a database it cannot reach), always with one line naming the problem.
+Exit codes: 0 after a clean shutdown; 2 when it refuses to start (bad settings, its port already in
+use, a malformed ``DATABASE_URL``, a database it cannot reach), always with one line naming the problem.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import gc
 import logging
+import socket
 import sys
 
 import uvicorn
@@ -47,6 +49,28 @@ async def preflight(settings: Settings) -> str | None:
     return None
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Whether another process already listens on ``host:port``: the problem in one line, or None.
+
+    Checked before the store is opened and uvicorn starts: uvicorn would open the store, log that it is
+    ready, then fail to bind with ``[Errno 98]`` and exit 3, with no word on how to pick another port.
+    The probe binds as uvicorn does (``SO_REUSEADDR``), so a port left in TIME_WAIT is not called busy."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return (
+                f"{host}:{port} is already in use (another shadowdiff, or another program); "
+                f"serve on a free port with SHADOWDIFF_PORT, e.g. SHADOWDIFF_PORT={port + 1} make run, "
+                f"and point the CLI at it with SHADOWDIFF_URL=http://{host}:{port + 1}"
+            )
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
 def _where(loc: tuple[object, ...]) -> str:
     """Name a bad setting by the variable a person sets: ``SHADOWDIFF_DEFAULT_SAMPLE_RATE``, not the field."""
     if not loc:
@@ -76,6 +100,10 @@ def main() -> int:
         except InvalidPayload as exc:
             log.error("refusing to start: %s", exc)
             return 2
+    busy = port_problem(settings.host, settings.port)
+    if busy is not None:
+        log.error("refusing to start: %s", busy)
+        return 2
     problem = asyncio.run(preflight(settings))
     if problem is not None:
         log.error("refusing to start: store: %s", problem)

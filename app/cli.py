@@ -54,8 +54,8 @@ ADVICE: dict[Remedy, str] = {
     "shadowdiff flags create {module} --reason ...",
     Remedy.REREAD: "run the command again: it reads the flag's current version first",
     Remedy.FORCE: "add --force (with the --reason) to do it anyway (recorded as forced)",
-    Remedy.AWAIT_READINESS: "wait until those are met (shadowdiff status shows the compared pairs and "
-    "mismatch rate)",
+    Remedy.AWAIT_READINESS: "wait until those are met (shadowdiff flags readiness {module} shows where "
+    "each query stands)",
     Remedy.AWAIT_GUARD: "wait until its mismatch rate is back under the threshold (shadowdiff status)",
     Remedy.RAMP_FULLY: "ramp it to 1 first: shadowdiff flags ramp {module} 1 --reason ...",
     Remedy.LEAVE_MIGRATED: "if its SQL path still runs, move it back with "
@@ -94,7 +94,10 @@ class Client:
                 timeout=TIMEOUT_SECONDS,
             )
         except httpx.HTTPError as exc:
-            raise Refused(f"cannot reach shadowdiff at {self.url}: {exc}") from exc
+            raise Refused(
+                f"cannot reach shadowdiff at {self.url}: {exc}; is it running there? (make run serves on "
+                f"{DEFAULT_URL}; name another with SHADOWDIFF_URL or --url before the command)"
+            ) from exc
         if response.status_code >= 400:
             raise _refusal(response, self.token)
         if not response.content:
@@ -226,6 +229,15 @@ def _rate(value: Any) -> str:
     return "-" if value is None else f"{100 * float(value):.3g}%"
 
 
+def _served(flag: dict[str, Any]) -> str:
+    """The share of requests the ORM serves now: none in legacy and shadow (a ``serve_rate`` kept there
+    is where a promotion to orm resumes, not a share served), all in migrated; as the console shows it."""
+    state = flag.get("state")
+    if state == FlagState.ORM:
+        return _rate(flag.get("serve_rate"))
+    return "100%" if state == FlagState.MIGRATED else "-"
+
+
 def _row(table: Table, *cells: str) -> None:
     """Cells as plain text: a path such as ``[id=1].total`` is not Rich markup."""
     table.add_row(*(Text(cell) for cell in cells))
@@ -260,7 +272,7 @@ def status(ctx: typer.Context) -> None:
             flag["module"],
             flag["state"],
             _rate(flag.get("effective_sample_rate", flag.get("sample_rate"))),
-            _rate(flag.get("serve_rate")),
+            _served(flag),
             _fmt(flag.get("auto_rollback")),
             _fmt(flag.get("version")),
             str(compared),
@@ -274,6 +286,38 @@ def flags_get(ctx: typer.Context, module: Module) -> None:
     """One module's flag."""
     flag = _call(ctx, "GET", f"/v1/flags/{module}")
     _emit(ctx, flag, _kv_table(f"flag {module}", flag))
+
+
+@flags_app.command("readiness")
+def flags_readiness(ctx: typer.Context, module: Module) -> None:
+    """Whether a module may move from shadow to orm: per query, compared pairs, mismatches, p95s, errors.
+
+    The same verdict ``promote`` is refused with, readable before trying; exit 0 whatever the verdict
+    (``--json`` for scripts: ``.verdict``)."""
+    data = _call(ctx, "GET", f"/v1/flags/{module}/readiness")
+    table = Table(
+        title=f"readiness of {module} ({data.get('state')}): {data.get('verdict')}", title_justify="left"
+    )
+    table.add_column("query", overflow="fold")  # what a reader looks for: wrapped, never cut
+    table.add_column("verdict", no_wrap=True)
+    for column in ("compared", "mismatches", "p95 ms sql / orm", "ratio", "error rate +"):
+        table.add_column(column, justify="right")
+    for name, query in sorted((data.get("queries") or {}).items()):
+        p95 = query.get("p95_latency_ms") or {}
+        _row(
+            table,
+            name,
+            _fmt(query.get("verdict")),
+            _fmt(query.get("compared")),
+            _fmt(query.get("mismatches")),
+            f"{_fmt(p95.get('sql'))} / {_fmt(p95.get('prisma'))}",
+            _fmt(query.get("latency_ratio")),
+            _fmt(query.get("error_rate_increase")),
+        )
+    _emit(ctx, data, table)
+    if not _ctx(ctx).as_json:
+        for reason in data.get("reasons") or ():
+            out.print(Text(f"- {reason}"))
 
 
 def _next_state(module: str, current: str, to: str | None) -> str:

@@ -168,6 +168,13 @@ async def login(request: Request) -> Response:
         principal = services.auth.authenticate(f"Bearer {form.get('token', '').strip()}", client)
     except Exception:
         return _render(None, "login.html", status=401, next=target, error="unknown token")
+    if Role.READ not in principal.roles:  # every page reads; such a session would see empty, wrong pages
+        roles = ", ".join(sorted(r.value for r in principal.roles))
+        error = (
+            f"token {principal.name!r} has no read role (it has {roles}): the console needs a token "
+            "with the read or operator role"
+        )
+        return _render(None, "login.html", status=403, next=target, error=error)
     _, cookie = services.sessions.issue(principal.name)
     response = RedirectResponse(target, status_code=303)
     _set_cookie(request, response, cookie)

@@ -340,9 +340,7 @@ async def rollback_flag(
         flag = await services.flags.rollback(module, principal.name, Source.API, body.reason, by=body.by)
     except AlreadyRolledBack as exc:
         current = await services.flags.get(module)
-        return _flag_response(
-            current, services.flags.default_rate, changed=False, message=f"already rolled back: {exc}"
-        )
+        return _flag_response(current, services.flags.default_rate, changed=False, message=str(exc))
     return _flag_response(flag, services.flags.default_rate, changed=True)
 
 

@@ -86,6 +86,15 @@ def test_rollback_is_idempotent_from_shadow_and_refused_from_migrated(api: Api) 
     assert "SQL path may be gone" in message and '"force": true' in message
 
 
+def test_an_idempotent_rollback_says_already_rolled_back_once(api: Api) -> None:
+    module = unique()
+    api.put_flag(module, state="shadow")
+    again = api.request("POST", f"/v1/flags/{module}/rollback", json={"reason": "pager"})
+    assert again.json()["message"] == (
+        f"module {module!r} is already rolled back: it is in 'shadow', SQL serves; nothing recorded"
+    )
+
+
 def test_by_names_the_person_beside_the_token(api: Api) -> None:
     module = unique()
     api.put_flag(module, state="legacy", by="Dana Scully", reason="onboard")

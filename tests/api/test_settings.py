@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -68,6 +69,25 @@ def test_the_process_refuses_a_public_bind_without_tokens() -> None:
     )
     assert done.returncode == 2
     assert "refusing to start" in done.stderr and "SHADOWDIFF_TOKENS" in done.stderr
+
+
+def test_a_port_in_use_is_refused_naming_the_variable_that_picks_another(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "SHADOWDIFF_PORT": str(port),
+            "SHADOWDIFF_DATA_DIR": str(tmp_path / "data"),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"refusing to start: 127.0.0.1:{port} is already in use" in done.stderr, done.stderr
+    assert f"SHADOWDIFF_PORT={port + 1}" in done.stderr, done.stderr
+    assert not (tmp_path / "data").exists()  # refused before the store was opened
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,39 @@ def test_status_lists_every_module_in_a_table_and_as_json(service: LiveService) 
     assert data["metrics"][module]["comparisons"]["mismatch"] == 1
 
 
+def status_row(stdout: str, module: str) -> list[str]:
+    """The cells of one module's row in the ``status`` table."""
+    (row,) = [line for line in stdout.splitlines() if f" {module} " in line]
+    return [cell.strip() for cell in row.split("│")[1:-1]]
+
+
+@pytest.mark.parametrize(
+    ("state", "serve_rate", "shown"),
+    [("shadow", 0.25, "-"), ("orm", 0.25, "25%"), ("migrated", 1, "100%")],
+    ids=["shadow: none", "orm: the ramp", "migrated: all"],
+)
+def test_status_shows_the_share_the_orm_serves_now(
+    service: LiveService, state: str, serve_rate: float, shown: str
+) -> None:
+    module = unique("served")
+    put_flag(service, module, state=state, serve_rate=serve_rate)
+    done = run(service, "status", role="read")
+    assert done.returncode == 0, done.stderr
+    assert status_row(done.stdout, module)[1:4] == [state, "100%", shown], done.stdout
+
+
+def test_flags_readiness_shows_each_query_and_why_it_is_not_ready(service: LiveService) -> None:
+    module = unique("ready")
+    post_pair(service, module, [{"id": 1}], [{"id": 1}], query="getOrder")
+    done = run(service, "flags", "readiness", module, role="read")
+    assert done.returncode == 0, done.stderr
+    assert f"readiness of {module} (shadow): not_ready" in done.stdout, done.stdout
+    (row,) = [line for line in done.stdout.splitlines() if "getOrder" in line and "│" in line]
+    assert [cell.strip() for cell in row.split("│")[1:5]] == ["getOrder", "not_ready", "1", "0"], row
+    assert "- getOrder: 1 compared pairs in the last 24h, needs 1000" in done.stdout, done.stdout
+    assert run_json(service, "flags", "readiness", module, role="read")["verdict"] == "not_ready"
+
+
 def test_flags_get_promote_rollback_and_history(service: LiveService) -> None:
     module = unique("lifecycle")
     post_pair(service, module, [{"id": 1}], [{"id": 1}])  # registers the module in shadow
@@ -162,6 +195,17 @@ def test_refusals_exit_1_with_the_service_message(service: LiveService) -> None:
         [SCRIPT, "status"], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert down.returncode == 1 and "cannot reach" in down.stderr
+
+
+def test_an_unreachable_service_names_where_the_cli_looked_and_how_to_look_elsewhere() -> None:
+    assert SCRIPT is not None
+    env = {**os.environ, "SHADOWDIFF_URL": "http://127.0.0.1:9", "COLUMNS": "1000"}
+    down = subprocess.run(
+        [SCRIPT, "status"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert down.returncode == 1
+    assert "cannot reach shadowdiff at http://127.0.0.1:9: " in down.stderr, down.stderr
+    assert "is it running there?" in down.stderr and "SHADOWDIFF_URL or --url" in down.stderr, down.stderr
 
 
 def test_a_missing_or_wrong_token_says_how_the_cli_takes_one(service: LiveService) -> None:
@@ -347,7 +391,7 @@ ADVICE_CASES: dict[str, tuple[dict[str, Any] | None, tuple[str, ...], str]] = {
     ),
     "not ready": (
         {"state": "shadow"}, ("flags", "promote", "{m}", "-r", "x"),
-        "Wait until those are met (shadowdiff status shows the compared pairs and mismatch rate), "
+        "Wait until those are met (shadowdiff flags readiness {m} shows where each query stands), "
         "or add --force (with the --reason) to do it anyway (recorded as forced)",
     ),
     "migrated before the full ramp": (

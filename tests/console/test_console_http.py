@@ -60,6 +60,15 @@ def test_login_refuses_an_unknown_token_and_never_redirects_off_the_console(serv
         assert 'value="/ui/"' in page.text
 
 
+def test_login_refuses_a_token_that_cannot_read_and_names_the_roles_it_needs(service: LiveService) -> None:
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        refused = client.post("/ui/login", data={"token": TOKENS["ingest"], "next": "/ui/"})
+        assert refused.status_code == 403, refused.text
+        assert "has no read role (it has ingest)" in refused.text, refused.text
+        assert "the read or operator role" in refused.text
+        assert "set-cookie" not in refused.headers
+
+
 def test_logout_ends_the_session_in_the_browser(service: LiveService) -> None:
     with signed_in(service, "read") as client:
         assert client.get("/ui/").status_code == 200
@@ -149,6 +158,17 @@ def test_without_tokens_the_console_opens_on_loopback_without_a_login(module_tmp
         assert board.status_code == 200 and "signed in as <b>local</b>" in board.text
         assert "shadowdiff_session=" in board.headers["set-cookie"]
         assert client.get("/ui/").status_code == 200  # the cookie it set is good
+
+
+def test_an_empty_board_says_no_module_has_arrived_and_nothing_about_missing_endpoints(
+    module_tmp: Path,
+) -> None:
+    env = {"SHADOWDIFF_DATA_DIR": str(module_tmp / "empty"), "SHADOWDIFF_TOKENS": ""}
+    with live_service(env, module_tmp) as fresh, httpx.Client(base_url=fresh.url) as client:
+        board = client.get("/ui/")
+    assert board.status_code == 200
+    assert "No modules yet" in board.text
+    assert "appears here once the service has" not in board.text, board.text
 
 
 def test_a_refused_move_advises_what_to_do_in_the_consoles_terms(service: LiveService) -> None:

@@ -103,6 +103,20 @@ def _error_type(exc: BaseException) -> str:
     return _ERROR_TYPE.sub("_", type(exc).__name__)[:128] or "Error"
 
 
+def _config_problem(exc: Exception) -> str:
+    """Why ``GET /v1/config`` failed, worded for the log: a refused token is not an unreachable service."""
+    if isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in (401, 403):
+        try:
+            message = str(exc.response.json().get("message", ""))
+        except (ValueError, AttributeError):
+            message = exc.response.text[:200]
+        return (
+            f"refused (GET /v1/config answered {exc.response.status_code}: {message}); check the token "
+            "given to Shadow(url, token=...)"
+        )
+    return f"unreachable ({exc})"
+
+
 class Shadow:
     """One per process (it owns threads and connections); safe to share between threads and tasks.
 
@@ -628,7 +642,7 @@ class Shadow:
                 fresh = None
         except (httpx.HTTPError, ValueError) as exc:
             if not self._config_down:
-                log.warning("shadowdiff config unreachable (%s); keeping the last good copy", exc)
+                log.warning("shadowdiff config %s; %s", _config_problem(exc), self._meanwhile())
                 self._config_down = True
             return
         if self._config_down:
@@ -644,6 +658,13 @@ class Shadow:
                         fresh = fresh.learned(module, state, version)
                 self._config = fresh
             self._config_at = time.monotonic()
+
+    def _meanwhile(self) -> str:
+        """What calls do while the config cannot be read: a person reading the log needs to know
+        whether the client is still shadowing (a kept copy) or not at all (none yet)."""
+        if self._config is None:
+            return "until it answers, every call serves legacy and nothing is shadowed"
+        return "keeping the last good copy"
 
     def _learn(self, module: str, state: str, version: int) -> None:
         """A pair's answer named the module's state: a rollback shows at the next post, not poll."""
