@@ -101,9 +101,15 @@ export class ConfigPoller {
         this.lastOk = performance.now();
         return true;
       }
+      if (response.status === 401 || response.status === 403) {
+        throw new Error(
+          `config refused (GET /v1/config answered ${response.status}: ${await messageOf(response)}); ` +
+            `check the token given to new Shadow({ url, token }); ${this.meanwhile()}`,
+        );
+      }
       if (!response.ok) {
         await response.body?.cancel();
-        throw new Error(`GET /v1/config answered ${response.status}`);
+        throw new Error(`config unreachable (GET /v1/config answered ${response.status}); ${this.meanwhile()}`);
       }
       const parsed = parseConfig(await response.json());
       if (parsed === null) {
@@ -117,6 +123,14 @@ export class ConfigPoller {
       this.options.onError(error);
       return false;
     }
+  }
+
+  /** What calls do while the config cannot be read: whether the client still shadows (a kept copy) or
+   * not at all (none yet) is what a person reading the warning needs to know. */
+  private meanwhile(): string {
+    return this.config === null
+      ? "until it answers, every call serves legacy and nothing is shadowed"
+      : "keeping the last good copy";
   }
 
   /** A replica that has not seen a change yet must not undo a newer state learned from a pair's answer. */
@@ -133,4 +147,18 @@ export class ConfigPoller {
     }
     return fresh;
   }
+}
+
+/** The service's own words for a refusal (its JSON `message`), else the start of the body. */
+async function messageOf(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && typeof (parsed as { message?: unknown }).message === "string") {
+      return (parsed as { message: string }).message;
+    }
+  } catch {
+    // not JSON: the text itself
+  }
+  return text.slice(0, 200);
 }

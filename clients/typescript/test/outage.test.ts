@@ -163,3 +163,26 @@ test("before the service's first answer: legacy serves, the ORM path never runs,
   assert.equal(ormRan, false);
   assert.deepEqual([stats.posted, stats.dropped, stats.configAgeS], [0, 0, null]);
 });
+
+test("a token the service refuses is reported as refused, with the service's message and what calls do meanwhile", async () => {
+  const tokens = JSON.stringify([{ name: "backend", token: "ingest-token-0123456789", roles: ["ingest", "read"] }]);
+  const service = await LiveService.start({ SHADOWDIFF_TOKENS: tokens });
+  try {
+    const errors: string[] = [];
+    const shadow = new Shadow({
+      url: service.url,
+      token: "not-the-token",
+      pollIntervalMs: 600_000,
+      onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
+    });
+    assert.equal(await shadow.refresh(), false);
+    const message = errors.join("\n");
+    assert.match(message, /config refused \(GET \/v1\/config answered 401: [^)]*token/);
+    assert.match(message, /check the token given to new Shadow/);
+    assert.match(message, /until it answers, every call serves legacy and nothing is shadowed/);
+    assert.deepEqual(shadow.decide("any_module", "req-1"), { serve: "legacy", shadow: false });
+    await shadow.close(1000);
+  } finally {
+    await service.stop();
+  }
+});
