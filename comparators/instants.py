@@ -110,7 +110,7 @@ _UTC_ZONES: Final = frozenset({"Z", "z", "+00", "-00", "+0000", "-0000", "+00:00
 _MIDNIGHT_CLOCKS: Final = (
     "00:00",
     "00:00:00",
-    *(f"00:00:00{m}{'0' * n}" for m in ".," for n in range(1, 10)),
+    *[f"00:00:00{m}{'0' * n}" for m in ".," for n in range(1, 10)],
 )
 MIDNIGHTS_UTC: Final = frozenset(f"{s}{c}{z}" for s in "Tt " for c in _MIDNIGHT_CLOCKS for z in _UTC_ZONES)
 """Every spelling of midnight UTC after a date (up to nine fraction digits) that :func:`instant_of` reads."""

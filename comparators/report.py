@@ -115,7 +115,7 @@ class Comparison:
     @property
     def fields(self) -> tuple[str, ...]:
         """The distinct field labels, in report order: one metric increment each."""
-        return tuple(dict.fromkeys(d.field for d in self.differences))
+        return tuple(dict.fromkeys([d.field for d in self.differences]))
 
 
 EQUAL: Final = Comparison(equal=True)
