@@ -35,7 +35,7 @@ from rich.text import Text
 
 from app.text_patterns import NAME
 from flags.errors import Remedy, advise
-from flags.model import FlagState
+from flags.model import AutoRollback, FlagState
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 TIMEOUT_SECONDS = 30.0
@@ -48,6 +48,12 @@ LIFECYCLE: tuple[FlagState, ...] = tuple(FlagState)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+
+# The service's note when entering orm armed the guard names the API field to send; here, the option.
+NOTE_AUTO_ROLLBACK_ON = (
+    "auto rollback turned on: in orm the guard rolls {module} back to shadow when its mismatch rate "
+    "crosses the threshold; promote with --auto-rollback notify (record only) or off to keep it off"
+)
 
 ADVICE: dict[Remedy, str] = {
     Remedy.CREATE: "check its spelling (shadowdiff status lists every module), or create it: "
@@ -348,6 +354,9 @@ def _change(
     if force:
         body["force"] = True
     flag = _call(ctx, "PUT", f"/v1/flags/{module}", body)
+    if flag.get("notes") and flag.get("state") == FlagState.ORM and "auto_rollback" not in changes:
+        # The service's one note (entering orm armed the guard) tells an API caller which field to send.
+        flag = {**flag, "notes": [NOTE_AUTO_ROLLBACK_ON.format(module=module)]}
     _emit(ctx, flag, _kv_table(f"flag {module} (was {current['state']}, version {current['version']})", flag))
 
 
@@ -360,12 +369,23 @@ def flags_promote(
         FlagState | None, typer.Option("--to", help="the target state (default: the next one)")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="skip stages or readiness (needs a reason)")] = False,
+    auto_rollback: Annotated[
+        AutoRollback | None,
+        typer.Option(
+            "--auto-rollback",
+            help="what the guard does in orm: on (roll back), notify (record only) or off; "
+            "entering orm turns it on unless given",
+        ),
+    ] = None,
     by: By = None,
 ) -> None:
     """Move a module one stage along legacy -> shadow -> orm -> migrated."""
     current = _call(ctx, "GET", f"/v1/flags/{module}")
     target = _next_state(module, current["state"], None if to is None else to.value)
-    _change(ctx, module, {"state": target}, reason, by, force, current)
+    changes: dict[str, Any] = {"state": target}
+    if auto_rollback is not None:
+        changes["auto_rollback"] = auto_rollback.to_wire()
+    _change(ctx, module, changes, reason, by, force, current)
 
 
 @flags_app.command("create")

@@ -427,3 +427,25 @@ def test_a_token_without_the_role_is_told_so_without_http_terms(service: LiveSer
     assert done.returncode == 1
     assert "lacks the role this needs (operator); use a token that has it" in done.stderr, done.stderr
     assert not [w for w in HTTP_WORDING if w in done.stderr], done.stderr
+
+
+def test_promote_to_orm_says_in_the_clis_words_that_auto_rollback_turned_on(service: LiveService) -> None:
+    module = unique("armed")
+    post_pair(service, module, [{"id": 1}], [{"id": 1}])  # registers the module in shadow
+    done = run(service, "flags", "promote", module, "--reason", "green", "--force", columns=400)
+    assert done.returncode == 0, done.stderr
+    assert "promote with --auto-rollback notify (record only) or off" in done.stdout, done.stdout
+    assert '"auto_rollback"' not in done.stdout
+    assert flag(service, module)["auto_rollback"] is True
+
+
+@pytest.mark.parametrize(("given", "stored"), [("notify", "notify"), ("off", False), ("on", True)])
+def test_promote_keeps_the_auto_rollback_it_is_given(
+    service: LiveService, given: str, stored: object
+) -> None:
+    module = unique("kept")
+    post_pair(service, module, [{"id": 1}], [{"id": 1}])
+    done = run(service, "flags", "promote", module, "-r", "green", "--force", "--auto-rollback", given)
+    assert done.returncode == 0, done.stderr
+    assert "turned on" not in done.stdout
+    assert flag(service, module)["auto_rollback"] == stored
