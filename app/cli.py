@@ -254,8 +254,15 @@ def _kv_table(title: str, data: dict[str, Any]) -> Table:
     table.add_column("field", style="bold")
     table.add_column("value")
     for key, value in data.items():
-        _row(table, key, _fmt(value))
+        _row(table, key, _settings(value) if isinstance(value, dict) else _fmt(value))
     return table
+
+
+def _settings(value: dict[str, Any]) -> str:
+    """A nested object of overrides (guard, readiness) as its set keys; null keys take the service's
+    defaults, and a row of nulls as JSON read as noise."""
+    given = [f"{k} {_fmt(v)}" for k, v in value.items() if v is not None]
+    return ", ".join(given) if given else "(service defaults)"
 
 
 @app.command()

@@ -449,3 +449,15 @@ def test_promote_keeps_the_auto_rollback_it_is_given(
     assert done.returncode == 0, done.stderr
     assert "turned on" not in done.stdout
     assert flag(service, module)["auto_rollback"] == stored
+
+
+def test_flags_get_shows_override_objects_by_their_set_keys(service: LiveService) -> None:
+    module = unique("overrides")
+    post_pair(service, module, [{"id": 1}], [{"id": 1}])
+    plain = run(service, "flags", "get", module, role="read")
+    assert plain.returncode == 0 and "(service defaults)" in plain.stdout and "null" not in plain.stdout
+    body = {"guard": {"threshold": 0.01}, "reason": "tighter", "version": flag(service, module)["version"]}
+    changed = httpx.put(f"{service.url}/v1/flags/{module}", json=body, headers=auth("operator"), timeout=10)
+    assert changed.status_code == 200, changed.text
+    shown = run(service, "flags", "get", module, role="read")
+    assert "threshold 0.01" in shown.stdout and "null" not in shown.stdout, shown.stdout
