@@ -16,6 +16,13 @@ import pytest
 from comparators import compare
 
 
+def _nested(element: Any, levels: int) -> Any:
+    """``element`` inside ``levels`` arrays."""
+    for _ in range(levels):
+        element = [element]
+    return element
+
+
 def differing_fields(legacy: Any, orm: Any) -> set[str]:
     return {d.field for d in compare(legacy, orm).differences}
 
@@ -28,6 +35,8 @@ def differing_fields(legacy: Any, orm: Any) -> set[str]:
         pytest.param("{{1,2},{3,4}}", [[1, 2], [3, 4]], id="nested, elements by the number rule"),
         pytest.param("{NULL,x}", [None, "x"], id="NULL element"),
         pytest.param('{"",x}', ["", "x"], id="quoted empty element"),
+        pytest.param('{"a" ,b}', ["a", "b"], id="space after a quoted element"),
+        pytest.param("{" * 33 + "x" + "}" * 33, _nested("x", 33), id="33 levels deep, the most read"),
     ],
 )
 def test_a_well_formed_array_literal_matches_its_array(legacy: str, orm: list[Any]) -> None:
@@ -46,6 +55,10 @@ def test_a_well_formed_array_literal_matches_its_array(legacy: str, orm: list[An
         pytest.param('{a"b"}', ["ab"], id="quote inside an unquoted element"),
         pytest.param("{a b}c}", ["a b"], id="brace inside"),
         pytest.param("{a,", ["a"], id="ends after a comma"),
+        pytest.param("{{1}", [["1"]], id="outer array never closed after a nested one"),
+        pytest.param("{{a,}}", [["a", ""]], id="malformed nested array"),
+        pytest.param("{{1}}", ["1"], id="nested array against a scalar element"),
+        pytest.param("{" * 34 + "x" + "}" * 34, _nested("x", 34), id="34 levels deep, beyond the limit"),
     ],
 )
 def test_a_malformed_array_literal_stays_text(legacy: str, orm: list[Any]) -> None:
@@ -103,6 +116,23 @@ def test_a_well_formed_wrapper_matches_its_value(legacy: Any, orm: Any) -> None:
         pytest.param({"$numberLong": "12a"}, 12, id="$numberLong not an integer"),
         pytest.param({"$numberLong": 12}, 12, id="$numberLong not text"),
         pytest.param({"$numberDouble": "abc"}, 0.0, id="$numberDouble not a number"),
+        pytest.param({"$numberDouble": 2.5}, 2.5, id="$numberDouble not text"),
+        pytest.param({"$numberDecimal": 12.5}, 12.5, id="$numberDecimal not text"),
+        pytest.param(
+            {"$binary": {"base64": "CgE=", "subType": "00", "x": 1}},
+            {"type": "Buffer", "data": [10, 1]},
+            id="$binary object with a third key",
+        ),
+        pytest.param(
+            {"date": 1730625300, "timezone_type": 3, "timezone": "UTC"},
+            1730625300,
+            id="PHP date not text",
+        ),
+        pytest.param(
+            {"date": "2024-11-03T09:15:00", "timezone_type": 3, "timezone": "UTC"},
+            "2024-11-03T09:15:00.000Z",
+            id="PHP date not in json_encode's layout",
+        ),
         pytest.param({"$oid": 5}, 5, id="$oid not text"),
         pytest.param({"$date": [2025]}, "2025-01-01T00:00:00.000Z", id="$date of another type"),
         pytest.param(
