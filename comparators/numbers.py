@@ -29,7 +29,9 @@ _EXPONENT = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?[eE][+-]?[0-9]{1,4}")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]{1,4})?")
 _NUMBER_CHARS: Final = str.maketrans("", "", "0123456789.-")
 _F32_MIN_NORMAL: Final = 1.1754943508222875e-38
-_F32: Final = struct.Struct("f")
+_F32: Final = struct.Struct("<f")
+"""Standard size: packing a double beyond float32's range raises OverflowError (native ``"f"`` is a C
+cast, which gives inf there, or anything: C leaves it undefined)."""
 _SHORT_FLOATS = re.compile(rb"\[(?:[^,]{1,6},)*+[^,]{1,6}\]")
 """A JSON array whose every number is written in six characters or fewer."""
 _SIX_DIGITS: Final = "{:.6g}".format

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -209,6 +210,19 @@ def test_numbers_float32_column_accepts_a_text_protocol_column() -> None:
 
 def test_numbers_float32_column_refuses_a_short_print_of_another_float32() -> None:
     assert float32_column((0.123457, 0.7), (0.12345670163631439, 0.7000000476837158)) < 0
+
+
+@pytest.mark.parametrize(
+    ("value", "narrowed"),
+    [
+        (0.7, 0.699999988079071),
+        (3.4028235e38, 3.4028234663852886e38),  # above the largest float32, but rounds down to it
+        (1e39, None),
+        (-1e300, None),
+    ],
+)
+def test_numbers_to_float32_is_none_beyond_float32s_range(value: float, narrowed: float | None) -> None:
+    assert to_float32(value) == narrowed
 
 
 # --- booleans ---------------------------------------------------------------------------------------
