@@ -14,7 +14,7 @@ import math
 import re
 import struct
 from array import array
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import eq, ne, or_
 from typing import Any, Final
 
@@ -174,10 +174,7 @@ def _widened_against_short(wide: Number, short: Number) -> bool:
     """``wide`` the float32 value, ``short`` its shortest decimal or its six-digit print."""
     if type(wide) is not float or not math.isfinite(wide):
         return False
-    try:
-        narrowed = to_float32(float(short))
-    except OverflowError:
-        return False
+    narrowed = to_float32(float(short))  # (short is a float or a Decimal: float() gives inf, never raises)
     if narrowed != wide and to_float32(wide) != wide:
         return False  # wide is not a float32 value
     if wide != 0.0 and abs(wide) < _F32_MIN_NORMAL:  # subnormal: too few bits to be implausible
@@ -201,10 +198,8 @@ def _is_shortest(wide: float, short: Number) -> bool:
     shortest = shortest_float32_text(wide)
     if shortest is None:
         return False
-    try:
-        return Decimal(shortest) == (Decimal(repr(short)) if type(short) is float else Decimal(short))
-    except InvalidOperation:
-        return False
+    # (every operand is finite: shortest is a finite float's %g, short reads back as the finite wide)
+    return Decimal(shortest) == (Decimal(repr(short)) if type(short) is float else Decimal(short))
 
 
 def number_rules(a: Number, b: Number, tolerance: float) -> int:
