@@ -231,3 +231,58 @@ def test_key_renamed_on_the_orm_side_still_matches() -> None:
     assert _report(legacy, orm, {"key": ["code"], "rename": {"code": "sku"}}) == [
         ("n", "changed", "[code=a].n")
     ]
+
+
+def test_without_announce_an_equal_pair_names_no_rules() -> None:
+    result = compare([{"id": 1, "v": "42"}], [{"id": 1, "v": 42}], announce=False)
+    assert result.equal
+    assert result.normalized == ()
+
+
+def test_a_spec_warning_leaves_the_rules_of_a_one_row_pair_named() -> None:
+    result = compare([{"id": 1, "v": "42"}], [{"id": 1, "v": 42}], Spec.from_dict({"ignore": ["nope"]}))
+    assert result.equal
+    assert result.normalized_wire() == {"number": ["v"]}
+    assert [w.option for w in result.warnings] == ["ignore"]
+
+
+AUTHOR = {"rename": {"author_name": "author.name"}}
+
+
+@pytest.mark.parametrize(
+    ("legacy", "orm"),
+    [
+        pytest.param(
+            [{"id": 1, "author_name": None}], [{"id": 1, "author": None}], id="LEFT JOIN, no author"
+        ),
+        pytest.param([1, 2], [1, 2], id="rows that are not objects"),
+        pytest.param(5, 5, id="a scalar result"),
+        pytest.param({"author_name": "Kim"}, {"author": {"name": "Kim"}}, id="a one-object result"),
+    ],
+)
+def test_a_dotted_rename_reads_what_is_there(legacy: Any, orm: Any) -> None:
+    assert compare(legacy, orm, Spec.from_dict(AUTHOR)).equal
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        pytest.param("Kim", id="the include is text"),
+        pytest.param({"nick": "Kim"}, id="the include has no such field"),
+    ],
+)
+def test_a_dotted_rename_that_finds_no_field_is_a_warning_and_a_difference(author: Any) -> None:
+    result = compare([{"id": 1, "author_name": "Kim"}], [{"id": 1, "author": author}], Spec.from_dict(AUTHOR))
+    assert _report([{"id": 1, "author_name": "Kim"}], [{"id": 1, "author": author}], AUTHOR) == [
+        ("author_name", "missing", "[id=1].author_name"),
+        ("author", "missing", "[id=1].author"),
+    ]
+    assert [w.option for w in result.warnings] == ["rename"]
+
+
+def test_a_dotted_rename_keeps_the_rest_of_its_include() -> None:
+    assert _report(
+        [{"id": 1, "author_name": "Kim", "x": 1}],
+        [{"id": 1, "author": {"name": "Kim", "x": 2}, "x": 1}],
+        AUTHOR,
+    ) == [("author", "missing", "[id=1].author")]
