@@ -8,11 +8,38 @@ Accelerators: :func:`json_text_is` (one value spelled the same once parsed) and
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from typing import Any
 
 import orjson
 
 from comparators.rules import JSON_TEXT, NO
+
+_LONG_INTEGER = re.compile(r"[0-9]{20}|-[0-9]{19}")
+"""Where an integer beyond 64 bits can be: 20 digits (past 2**64 - 1), or a minus and 19 (past -2**63)."""
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is beyond a double's range")  # (orjson refuses it too)
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(text: str) -> Any:
+    """``orjson.loads``, except for text that may hold an integer beyond 64 bits: orjson reads one as a
+    float, so ``[18446744073709551617]`` would equal ``[18446744073709551616]``, and SPEC compares
+    integers exactly at any size. That rare text takes the stdlib parser, held to what orjson accepts
+    (no NaN, no number beyond a double). Raises ValueError (or RecursionError) when it is not JSON."""
+    if _LONG_INTEGER.search(text) is None:
+        return orjson.loads(text)
+    return json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
 
 
 def json_of_text(text: str) -> dict[str, Any] | list[Any] | None:
@@ -25,8 +52,8 @@ def json_of_text(text: str) -> dict[str, Any] | list[Any] | None:
         if first not in "{[" or not first:
             return None
     try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
+        value = _loads(text)
+    except (ValueError, RecursionError):  # (orjson.JSONDecodeError is a ValueError)
         return None
     return value if isinstance(value, dict | list) else None
 
@@ -37,8 +64,8 @@ def declared_json_of(value: Any) -> Any:
     one value). Text that is not JSON stays as it is."""
     if type(value) is str:
         try:
-            value = orjson.loads(value)
-        except orjson.JSONDecodeError:
+            value = _loads(value)
+        except (ValueError, RecursionError):
             return value
     return _empty_objects_as_arrays(value)
 

@@ -301,6 +301,7 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
     ({"j": '{"a": {}}'}, {"j": {"a": []}}, {"types": {"j": "json"}}, {"json_text": ["j"]}),
     ({"j": "12"}, {"j": 12}, {"types": {"j": "json"}}, {"number": ["j"]}),
     ({"j": '{"a": [1, 2]}'}, {"j": {"a": [1, 2]}}, None, {"json_text": ["j"]}),
+    ({"j": "[18446744073709551617]"}, {"j": [18446744073709551617]}, None, {"json_text": ["j"]}),
 ]
 
 
@@ -459,6 +460,10 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"j": '[{}, "x"]'}, {"j": [[], "x"]}, None, ["j"]),  # {} is [] only when declared json
     ({"j": '{"a": 1}'}, {"j": {"a": 2}}, None, ["j"]),
     ({"j": "[}"}, {"j": {}}, {"types": {"j": "json"}}, ["j"]),
+    # integers beyond 64 bits in JSON text, exactly (orjson alone reads them as floats)
+    ({"j": "[18446744073709551617]"}, {"j": [18446744073709551616]}, None, [("j", Kind.CHANGED)]),
+    ({"j": '{"a": -9223372036854775809}'}, {"j": {"a": -9223372036854775808}}, None, [("j", Kind.CHANGED)]),
+    ({"j": "[18446744073709551617]"}, {"j": ["18446744073709551616"]}, None, [("j", Kind.CHANGED)]),
 ]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from comparators import compare
+from comparators.json_text import json_of_text
 
 
 def _nested(element: Any, levels: int) -> Any:
@@ -172,3 +173,18 @@ def test_a_well_formed_wrapper_matches_its_value(legacy: Any, orm: Any) -> None:
 )
 def test_a_malformed_wrapper_is_compared_as_the_object_it_is(legacy: Any, orm: Any) -> None:
     assert differing_fields({"v": legacy}, {"v": orm}) == {"v"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("[18446744073709551617, NaN]", id="NaN"),
+        pytest.param("[18446744073709551617, Infinity]", id="Infinity"),
+        pytest.param("[18446744073709551617, 1e400]", id="a number beyond a double"),
+        pytest.param("[18446744073709551617] x", id="text after the array"),
+    ],
+)
+def test_json_text_with_a_long_integer_is_held_to_the_same_grammar(text: str) -> None:
+    """Text that may hold an integer beyond 64 bits takes the exact stdlib parser, which must refuse
+    what orjson refuses for every other text."""
+    assert json_of_text(text) is None
