@@ -42,15 +42,18 @@ def check_number(value: object, what: str, minimum: float = 0.0) -> float:
 
 
 # orjson reads integers beyond 64 bits as floats, which would make 10**30 and 10**30 + 1 equal. Only a
-# body with a run of 20 or more digits can hold one; those few take the exact stdlib parser. The run is
-# found by mapping every digit to "0" and anything else to " " (bytes.translate, then a substring
-# search: both C loops); a regular expression for the same run cost five times a whole orjson.loads.
-_DIGITS_ONLY = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+# body with a run of 20 or more digits (past 2**64 - 1), or a minus and 19 (past -2**63: -2**63 - 1 has
+# 19 digits), can hold one; those few take the exact stdlib parser. The run is found by mapping every
+# digit to "0", the minus to itself and anything else to " " (bytes.translate, then substring
+# searches: C loops); a regular expression for the same run cost five times a whole orjson.loads.
+_DIGITS_ONLY = bytes(0x30 if 0x30 <= byte <= 0x39 else byte if byte == 0x2D else 0x20 for byte in range(256))
 _TWENTY_DIGITS = b"0" * 20
+_MINUS_NINETEEN_DIGITS = b"-" + b"0" * 19
 
 
 def has_long_digit_run(body: bytes) -> bool:
-    return _TWENTY_DIGITS in body.translate(_DIGITS_ONLY)
+    digits = body.translate(_DIGITS_ONLY)
+    return _TWENTY_DIGITS in digits or _MINUS_NINETEEN_DIGITS in digits
 
 
 _INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1

@@ -60,6 +60,8 @@ def test_parse_json_names_the_problem(body: bytes, error: type[Exception], says:
         (b"[123456789012345678901234567890]", ["123456789012345678901234567890"]),
         (b"[-123456789012345678901234567890]", ["-123456789012345678901234567890"]),
         (b"[18446744073709551615, -9223372036854775808]", [18446744073709551615, -9223372036854775808]),
+        (b"[-9223372036854775809]", ["-9223372036854775809"]),  # 19 digits, one below int64
+        (b"[-9223372036854775808]", [-9223372036854775808]),
         (b'["12345678901234567890123", 1.5]', ["12345678901234567890123", 1.5]),
     ],
 )
@@ -84,7 +86,7 @@ def test_the_exact_parser_names_each_problem(body: bytes, error: type[Exception]
 @given(st.binary(max_size=80) | st.text(alphabet='0123456789 .e-"x', max_size=60).map(str.encode))
 @settings(max_examples=300)
 def test_the_long_digit_scan_agrees_with_a_regular_expression(body: bytes) -> None:
-    assert has_long_digit_run(body) == (re.search(rb"[0-9]{20}", body) is not None)
+    assert has_long_digit_run(body) == (re.search(rb"[0-9]{20}|-[0-9]{19}", body) is not None)
 
 
 def _escaping_slashes(text: str) -> str:
