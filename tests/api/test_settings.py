@@ -36,6 +36,33 @@ REFUSED = {
     ),
     "not a postgres url": ({"database_url": "mysql://x"}, "postgresql://"),
     "zero poll interval": ({"flag_poll_seconds": 0}, "flag_poll_seconds"),
+    "public host name without tokens": ({"host": "shadowdiff.internal"}, "without SHADOWDIFF_TOKENS"),
+    "two entries share one token": (
+        {
+            "tokens": [
+                {"name": "a", "token": "long-enough-1", "roles": ["read"]},
+                {"name": "b", "token": "long-enough-1", "roles": ["operator"]},
+            ]
+        },
+        "two entries share one token value",
+    ),
+    "tokens not JSON": ({"tokens": "ops:long-enough-1"}, 'must be a JSON list of {"name", "token", "roles"}'),
+    "tokens and a tokens file": (
+        {
+            "tokens": '[{"name": "a", "token": "long-enough-1", "roles": ["read"]}]',
+            "tokens_file": "tokens.json",
+        },
+        "set SHADOWDIFF_TOKENS or SHADOWDIFF_TOKENS_FILE, not both",
+    ),
+    "tokens file not there": (
+        {"tokens_file": "/nonexistent/tokens.json"},
+        "SHADOWDIFF_TOKENS_FILE '/nonexistent/tokens.json' cannot be read: No such file or directory",
+    ),
+    "empty redaction pattern": (
+        {"redact": ["password", ""]},
+        "redaction pattern .* must be 1 to 128 characters",
+    ),
+    "redaction pattern too long": ({"redact": ["x" * 129]}, "must be 1 to 128 characters"),
 }
 
 
@@ -43,6 +70,18 @@ REFUSED = {
 def test_unsafe_settings_are_refused(values: dict[str, Any], says: str) -> None:
     with pytest.raises(ValidationError, match=says):
         Settings(**values)
+
+
+def test_localhost_is_a_loopback_address() -> None:
+    assert not Settings(host="localhost").auth_enabled
+
+
+def test_redaction_patterns_may_be_a_json_list() -> None:
+    assert Settings(redact='["password", "ssn"]').redact == ("password", "ssn")
+
+
+def test_empty_entries_of_a_comma_separated_redaction_list_are_dropped() -> None:
+    assert Settings(redact="password,,ssn, ").redact == ("password", "ssn")
 
 
 def test_a_public_bind_with_tokens_is_allowed() -> None:
