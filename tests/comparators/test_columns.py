@@ -137,6 +137,7 @@ def test_many_equal_rows_are_equal(legacy_value: Any, orm_value: Any) -> None:
         ("2025-03-01", "2025-03-01T00:00:00.000Z", "2025-03-02T00:00:00Z", "2025-03-02"),
         (UUID.upper(), UUID, UUID, UUID.upper()),
         ("42", 42, "-7", -7),
+        (True, 1, True, 1.0),
     ],
 )
 def test_a_row_spelled_otherwise_among_many_is_still_equal(

@@ -88,6 +88,10 @@ DIFFER: list[Any] = [
     # --- uuids: all hyphens or none ------------------------------------------------------------------
     pytest.param("{550e8400-e29b41d4a716-446655440000}", UUID, None, id="a braced UUID with two hyphens"),
     pytest.param(UUID, UUID[:-1], None, id="a UUID against one digit short"),
+    # --- bytes and booleans --------------------------------------------------------------------------
+    pytest.param("b'\\x'", {"type": "Buffer", "data": []}, None, id="a bytes literal that does not parse"),
+    pytest.param({"type": "Buffer", "data": "AQI="}, "\\x0102", None, id="Buffer data that is not a list"),
+    pytest.param("1", "true", None, id="a digit against a word, both text"),
     # --- declared types ------------------------------------------------------------------------------
     pytest.param(
         "abc",

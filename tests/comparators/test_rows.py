@@ -286,3 +286,39 @@ def test_a_dotted_rename_keeps_the_rest_of_its_include() -> None:
         [{"id": 1, "author": {"name": "Kim", "x": 2}, "x": 1}],
         AUTHOR,
     ) == [("author", "missing", "[id=1].author")]
+
+
+def _binary(text: str) -> dict[str, Any]:
+    return {"$binary": {"base64": text, "subType": "00"}}
+
+
+@pytest.mark.parametrize(
+    ("legacy", "orm", "spec"),
+    [
+        pytest.param(
+            [{"b": _binary("AQ==")}, {"b": _binary("Ag==")}],
+            [{"b": _binary("Ag==")}, {"b": _binary("AQ==")}],
+            None,
+            id="Extended JSON bytes",
+        ),
+        pytest.param(
+            [{"a": 1, "updated_at": 1}, {"a": 2, "updated_at": 2}],
+            [{"a": 2, "updated_at": 9}, {"a": 1, "updated_at": 8}],
+            {"ignore": ["updated_at"]},
+            id="an ignored field",
+        ),
+    ],
+)
+def test_rows_without_ids_pair_off_in_any_order(legacy: Any, orm: Any, spec: dict[str, Any] | None) -> None:
+    assert _report(legacy, orm, spec) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine gap: rows equal where they stand pair off first ('0' with '0.00'), which leaves '0.00' "
+    "with False although '0' = False and '0.00' = '0.00' pair every row (equality under the rules is not "
+    "transitive, and the position pass is greedy); test_properties' row property finds this when a column "
+    "mixes spellings row by row",
+)
+def test_rows_pair_so_that_every_row_finds_an_equal_partner() -> None:
+    assert _report([{"u": "0.00"}, {"u": "0"}], [{"u": False}, {"u": "0.00"}]) == []

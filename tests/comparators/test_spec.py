@@ -189,6 +189,7 @@ def test_specs_are_hashable_values() -> None:
         ({"types": {"v": "boolean"}}, "types"),
         ({"types": ["v"]}, "types"),
         ({"types": {"": "json"}}, "types"),
+        ({"types": {"v": "integer"}}, "types"),
         ({"ordered": ["", 3]}, "ordered"),
         ({"ordered": "steps"}, "ordered"),
         ({"rename": {"a.b": "c"}}, "rename"),
