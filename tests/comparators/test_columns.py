@@ -87,6 +87,7 @@ PRISMA = "2025-06-30T22:45:10.123Z"
         ("a,b", ["a", "b"], "a,b", ["a", 1]),
         ("a,b", ["a", "b"], "a,b", "a,b,c"),
         ("[1, 2]", [1, 2], "[1, 3]", [1, 3, 4]),
+        ('{"a": 1}', {"a": 1}, '{"a": 1', {"a": 1}),
         (2**70, 2**70, 2**70, 2**70 + 1),
     ],
 )
@@ -138,6 +139,7 @@ def test_many_equal_rows_are_equal(legacy_value: Any, orm_value: Any) -> None:
         (UUID.upper(), UUID, UUID, UUID.upper()),
         ("42", 42, "-7", -7),
         (True, 1, True, 1.0),
+        ('{"a": 1}', {"a": 1}, '{"a": 18446744073709551616}', {"a": 18446744073709551616}),
     ],
 )
 def test_a_row_spelled_otherwise_among_many_is_still_equal(
