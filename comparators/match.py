@@ -2,9 +2,10 @@
 
 Like data-diff's ``diff_sets``, this is a pure function of the two row lists. Rows are matched by
 the spec's key, else by ``id`` when the rows of both sides each carry a unique one, else as a
-multiset: identical rows pair off first, then rows equal under the rules, then the rest by the most
-fields in common (ties by position), then what is left by position: only rows beyond the shorter
-side are extra or missing. Key values are read by the same rules as any value, so
+multiset: identical rows pair off first, then rows equal under the rules, re-paired so that every row
+with an equal partner gets one (a maximum matching: equality under the rules is not transitive), then
+the rest by the most fields in common (ties by position), then what is left by position: only rows
+beyond the shorter side are extra or missing. Key values are read by the same rules as any value, so
 ``1007`` and ``"1007"`` address the same row.
 """
 
@@ -100,7 +101,7 @@ def match_rows(
             )
         else:
             unverified, unpaired_legacy, unpaired_orm = _match_multiset(
-                legacy, orm, unpaired_legacy, unpaired_orm, spec, ignores, equal
+                legacy, orm, unpaired_legacy, unpaired_orm, spec, ignores, equal, pairs
             )
         pairs.extend(unverified)
         pairs.sort()
@@ -240,7 +241,10 @@ def _match_multiset(
     spec: Spec,
     ignores: frozenset[tuple[str, ...]] | None,
     equal: Equal,
+    settled: Pairs,
 ) -> tuple[Pairs, list[int], list[int]]:
+    """``settled``: the pairs already made where the rows stand (equal); step 3 may take some of
+    them apart, in place, so that every row with an equal partner gets one."""
     renames = spec.rename_map
 
     def form(row: Any, rename: dict[str, str] | None) -> Hashable:
@@ -276,7 +280,16 @@ def _match_multiset(
                 still.append(i)
         unpaired_legacy = still
 
-    # 3. the rest by the most fields in common, ties by position.
+    # 3. rows left on both sides may still each have an equal partner that a row paired earlier took
+    # ('0' took '0.00' where it stood, leaving '0.00' with False although '0' = False): equality under
+    # the rules is not transitive, so pairing first-fit is not enough. Augmenting paths (Kuhn's
+    # algorithm) re-pair until no more rows can find an equal partner.
+    if unpaired_legacy and unpaired_orm:
+        unpaired_legacy, unpaired_orm = _augment(
+            legacy, orm, pairs, settled, unpaired_legacy, unpaired_orm, spec, ignores, equal
+        )
+
+    # 4. the rest by the most fields in common, ties by position.
     if unpaired_legacy and unpaired_orm:
         scored = _pair_by_common_fields(legacy, orm, unpaired_legacy, unpaired_orm, spec, equal)
         pairs.extend(scored)
@@ -285,6 +298,59 @@ def _match_multiset(
         unpaired_legacy = [i for i in unpaired_legacy if i not in paired_legacy]
         unpaired_orm = [j for j in unpaired_orm if j not in paired_orm]
     return pairs, unpaired_legacy, unpaired_orm
+
+
+def _augment(
+    legacy: list[Any],
+    orm: list[Any],
+    pairs: Pairs,
+    settled: Pairs,
+    unpaired_legacy: list[int],
+    unpaired_orm: list[int],
+    spec: Spec,
+    ignores: frozenset[tuple[str, ...]] | None,
+    equal: Equal,
+) -> tuple[list[int], list[int]]:
+    """A maximum matching of equal rows, grown from the pairs made so far (``pairs`` and ``settled``,
+    each updated in place; a pair moved is added to ``pairs``): the rows still unpaired on each side.
+
+    Only a row of ``unpaired_orm`` can end an augmenting path, so when no paired legacy row equals
+    any of them, there is none and nothing else is compared. Bounded like step 2: past
+    ``MAX_SCORED_PAIRS`` comparisons the first-fit pairs stand."""
+    partner_of: dict[int, int] = {j: i for i, j in settled}  # ORM row -> its legacy row
+    partner_of.update({j: i for i, j in pairs})
+    paired_legacy = list(partner_of.values())
+    if (len(unpaired_legacy) + len(paired_legacy)) * (len(unpaired_orm) + len(partner_of)) > MAX_SCORED_PAIRS:
+        return unpaired_legacy, unpaired_orm
+    memo: dict[tuple[int, int], bool] = {}
+
+    def same(i: int, j: int) -> bool:
+        found = memo.get((i, j))
+        if found is None:
+            found = memo[(i, j)] = equal(legacy[i], orm[j], spec, ignores)
+        return found
+
+    if not any(same(i, j) for j in unpaired_orm for i in paired_legacy):
+        return unpaired_legacy, unpaired_orm
+    candidates = sorted(partner_of) + list(unpaired_orm)
+
+    def reach(i: int, seen: set[int]) -> bool:
+        for j in candidates:
+            if j in seen or not same(i, j):
+                continue
+            seen.add(j)
+            owner = partner_of.get(j)
+            if owner is None or reach(owner, seen):
+                partner_of[j] = i
+                return True
+        return False
+
+    still = [i for i in unpaired_legacy if not reach(i, set())]
+    matched = {(i, j) for j, i in partner_of.items()}
+    settled[:] = [p for p in settled if p in matched]
+    kept = set(settled)
+    pairs[:] = sorted(p for p in matched if p not in kept)
+    return still, [j for j in unpaired_orm if j not in partner_of]
 
 
 def _pair_by_common_fields(
