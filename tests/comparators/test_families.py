@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
@@ -34,7 +35,7 @@ from comparators.instants import (
     time_of_day_equal,
     time_of_day_quick,
 )
-from comparators.json_text import json_of_text, json_text_column, json_text_is
+from comparators.json_text import json_of_text, json_text_column, json_text_is, may_hold_long_integer
 from comparators.numbers import (
     bigint_text_column,
     decimal_text_column,
@@ -443,3 +444,9 @@ def test_the_same_json_shortcut_only_says_equal_where_the_rules_do(a: Any, b: An
     for left, right in ((a, b), (a, a)):
         if same_json(left, right):
             assert _reference(left, right)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='0123456789-. "[]{}:,e\u00e9\ud800', max_size=60))
+def test_the_long_integer_scan_agrees_with_its_pattern(text: str) -> None:
+    assert may_hold_long_integer(text) == (re.search(r"[0-9]{20}|-[0-9]{19}", text) is not None)
