@@ -34,6 +34,7 @@ from rich.table import Table
 from rich.text import Text
 
 from app.text_patterns import NAME
+from comparators.report import MISSING_WIRE
 from flags.errors import Remedy, advise
 from flags.model import AutoRollback, FlagState
 
@@ -220,6 +221,16 @@ def _fmt(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True)
     return str(value)
+
+
+def _value(value: Any) -> str:
+    """A differing value as the JSON it was sent as, so that what differs shows: ``"12"`` (text) and
+    ``12`` (a number) stay apart, a float keeps every digit (``12.0001``, never ``12``), a trailing
+    space shows inside the quotes, the text ``"null"`` is not ``null``; a key one side lacks (the
+    wire's ``"__missing__"``) reads ``(missing)``."""
+    if value == MISSING_WIRE:
+        return "(missing)"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _when(value: Any) -> str:
@@ -511,8 +522,8 @@ def mismatches(
                 sample["query_name"] if i == 0 else "",
                 _fmt(diff.get("path")),
                 _fmt(diff.get("kind")),
-                _fmt(diff.get("legacy")),
-                _fmt(diff.get("orm")),
+                _value(diff.get("legacy")),
+                _value(diff.get("orm")),
             )
     _emit(ctx, data, table)
 
