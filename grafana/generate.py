@@ -209,9 +209,15 @@ def feature_flags() -> stat.Panel:
     return (
         stat.Panel()
         .title("Feature flag status")
-        .description("Which path serves each module: the ORM in states orm and migrated.")
+        .description(
+            "Which path serves each module: SQL in legacy and shadow, the ORM in migrated, and in orm the "
+            "share of requests the ORM serves (serve_rate: a percentage while the module is ramped)."
+        )
         .datasource(DATASOURCE)
         .with_target(instant(f"feature_flag_enabled{{{FLAG_SELECTED}}}", "{{flag}}"))
+        # feature_flag_enabled is a share (SPEC 5: serve_rate in orm), not a 0/1 switch: a ramped module
+        # shows its percentage (no text, so the value shows) in orange, not a bare 0.100.
+        .unit("percentunit")
         .mappings(
             [
                 model.ValueMap(
@@ -219,7 +225,12 @@ def feature_flags() -> stat.Panel:
                         "0": model.ValueMappingResult(text="SQL serves", color="blue", index=0),
                         "1": model.ValueMappingResult(text="ORM serves", color="green", index=1),
                     }
-                )
+                ),
+                model.RangeMap(
+                    options=model.DashboardRangeMapOptions(
+                        from_val=0.00001, to=0.99999, result=model.ValueMappingResult(color="orange", index=2)
+                    )
+                ),
             ]
         )
         .color_mode(common.BigValueColorMode.BACKGROUND)
