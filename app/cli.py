@@ -35,7 +35,7 @@ from rich.text import Text
 
 from app.text_patterns import NAME
 from comparators.report import MISSING_WIRE
-from flags.errors import Remedy, advise
+from flags.errors import InvalidFlag, Remedy, advise
 from flags.model import AutoRollback, FlagState
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -265,8 +265,18 @@ def _kv_table(title: str, data: dict[str, Any]) -> Table:
     table.add_column("field", style="bold")
     table.add_column("value")
     for key, value in data.items():
-        _row(table, key, _settings(value) if isinstance(value, dict) else _fmt(value))
+        shown = _auto_rollback(value) if key == "auto_rollback" else _fmt(value)
+        _row(table, key, _settings(value) if isinstance(value, dict) else shown)
     return table
+
+
+def _auto_rollback(value: Any) -> str:
+    """``on``/``off``/``notify``, the words ``promote --auto-rollback`` takes (the wire's true/false
+    printed as Python's True/False)."""
+    try:
+        return AutoRollback.parse(value).value
+    except InvalidFlag:
+        return _fmt(value)
 
 
 def _settings(value: dict[str, Any]) -> str:
@@ -297,7 +307,7 @@ def status(ctx: typer.Context) -> None:
             flag["state"],
             _rate(flag.get("effective_sample_rate", flag.get("sample_rate"))),
             _served(flag),
-            _fmt(flag.get("auto_rollback")),
+            _auto_rollback(flag.get("auto_rollback")),
             _fmt(flag.get("version")),
             str(compared),
             _rate(figures.get("mismatch_rate")),

@@ -473,6 +473,12 @@ def test_promote_keeps_the_auto_rollback_it_is_given(
     assert done.returncode == 0, done.stderr
     assert "turned on" not in done.stdout
     assert flag(service, module)["auto_rollback"] == stored
+    # shown in the words the option takes, not as the wire's true/false printed True/False
+    shown = run(service, "flags", "get", module, role="read")
+    assert re.search(rf"│ auto_rollback +│ {given} +│", shown.stdout), shown.stdout
+    status = run(service, "status", role="read")
+    (row,) = [line for line in status.stdout.splitlines() if f" {module} " in line]
+    assert f"│ {given} " in row and "True" not in row and "False" not in row, row
 
 
 def test_flags_get_shows_override_objects_by_their_set_keys(service: LiveService) -> None:
