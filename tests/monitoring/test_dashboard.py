@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from grafana import generate
+from prometheus.generate import read_links
 from tests.monitoring.dashboard import (
     annotation_queries,
     load,
@@ -179,3 +180,12 @@ def test_feature_flag_status_shows_a_ramped_share_as_a_percentage(share: float, 
     assert panel["fieldConfig"]["defaults"].get("unit") == "percentunit"
     shown_text, color = _shown(panel, share)
     assert shown_text == text and color is not None
+
+
+def test_top_mismatches_links_each_bar_to_its_modules_samples_in_the_console() -> None:
+    """The dashboard counted mismatching fields but led nowhere near their values: no metric holds them,
+    the samples do. Each bar links to its module's console page, at the base URL the alerts use."""
+    base = read_links()["shadowdiff_url"]
+    links = PANELS["Top mismatches by query"]["fieldConfig"]["defaults"].get("links", [])
+    assert [link["url"] for link in links] == [base + "/ui/modules/${__field.labels.module}"]
+    assert base + "/ui/" in [link["url"] for link in BOARD["links"]]
