@@ -10,12 +10,14 @@ import json
 import math
 import re
 import zlib
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from app.errors import BodyTooLarge, InvalidPayload, MalformedJson, UnsupportedEncoding
 from app.text_patterns import NAME
+from comparators.shape import shape
 
 NAME_PATTERN = NAME.regex
 _NAME = re.compile(NAME_PATTERN)
@@ -43,8 +45,9 @@ def check_number(value: object, what: str, minimum: float = 0.0) -> float:
 
 # orjson reads integers beyond 64 bits as floats, which would make 10**30 and 10**30 + 1 equal. Only a
 # body with a run of 20 or more digits (past 2**64 - 1), or a minus and 19 (past -2**63: -2**63 - 1 has
-# 19 digits), can hold one; those few take the exact stdlib parser. The run is found by mapping every
-# digit to "0", the minus to itself and anything else to " " (bytes.translate, then substring
+# 19 digits), can hold one; those few take the exact stdlib parser. The scan runs only for a body in
+# which orjson found a float of magnitude 2**63 or more (``parse_body``). The run is found by mapping
+# every digit to "0", the minus to itself and anything else to " " (bytes.translate, then substring
 # searches: C loops); a regular expression for the same run cost five times a whole orjson.loads.
 _DIGITS_ONLY = bytes(0x30 if 0x30 <= byte <= 0x39 else byte if byte == 0x2D else 0x20 for byte in range(256))
 _TWENTY_DIGITS = b"0" * 20
@@ -166,76 +169,75 @@ def decode_body(body: bytes, encoding: str | None, limit: int) -> bytes:
     return b"".join(out)
 
 
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A request body as parsed: ``data``, and for a batch ``{"pairs": [...]}`` a bound per pair on its
+    size as compact JSON, in bytes (``comparators.shape``: never below the size; ``None`` for any other
+    body)."""
+
+    data: Any
+    pair_bounds: list[int] | None = None
+
+
 def parse_json(body: bytes, max_depth: int) -> Any:
     """orjson.loads plus the nesting limit; errors say where the JSON broke."""
+    return parse_body(body, max_depth).data
+
+
+def parse_body(body: bytes, max_depth: int, *, batch: bool = False) -> Parsed:
+    """``parse_json``, and with ``batch`` each pair's size bound, found in the same walk.
+
+    Integers past 64 bits are read exactly (as their decimal text): orjson reads them through a
+    float, which only a float of magnitude 2**63 or more can be, so only a body holding one (or a
+    number orjson found infinite) is scanned for the digits and, when it has them, parsed again by
+    the exact parser."""
     if not body:
         raise MalformedJson("the request body is empty; send a JSON object")
-    if has_long_digit_run(body):
-        data = _exact_loads(body, max_depth)
-    else:
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            if "depth limit" in str(exc) or "recursion" in str(exc):  # orjson stops at 1024 levels
-                raise InvalidPayload(
-                    f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
-                ) from exc
-            if "infinity" in str(exc):  # orjson: "number is infinity when parsed as double"
-                raise _out_of_range(_infinite_number(body, exc.pos), f" at character {exc.pos}") from exc
-            raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
-    # A body with fewer brackets than the limit cannot nest deeper: skip the scan (single pairs).
-    shallow = len(body) < 65536 and body.count(b"[") + body.count(b"{") <= max_depth
-    if not shallow and nests_deeper(body, max_depth):
-        raise InvalidPayload(
-            f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
-        )
-    return data
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc) or "recursion" in str(exc):  # orjson stops at 1024 levels
+            raise _too_deep(max_depth) from exc
+        if "infinity" in str(exc):  # orjson: "number is infinity when parsed as double"
+            if has_long_digit_run(body):  # an integer too long for a double is still exact text
+                return _shaped(_exact_loads(body, max_depth), max_depth, batch)[0]
+            raise _out_of_range(_infinite_number(body, exc.pos), f" at character {exc.pos}") from exc
+        raise MalformedJson(f"the body is not valid JSON: {exc}") from exc
+    parsed, wide = _shaped(data, max_depth, batch)
+    if wide and has_long_digit_run(body):
+        parsed = _shaped(_exact_loads(body, max_depth), max_depth, batch)[0]
+    return parsed
 
 
-# The nesting check on the body's bytes, an accelerator of ``too_deep`` (a property test ties them).
-# Walking the parsed value visits every leaf: 28 us a pair of the ingest benchmark's 100-pair batch,
-# 13% of the server's time under load (py-spy). This keeps only the bytes that decide nesting, with
-# C loops (translate, replace, one regular expression): brackets as "(" and ")", quotes, and each
-# backslash with the character after it ("x" for an escape other than \" or \\), so that escaped
-# quotes can be told from real ones. It is exact for a body that parsed as JSON: a UTF-8 body never
-# holds these bytes inside a multi-byte character, and every backslash starts a two-character escape.
-_KEPT = b'[]{}"'
-_ESCAPE_SECONDS = b"bfnrtu/"  # the escapes besides \" and \\ (\uXXXX keeps its u)
-_MARKS = bytes(
-    0x28 if byte in b"[{" else 0x29 if byte in b"]}" else 0x78 if byte in _ESCAPE_SECONDS else byte
-    for byte in range(256)
-)
-_NOT_MARKS = bytes(byte for byte in range(256) if byte not in _KEPT)
-_NOT_ESCAPE_MARKS = bytes(byte for byte in range(256) if byte not in _KEPT + b"\\" + _ESCAPE_SECONDS)
-_QUOTED = re.compile(rb'"[^"]*"')
+def _shaped(data: Any, max_depth: int, batch: bool) -> tuple[Parsed, bool]:
+    """The nesting check (refuses past ``max_depth``), the pairs' size bounds, and whether a float
+    orjson read may have been a 64-bit-overflowing integer."""
+    pairs = data.get("pairs") if batch and max_depth >= 2 and type(data) is dict and len(data) == 1 else None
+    if type(pairs) is not list:
+        found = shape(data, max_depth)
+        if found.deeper:
+            raise _too_deep(max_depth)
+        return Parsed(data), found.wide
+    bounds: list[int] = []
+    wide = False
+    for item in pairs:  # a pair is two levels below the body: {"pairs": [pair]}
+        found = shape(item, max_depth - 2)
+        if found.deeper:
+            raise _too_deep(max_depth)
+        wide = wide or found.wide
+        bounds.append(found.bound)
+    return Parsed(data, bounds), wide
 
 
-def nests_deeper(body: bytes, limit: int) -> bool:
-    """Whether the JSON ``body`` (already parsed, so known to be valid) nests containers more than
-    ``limit`` levels: ``too_deep(parse(body), limit)`` without walking the parsed value."""
-    if b'\\"' in body:  # else no quote follows a backslash: every quote opens or closes a string
-        marks = body.translate(_MARKS, _NOT_ESCAPE_MARKS)
-        # Escapes pair up from the left, as a parser reads them: first the escaped backslashes, then
-        # what remains before a quote is an escaped quote; the other escapes then go.
-        marks = marks.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, b"\\x")
-    else:
-        marks = body.translate(_MARKS, _NOT_MARKS)
-    # Adjacent quotes are an empty string or the end of one and the start of the next: dropping them
-    # leaves every bracket on the same side of a string boundary, and most strings gone.
-    marks = marks.replace(b'""', b"")
-    if b'"' in marks:
-        marks = _QUOTED.sub(b"", marks)  # brackets inside strings (JSON text) are not nesting
-    # Only brackets remain. Each pass removes the innermost pairs, one level of the whole tree.
-    for _ in range(limit):
-        if not marks:
-            return False
-        marks = marks.replace(b"()", b"")
-    return bool(marks)
+def _too_deep(max_depth: int) -> InvalidPayload:
+    return InvalidPayload(
+        f"the body nests deeper than the limit of {max_depth} levels (SHADOWDIFF_MAX_DEPTH)"
+    )
 
 
 def too_deep(value: Any, limit: int) -> bool:
     """Whether containers nest more than ``limit`` levels in the parsed value: the reference for
-    ``nests_deeper``, and the check for a value that did not come from a body.
+    ``comparators.shape``'s ``deeper``, and the check for a value that did not come from a body.
 
     Iterative (cannot overflow the stack) and with exact ``type() is`` checks, which cost a third of
     ``isinstance`` against a union here; orjson itself refuses nesting past 1024.

@@ -66,14 +66,21 @@ def base64_of(text: str) -> bytes | None:
 
 
 def bytes_rules(a: Any, b: Any) -> int:
-    """Two values holding the same bytes, at least one of them in a marked spelling."""
-    left = bytes_of(a)
+    """Two values holding the same bytes, at least one of them in a marked spelling. An empty object
+    is an empty ``Uint8Array`` as ``JSON.stringify`` writes it (Prisma 7 reads ``Bytes`` as a
+    ``Uint8Array``): empty bytes, unmarked (it is also the empty JSON object), so equal to a marked
+    empty spelling only (``"\\x"``, ``"b''"``, an empty Buffer or ``$binary``)."""
+    left = _empty_object_bytes(a) or bytes_of(a)
     if left is None:
         return NO
-    right = bytes_of(b)
+    right = _empty_object_bytes(b) or bytes_of(b)
     if right is None or not (left[1] or right[1]):
         return NO
     return BYTES if left[0] == right[0] else NO
+
+
+def _empty_object_bytes(value: Any) -> tuple[bytes, bool] | None:
+    return (b"", False) if type(value) is dict and not value else None
 
 
 def looks_marked(text: str) -> bool:

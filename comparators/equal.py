@@ -35,6 +35,7 @@ from comparators.instants import (
     instant_texts_rules,
     looks_like_instant,
     looks_like_time_of_day,
+    placeholder_times_equal,
     same_instant_text,
     same_utc_instant,
     time_of_day_equal,
@@ -517,8 +518,12 @@ def _instant_texts(legacy: str, orm: str, spec: Spec) -> int:
         return INSTANT
     quick = same_instant_text(legacy, orm, spec.time_precision, spec.naive_is_utc)
     if quick is not None:
-        return INSTANT if quick else NO
-    return instant_texts_rules(legacy, orm, spec.naive_tz, spec.time_precision)
+        found = INSTANT if quick else NO
+    else:
+        found = instant_texts_rules(legacy, orm, spec.naive_tz, spec.time_precision)
+    if found < 0 and placeholder_times_equal(legacy, orm, spec.naive_tz, spec.time_precision):
+        return TIME_OF_DAY  # one time of day on two ORMs' placeholder dates
+    return found
 
 
 def mixed_rules(legacy: Any, orm: Any, spec: Spec, scope: Scope) -> int:

@@ -35,8 +35,15 @@ _TIME_OF_DAY = re.compile(
     r"(?:(Z|z)|([+-])([0-9]{2})(?::?([0-9]{2}))?)?"
 )
 _DAYS_IN_MONTH: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_PLACEHOLDER_DAYS: Final = (0, 946_684_800)
-"""1970-01-01 (several ORMs) and 2000-01-01 (Rails), in seconds since the epoch."""
+_PLACEHOLDER_DAYS: Final = (0, 946_684_800, -62_167_219_200)
+"""1970-01-01 (several ORMs), 2000-01-01 (Rails) and 0000-01-01 (Go), in seconds since the epoch.
+
+Go: lib/pq decodes a ``time``/``timetz`` column with ``time.Parse("15:04:05", ...)`` (its
+``textDecode``, encode.go), and ``time.Parse`` fills what the layout lacks with "January 1, year 0"
+(the ``time`` package documentation), so ``encoding/json`` writes ``"0000-01-01T14:15:00Z"`` (or
+``+02:00`` for a timetz). Year 0 is no date a database stores a real instant at (PostgreSQL has
+none: 1 BC comes before AD 1)."""
+PLACEHOLDER_DATES: Final = frozenset({"1970-01-01", "2000-01-01", "0000-01-01"})
 _EPOCH_UNITS: Final = (0, 3, 6)
 """Seconds, milliseconds, microseconds: fraction digits of a second per unit."""
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -258,8 +265,8 @@ def looks_like_time_of_day(text: str) -> bool:
 
 def time_of_day_equal(clock: str, instant: str, naive_tz: tzinfo | None, precision: int | None) -> bool:
     """A time of day against an instant on a placeholder date (1970-01-01, several ORMs; 2000-01-01,
-    Rails) with that clock time in UTC: ``14:15:00`` == ``1970-01-01T14:15:00.000Z``. Fractions at
-    the coarser precision of the two, as for instants."""
+    Rails; 0000-01-01, Go) with that clock time in UTC: ``14:15:00`` == ``1970-01-01T14:15:00.000Z``.
+    Fractions at the coarser precision of the two, as for instants."""
     time = time_of_day_of(clock)
     if time is None:
         return False
@@ -282,6 +289,27 @@ def times_of_day_equal(a: str, b: str, precision: int | None) -> bool | None:
     if right is None:
         return None
     return (left[0] - right[0]) % 86_400 == 0 and instants_equal((0, left[1]), (0, right[1]), precision)
+
+
+def placeholder_times_equal(a: str, b: str, naive_tz: tzinfo | None, precision: int | None) -> bool:
+    """Two instants on two different placeholder dates (:data:`PLACEHOLDER_DATES`) spell one time of
+    day when their clocks, read from the start of their own date in UTC, are the same time of day:
+    Rails' ``2000-01-01T14:15:00.000Z``, Prisma's ``1970-01-01T14:15:00.000Z`` and Go's
+    ``0000-01-01T14:15:00Z`` are one ``time`` column value. Fractions at the coarser precision.
+    Two instants on the *same* date are compared as instants, never here."""
+    day_a, day_b = a[:10], b[:10]
+    if day_a == day_b or day_a not in PLACEHOLDER_DATES or day_b not in PLACEHOLDER_DATES:
+        return False
+    left = instant_of(a, naive_tz)
+    right = instant_of(b, naive_tz)
+    if left is None or right is None:
+        return False
+    clock_a = left[0] - _PLACEHOLDER_START[day_a]
+    clock_b = right[0] - _PLACEHOLDER_START[day_b]
+    return (clock_a - clock_b) % 86_400 == 0 and instants_equal((0, left[1]), (0, right[1]), precision)
+
+
+_PLACEHOLDER_START: Final = {"1970-01-01": 0, "2000-01-01": 946_684_800, "0000-01-01": -62_167_219_200}
 
 
 # --- epoch numbers -----------------------------------------------------------------------------------

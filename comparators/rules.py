@@ -126,7 +126,7 @@ RULE_TABLE: Final = (
     ),
     RuleDoc(
         Rule.TIME_OF_DAY,
-        "HH:MM:SS[.f][offset] against the same clock time on 1970-01-01 or 2000-01-01 (UTC), or "
+        "HH:MM:SS[.f][offset] against the same clock time on 1970-01-01, 2000-01-01 or 0000-01-01 (UTC), or "
         "against another spelling of that time of day",
         ("14:15:00", "1970-01-01T14:15:00.000Z"),
         ("14:15:00", "1970-01-02T14:15:00.000Z"),
@@ -171,7 +171,7 @@ RULE_TABLE: Final = (
     RuleDoc(
         Rule.EXTENDED_JSON,
         "MongoDB Extended JSON ($oid, $date, $numberLong, $numberInt, $numberDouble, $numberDecimal, "
-        "$binary, $uuid) against the plain value",
+        "$binary, $uuid; a subtype-4 binary is its UUID) against the plain value",
         ({"$numberLong": "42"}, 42),
         ({"$numberLong": "42"}, 43),
     ),

@@ -17,6 +17,11 @@ from comparators.rules import ARRAY_TEXT, NO, SET_TEXT
 
 ValueRules = Callable[[Any, Any], int]
 _MAX_DEPTH: Final = 32
+_SPACE: Final = " \t\n\r\v\f"
+"""White space around an unquoted element, which ``array_in`` drops: ``array_isspace`` in PostgreSQL's
+``src/backend/utils/adt/arrayfuncs.c`` is exactly these six. Python's ``str.strip()`` also drops
+``\x1c``-``\x1f`` and Unicode spaces, which ``array_out`` leaves unquoted (``{\x1f}`` is the
+one-element array ``["\x1f"]``)."""
 
 
 def pg_array_of(text: str) -> list[Any] | None:
@@ -36,12 +41,12 @@ def _array(text: str, start: int, depth: int) -> tuple[list[Any], int] | None:
     end = len(text)
     i = start + 1
     items: list[Any] = []
-    while i < end and text[i] == " ":
+    while i < end and text[i] in _SPACE:
         i += 1
     if i < end and text[i] == "}":
         return items, i + 1
     while i < end:
-        while i < end and text[i] == " ":
+        while i < end and text[i] in _SPACE:
             i += 1
         if i >= end:
             return None
@@ -62,12 +67,12 @@ def _array(text: str, start: int, depth: int) -> tuple[list[Any], int] | None:
             j = i
             while j < end and text[j] not in ',}"{':
                 j += 1
-            element = text[i:j].strip()
+            element = text[i:j].strip(_SPACE)
             if not element:
                 return None
             items.append(None if element.upper() == "NULL" else element)
             i = j
-        while i < end and text[i] == " ":
+        while i < end and text[i] in _SPACE:
             i += 1
         if i >= end:
             return None

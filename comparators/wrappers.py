@@ -60,8 +60,9 @@ def unwrap(value: dict[str, Any]) -> tuple[int, Any] | None:
             return None
         if "$binary" in value and "$type" in value:  # the legacy Extended JSON form
             data = value["$binary"]
-            decoded = _base64(data) if type(data) is str and type(value["$type"]) is str else None
-            return None if decoded is None else (EXTENDED_JSON, decoded)
+            subtype = value["$type"]
+            decoded = _base64(data) if type(data) is str and type(subtype) is str else None
+            return None if decoded is None else (EXTENDED_JSON, _binary_value(decoded, subtype))
         return None
     if size == 3 and tuple(value) == _PHP_KEYS:
         instant = _php_instant(value)
@@ -104,9 +105,27 @@ def _extended(key: str, inner: Any) -> Any:
         if kind is dict and len(inner) == 2 and "base64" in inner and "subType" in inner:
             data = inner["base64"]
             decoded = _base64(data) if type(data) is str else None
-            return _NOTHING if decoded is None else decoded
+            return _NOTHING if decoded is None else _binary_value(decoded, inner["subType"])
         return _NOTHING
     return _NOTHING
+
+
+def _binary_value(data: bytes, subtype: Any) -> bytes | str:
+    """The plain value of a BSON binary: a UUID (subtype 4, 16 bytes) is its hyphenated text, which
+    the UUID rule then reads against any spelling of it; every other subtype is its bytes.
+
+    Source: a BSON UUID is binary subtype 4 (the Node driver's ``Binary.SUBTYPE_UUID``), and Extended
+    JSON v2 writes every binary, in canonical and relaxed mode alike, as ``{"$binary": {"base64": ...,
+    "subType": "04"}}``; ``$uuid`` is an input form that parsers turn into that same subtype-4 binary
+    (MongoDB extended-json spec, "Special rules for parsing $uuid fields"; the Java driver's Extended
+    JSON page says so too). Drivers decode it to their UUID type (pymongo with
+    ``uuidRepresentation="standard"``: ``uuid.UUID``; the Java driver: ``java.util.UUID``), which their
+    serializers write as hyphenated text. Subtype 3, the legacy UUID, has a byte order that differs by
+    driver (Java, C#, Python each chose one), so no one text is its decoding: it stays bytes."""
+    if subtype in ("04", "4") and len(data) == 16:
+        hexed = data.hex()
+        return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+    return data
 
 
 def _base64(text: str) -> bytes | None:

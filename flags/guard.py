@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass
 
 from flags.model import AutoRollback, Flag, FlagState
+from flags.policy import GuardSettings
 from flags.vocabulary import Outcome
 
 
@@ -64,14 +65,20 @@ class GuardRule:
 
     def over(self, counts: WindowCounts) -> bool:
         """Over the threshold with 95% confidence, on enough comparisons."""
+        return self.over_counts(counts.comparisons, counts.mismatches)
+
+    def over_counts(self, comparisons: int, mismatches: int) -> bool:
+        """``over`` of plain counts (the guard calls this for every compared pair). Without a
+        mismatch the Wilson lower bound is exactly 0, never over a threshold of 0 or more."""
         return (
-            counts.comparisons >= self.min_comparisons
-            and wilson_lower_bound(counts.mismatches, counts.comparisons) > self.threshold
+            mismatches > 0
+            and comparisons >= self.min_comparisons
+            and wilson_lower_bound(mismatches, comparisons) > self.threshold
         )
 
     def for_flag(self, flag: Flag | None) -> GuardRule:
         """This rule with the module's own settings (flag fields) over the defaults."""
-        if flag is None or not flag.guard.stored():
+        if flag is None or flag.guard == _NO_OVERRIDES:
             return self
         g = flag.guard
         return GuardRule(
@@ -93,6 +100,8 @@ class GuardRule:
             f"{self.window_seconds:g}s{windows}, with at least {self.min_comparisons} comparisons"
         )
 
+
+_NO_OVERRIDES = GuardSettings()
 
 Z_95 = 1.96
 
@@ -236,6 +245,19 @@ class Guard:
         self._windows: dict[str, tuple[float, SlidingWindow]] = {}
         self._streaks: dict[str, _Streak] = {}
         self._latched: dict[str, int] = {}  # module -> flag version the guard already acted on
+        # A module's rule by its overrides: built once, not per pair (the request path calls observe).
+        self._rules: dict[GuardSettings, GuardRule] = {}
+
+    def rule_for(self, flag: Flag | None) -> GuardRule:
+        """``rule.for_flag(flag)``, remembered by the flag's overrides (a handful of distinct ones)."""
+        if flag is None or flag.guard == _NO_OVERRIDES:
+            return self.rule
+        found = self._rules.get(flag.guard)
+        if found is None:
+            if len(self._rules) > 1024:  # overrides are set by operators: this bounds a pathological run
+                self._rules.clear()
+            found = self._rules[flag.guard] = self.rule.for_flag(flag)
+        return found
 
     def _window(self, module: str, rule: GuardRule) -> SlidingWindow:
         found = self._windows.get(module)
@@ -271,7 +293,7 @@ class Guard:
         if not outcome.compared:
             return None  # errors and skipped pairs say nothing about data equality
         mismatch = outcome is Outcome.MISMATCH
-        rule = self.rule.for_flag(flag)
+        rule = self.rule_for(flag)
         window = self._window(module, rule)
         total, bad = window.add(mismatch, now)
         if rule.consecutive_windows > 1:
@@ -280,11 +302,11 @@ class Guard:
             if streak is None:
                 streak = self._streaks[module] = _Streak(index)
             streak.add(index, mismatch, rule)
-        counts = WindowCounts(total, bad)
-        if not rule.over(counts):
+        if not rule.over_counts(total, bad):
             if self._latched:
                 self._latched.pop(module, None)
             return None
+        counts = WindowCounts(total, bad)
         if not self._streak_ok(module, rule, now):
             return None
         if not act or flag is None or flag.state is not FlagState.ORM:
@@ -303,7 +325,7 @@ class Guard:
     def status(self, module: str, now: float, flag: Flag | None) -> dict[str, object]:
         """This replica's view of the module's window and whether the guard would act now
         (whatever the module's state: the figures say whether the data would trip it)."""
-        rule = self.rule.for_flag(flag)
+        rule = self.rule_for(flag)
         counts = self.counts(module, now)
         over = rule.over(counts)
         streak_ok = self._streak_ok(module, rule, now)
@@ -325,7 +347,7 @@ class Guard:
     def acting(self, module: str, now: float, flag: Flag | None) -> str | None:
         """Why the guard would act on the module now (its window is over the threshold with
         confidence), or None: re-promoting then would be rolled back at the next pair."""
-        rule = self.rule.for_flag(flag)
+        rule = self.rule_for(flag)
         counts = self.counts(module, now)
         if not (rule.over(counts) and self._streak_ok(module, rule, now)):
             return None

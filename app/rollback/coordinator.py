@@ -221,7 +221,7 @@ class RollbackCoordinator:
     async def _alert_decision(
         self, payload: AlertmanagerPayload, alert: AlertmanagerAlert, module: str
     ) -> dict[str, Any]:
-        rule = self.guard.rule.for_flag(self._view.get(module))
+        rule = self.guard.rule_for(self._view.get(module))
         figures = alert_figures(
             alert, self.guard.counts(module, self._clock()), rule.threshold, rule.window_seconds
         )

@@ -302,6 +302,36 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
     ({"j": "12"}, {"j": 12}, {"types": {"j": "json"}}, {"number": ["j"]}),
     ({"j": '{"a": [1, 2]}'}, {"j": {"a": [1, 2]}}, None, {"json_text": ["j"]}),
     ({"j": "[18446744073709551617]"}, {"j": [18446744073709551617]}, None, {"json_text": ["j"]}),
+    # --- found by tests/comparators/test_kinds.py ------------------------------------------------------
+    # a UUID as Extended JSON writes it (binary subtype 4, canonical and legacy form) against its text
+    (
+        {"id": {"$binary": {"base64": "VQ6EAOKbQdSnFkRmVUQAAA==", "subType": "04"}}},
+        {"id": "550e8400-e29b-41d4-a716-446655440000"},
+        None,
+        {"extended_json": ["id"]},
+    ),
+    (
+        {"id": {"$binary": "VQ6EAOKbQdSnFkRmVUQAAA==", "$type": "04"}},
+        {"id": "550E8400E29B41D4A716446655440000"},
+        None,
+        {"extended_json": ["id"], "uuid": ["id"]},
+    ),
+    ({"b": "\\x", "c": "b''"}, {"b": {}, "c": {}}, None, {"bytes": ["b", "c"]}),  # Prisma 7: Uint8Array(0)
+    # Go lib/pq reads time/timetz with time.Parse("15:04:05"): January 1 of year 0
+    (
+        {"t": "14:15:00", "tz": "14:15:00+02"},
+        {"t": "0000-01-01T14:15:00Z", "tz": "0000-01-01T14:15:00+02:00"},
+        None,
+        {"time_of_day": ["t", "tz"]},
+    ),
+    # one time column on two ORMs' placeholder dates: Rails, Prisma, Go
+    (
+        {"t": "2000-01-01T14:15:00.000Z", "u": "0000-01-01T12:15:00.5+02:00"},
+        {"t": "1970-01-01T14:15:00.000Z", "u": "1970-01-01T10:15:00.500Z"},
+        None,
+        {"time_of_day": ["t", "u"]},
+    ),
+    ({"a": "{\x1f, x\x1c}"}, {"a": ["\x1f", "x\x1c"]}, None, {"array_text": ["a"]}),  # not array_isspace
 ]
 
 
@@ -464,6 +494,25 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"j": "[18446744073709551617]"}, {"j": [18446744073709551616]}, None, [("j", Kind.CHANGED)]),
     ({"j": '{"a": -9223372036854775809}'}, {"j": {"a": -9223372036854775808}}, None, [("j", Kind.CHANGED)]),
     ({"j": "[18446744073709551617]"}, {"j": ["18446744073709551616"]}, None, [("j", Kind.CHANGED)]),
+    # --- the guards of the rules test_kinds.py widened --------------------------------------------------
+    (
+        {"id": {"$binary": {"base64": "VQ6EAOKbQdSnFkRmVUQAAA==", "subType": "04"}}},
+        {"id": "550e8400-e29b-41d4-a716-446655440001"},
+        None,
+        [("id", Kind.CHANGED)],
+    ),
+    (  # subtype 3 (legacy UUID): its byte order depends on the driver, so it stays bytes
+        {"id": {"$binary": {"base64": "VQ6EAOKbQdSnFkRmVUQAAA==", "subType": "03"}}},
+        {"id": "550e8400-e29b-41d4-a716-446655440000"},
+        None,
+        ["id"],
+    ),
+    ({"b": ""}, {"b": {}}, None, ["b"]),  # {} is also the empty object: only against marked bytes
+    ({"b": "\\x00"}, {"b": {}}, None, ["b"]),
+    ({"t": "2000-01-01T14:15:00.000Z"}, {"t": "1970-01-01T14:15:01.000Z"}, None, ["t"]),
+    ({"t": "2000-01-01T14:15:00.000Z"}, {"t": "1970-01-02T14:15:00.000Z"}, None, ["t"]),  # not a placeholder
+    ({"t": "2000-01-01T14:15:00.000Z"}, {"t": "2000-01-02T14:15:00.000Z"}, None, ["t"]),
+    ({"t": "14:15:00"}, {"t": "0000-01-02T14:15:00Z"}, None, ["t"]),
 ]
 
 
