@@ -472,7 +472,9 @@ def flags_rollback(ctx: typer.Context, module: Module, reason: Reason, by: By = 
     if by is not None:
         body["by"] = by
     flag = _call(ctx, "POST", f"/v1/flags/{module}/rollback", body)
-    _emit(ctx, flag, _kv_table(f"flag {module} rolled back", flag))
+    # From shadow the service changes nothing ("already rolled back"): the title must not say it acted.
+    done = "rolled back" if flag.get("changed", True) else "already rolled back: nothing changed"
+    _emit(ctx, flag, _kv_table(f"flag {module} {done}", flag))
 
 
 @flags_app.command("history")

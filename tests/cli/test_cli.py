@@ -283,6 +283,16 @@ def test_mismatches_table_shows_the_differing_values_as_sent(service: LiveServic
     }, table.stdout
 
 
+def test_rollback_of_a_module_already_in_shadow_does_not_say_it_rolled_back(service: LiveService) -> None:
+    module = unique("again")
+    post_pair(service, module, [{"id": 1}], [{"id": 1}])  # registers the module in shadow
+    done = run(service, "flags", "rollback", module, "--reason", "pager")
+    assert done.returncode == 0, done.stderr
+    assert f"flag {module} already rolled back: nothing changed" in done.stdout, done.stdout
+    assert f"flag {module} rolled back" not in done.stdout
+    assert flag(service, module)["version"] == 1
+
+
 def test_specs_put_and_get(service: LiveService, tmp_path: Path) -> None:
     module = unique("specs")
     spec_file = tmp_path / "spec.yaml"
