@@ -209,6 +209,20 @@ CASES = {
     ),
     "mismatch limit zero": Case("GET", "/v1/mismatches?limit=0", 422, "limit", role="read"),
     "mismatch bad field name": Case("GET", "/v1/mismatches?field=a%20b", 422, "field", role="read"),
+    # a misspelt filter was ignored: every module's samples, answered as if for the one asked
+    "misspelt mismatch filter": Case(
+        "GET",
+        "/v1/mismatches?modul=auth",
+        422,
+        "unknown query parameter modul: GET /v1/mismatches takes field, limit, module, query_name, rows",
+        role="read",
+    ),
+    "query parameter where none is taken": Case(
+        "GET", "/v1/flags?state=orm", 422, "GET /v1/flags takes no query parameters", role="read"
+    ),
+    "misspelt history filter": Case(
+        "GET", "/v1/history?modules=a&by=x", 422, "parameter modules:", role="read"
+    ),
     "missing token": Case("GET", "/v1/flags", 401, "missing bearer token", role=None),
     "wrong token": Case(
         "GET",
