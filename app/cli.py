@@ -288,14 +288,16 @@ def _settings(value: dict[str, Any]) -> str:
 
 @app.command()
 def status(ctx: typer.Context) -> None:
-    """Every module: state, rates, version and its mismatch figures on this replica."""
+    """Every module: state, rates, version and its compared pairs and mismatch rate over the last hour
+    (every replica's, from the stored per-minute rollups: /metrics/json's default window)."""
     flags = _call(ctx, "GET", "/v1/flags")
     summary = _call(ctx, "GET", "/metrics/json").get("modules", {})
     if _ctx(ctx).as_json:
         _emit(ctx, {"flags": flags, "metrics": summary}, None)
         return
     table = Table(title=f"shadowdiff at {_ctx(ctx).client.url}", title_justify="left")
-    for column in ("module", "state", "sample", "serve", "auto rollback", "version", "compared", "mismatch"):
+    columns = ("module", "state", "sample", "serve", "auto rollback", "version", "compared 1h", "mismatch 1h")
+    for column in columns:
         table.add_column(column)
     for flag in flags.get("flags", []):
         figures = summary.get(flag["module"], {})

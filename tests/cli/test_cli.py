@@ -83,6 +83,10 @@ def test_status_lists_every_module_in_a_table_and_as_json(service: LiveService) 
     done = run(service, "status", role="read")
     assert done.returncode == 0, done.stderr
     assert module in done.stdout and "shadow" in done.stdout
+    # the figures' window is named: they are the last hour's, not since the start or of one replica
+    header = next(line for line in done.stdout.splitlines() if "module" in line and "state" in line)
+    assert "compared 1h" in header and "mismatch 1h" in header, done.stdout
+    assert status_row(done.stdout, module)[6:] == ["1", "100%"], done.stdout
     data = run_json(service, "status", role="read")
     assert module in {f["module"] for f in data["flags"]["flags"]}
     assert data["metrics"][module]["comparisons"]["mismatch"] == 1
