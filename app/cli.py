@@ -295,9 +295,13 @@ def status(ctx: typer.Context) -> None:
     if _ctx(ctx).as_json:
         _emit(ctx, {"flags": flags, "metrics": summary}, None)
         return
-    table = Table(title=f"shadowdiff at {_ctx(ctx).client.url}", title_justify="left")
-    columns = ("module", "state", "sample", "serve", "auto rollback", "version", "compared 1h", "mismatch 1h")
-    for column in columns:
+    table = Table(title=f"shadowdiff at {_ctx(ctx).client.url}", title_justify="left", collapse_padding=True)
+    # The module and its state are what a reader looks for: never cut (an 80-column terminal showed
+    # 'paymen…' and 'migrat…'); the headers wrap instead.
+    longest = max((len(f["module"]) for f in flags.get("flags", [])), default=6)
+    table.add_column("module", no_wrap=True, min_width=longest)
+    table.add_column("state", no_wrap=True, min_width=max(len(s) for s in FlagState))
+    for column in ("sample", "serve", "auto rollback", "version", "compared 1h", "mismatch 1h"):
         table.add_column(column)
     for flag in flags.get("flags", []):
         figures = summary.get(flag["module"], {})

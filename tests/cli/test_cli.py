@@ -113,6 +113,16 @@ def test_status_shows_the_share_the_orm_serves_now(
     assert status_row(done.stdout, module)[1:4] == [state, "100%", shown], done.stdout
 
 
+def test_status_in_an_80_column_terminal_keeps_every_module_and_state_whole(service: LiveService) -> None:
+    """At 80 columns a full table cut them to 'paymen…' and 'migrat…'; the headers wrap instead."""
+    module = unique("whole-module-name")
+    put_flag(service, module, state="migrated", serve_rate=1)
+    done = run(service, "status", role="read", columns=80)
+    assert done.returncode == 0, done.stderr
+    assert status_row(done.stdout, module)[:2] == [module, "migrated"], done.stdout
+    assert all(len(line) <= 80 for line in done.stdout.splitlines()), done.stdout
+
+
 def test_flags_readiness_shows_each_query_and_why_it_is_not_ready(service: LiveService) -> None:
     module = unique("ready")
     post_pair(service, module, [{"id": 1}], [{"id": 1}], query="getOrder")
