@@ -612,6 +612,8 @@ def specs_dry_run(ctx: typer.Context, module: Module, query: Query, spec: SpecFi
     _emit(ctx, data, table)
     if not _ctx(ctx).as_json:
         out.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
+        for warning in data.get("warnings", []):
+            out.print(Text(f"warning: {warning.get('option')}: {warning.get('message')}"))
 
 
 def main() -> None:

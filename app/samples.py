@@ -156,32 +156,47 @@ def _is_mask(value: Any) -> bool:
     return isinstance(value, str) and (value == MASK or value.startswith(HASHED_MASK_PREFIX))
 
 
+def _kept_rows(detail: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Both sides' rows as the sample kept them, or None when it kept none to re-diff."""
+    rows = (detail or {}).get("rows")
+    return rows if isinstance(rows, dict) and "legacy" in rows and "orm" in rows else None
+
+
 def rediff(detail: dict[str, Any] | None, spec: Spec) -> dict[str, Any]:
     """The verdict on one stored sample under ``spec``: would it match now, still differ, or can it
     not be told (no rows kept, or only masked values left to compare)?"""
-    rows = (detail or {}).get("rows")
-    if not isinstance(rows, dict) or "legacy" not in rows or "orm" not in rows:
+    rows = _kept_rows(detail)
+    if rows is None:
         note = (detail or {}).get("rows_note") or "the sample was stored without its rows"
-        return {"verdict": VERDICT_CANNOT, "why": note, "differences": []}
+        return {"verdict": VERDICT_CANNOT, "why": note, "differences": [], "warnings": []}
     comparison = compare(rows["legacy"], rows["orm"], spec)
+    warnings = [w.to_wire() for w in comparison.warnings]
     if comparison.equal:
-        return {"verdict": VERDICT_MATCH, "why": None, "differences": []}
+        return {"verdict": VERDICT_MATCH, "why": None, "differences": [], "warnings": warnings}
     left = [d.to_wire() for d in comparison.differences]
     if all(_is_mask(d.get("legacy")) or _is_mask(d.get("orm")) for d in left):
         return {
             "verdict": VERDICT_CANNOT,
             "why": "only masked values are left to compare; their hashes differ, which may be spelling",
             "differences": left,
+            "warnings": warnings,
         }
-    return {"verdict": VERDICT_DIFFERS, "why": None, "differences": left}
+    return {"verdict": VERDICT_DIFFERS, "why": None, "differences": left, "warnings": warnings}
 
 
 def dry_run(samples: Sequence[Any], spec: Spec) -> dict[str, Any]:
-    """Re-diff each stored sample (``MismatchSample``) under ``spec``: counts per verdict, and each."""
+    """Re-diff each stored sample (``MismatchSample``) under ``spec``: counts per verdict, and each.
+    ``warnings`` names an option that matched nothing in any sample re-diffed (a typo such as
+    ``ignore: [curency]``, which otherwise reads only as "still differs"); one that matched in some
+    sample is left to that sample's own ``warnings``."""
     results = []
     counts = dict.fromkeys(VERDICTS, 0)
+    common: dict[tuple[str, str], dict[str, str]] | None = None
     for sample in samples:
         verdict = rediff(sample.detail, spec)
         counts[verdict["verdict"]] += 1
+        if _kept_rows(sample.detail) is not None:  # compared: its warnings say what matched nothing in it
+            mine = {(w["option"], w["message"]): w for w in verdict["warnings"]}
+            common = mine if common is None else {k: w for k, w in common.items() if k in mine}
         results.append({"id": sample.id, "at": sample.at.isoformat(), **verdict})
-    return {"counts": counts, "samples": results}
+    return {"counts": counts, "warnings": list((common or {}).values()), "samples": results}

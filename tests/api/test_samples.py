@@ -138,9 +138,26 @@ def test_dry_run_sorts_samples_into_match_differ_and_cannot(api: Api) -> None:
     assert {d["path"] for d in by_first[2]["differences"]} == {"[id=2].name"}
     assert by_first[3]["verdict"] == "cannot_rediff" and "masked" in by_first[3]["why"]
     assert by_first["blob"]["verdict"] == "cannot_rediff"
+    # updated_at matched in samples 1 and 2: no warning for the run, though sample 3 has none
+    assert result["warnings"] == [], result["warnings"]
+    assert [w["option"] for w in by_first[3]["warnings"]] == ["ignore"]
     # nothing changed: no spec was stored
     specs = api.request("GET", "/v1/specs", role="read").json()["specs"]
     assert not [s for s in specs if s["module"] == module]
+
+
+def test_dry_run_names_an_option_that_matched_nothing_in_any_sample(api: Api) -> None:
+    """A typo (ignore: [curency]) read only as 'still differs' in every sample, with nothing to say why."""
+    module = unique("typo")
+    for i in (1, 2):
+        post(api, pair(module, [{"id": i, "currency": "EUR"}], [{"id": i, "currency": "eur"}], "getPayment"))
+    assert len(samples(api, module, 2)) == 2
+    proposed = {"spec": {"key": ["id"], "ignore": ["curency"]}}
+    response = api.request("POST", f"/v1/specs/{module}/getPayment/dry-run", role="read", json=proposed)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["counts"]["still_differs"] == 2
+    assert [(w["option"], "'curency'" in w["message"]) for w in result["warnings"]] == [("ignore", True)]
 
 
 def test_dry_run_refuses_a_bad_spec_naming_the_option(api: Api) -> None:

@@ -334,6 +334,10 @@ def test_specs_dry_run_shows_what_a_proposed_spec_would_do(service: LiveService,
     assert data["counts"] == {"would_match": 1, "still_differs": 0, "cannot_rediff": 0}
     table = run(service, "specs", "dry-run", module, "getUser", str(spec_file), role="read")
     assert table.returncode == 0 and "would_match" in table.stdout
+    spec_file.write_text('{"key": ["id"], "ignore": ["sen"]}')  # a typo: matches nothing
+    typo = run(service, "specs", "dry-run", module, "getUser", str(spec_file), role="read")
+    assert typo.returncode == 0 and "still_differs: 1" in typo.stdout
+    assert "warning: ignore: 'sen' matched no field" in typo.stdout, typo.stdout
     assert run_json(service, "specs", "get", role="read")["specs"] == [
         s for s in run_json(service, "specs", "get", role="read")["specs"] if s["module"] != module
     ]
