@@ -34,7 +34,8 @@ from rich.table import Table
 from rich.text import Text
 
 from app.text_patterns import NAME
-from flags.errors import Remedy, advise
+from comparators.report import MISSING_WIRE
+from flags.errors import InvalidFlag, Remedy, advise
 from flags.model import AutoRollback, FlagState
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -222,6 +223,16 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _value(value: Any) -> str:
+    """A differing value as the JSON it was sent as, so that what differs shows: ``"12"`` (text) and
+    ``12`` (a number) stay apart, a float keeps every digit (``12.0001``, never ``12``), a trailing
+    space shows inside the quotes, the text ``"null"`` is not ``null``; a key one side lacks (the
+    wire's ``"__missing__"``) reads ``(missing)``."""
+    if value == MISSING_WIRE:
+        return "(missing)"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def _when(value: Any) -> str:
     """``2026-11-29 22:07:25``: an ISO instant to the second, short enough not to be cut in a table."""
     return "-" if value is None else str(value).replace("T", " ")[:19]
@@ -254,8 +265,18 @@ def _kv_table(title: str, data: dict[str, Any]) -> Table:
     table.add_column("field", style="bold")
     table.add_column("value")
     for key, value in data.items():
-        _row(table, key, _settings(value) if isinstance(value, dict) else _fmt(value))
+        shown = _auto_rollback(value) if key == "auto_rollback" else _fmt(value)
+        _row(table, key, _settings(value) if isinstance(value, dict) else shown)
     return table
+
+
+def _auto_rollback(value: Any) -> str:
+    """``on``/``off``/``notify``, the words ``promote --auto-rollback`` takes (the wire's true/false
+    printed as Python's True/False)."""
+    try:
+        return AutoRollback.parse(value).value
+    except InvalidFlag:
+        return _fmt(value)
 
 
 def _settings(value: dict[str, Any]) -> str:
@@ -286,7 +307,7 @@ def status(ctx: typer.Context) -> None:
             flag["state"],
             _rate(flag.get("effective_sample_rate", flag.get("sample_rate"))),
             _served(flag),
-            _fmt(flag.get("auto_rollback")),
+            _auto_rollback(flag.get("auto_rollback")),
             _fmt(flag.get("version")),
             str(compared),
             _rate(figures.get("mismatch_rate")),
@@ -511,8 +532,8 @@ def mismatches(
                 sample["query_name"] if i == 0 else "",
                 _fmt(diff.get("path")),
                 _fmt(diff.get("kind")),
-                _fmt(diff.get("legacy")),
-                _fmt(diff.get("orm")),
+                _value(diff.get("legacy")),
+                _value(diff.get("orm")),
             )
     _emit(ctx, data, table)
 

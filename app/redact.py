@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 from typing import Any
 
 import orjson
+
+from comparators.json_text import json_of_text
 
 MASK = "***"
 HASHED_MASK_PREFIX = MASK + "#"
@@ -86,17 +89,16 @@ class Redactor:
 
     def _json_text(self, text: str) -> str:
         """JSON text of an object or array, redacted as its parsed value; any other string as is."""
-        start = text.lstrip()[:1]
-        if start != "{" and start != "[":
-            return text
-        try:
-            parsed = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            return text
-        if not isinstance(parsed, dict | list):
+        parsed = json_of_text(text)  # the engine's reading: integers past 64 bits stay exact
+        if parsed is None:
             return text
         masked = self.value(parsed)
-        return text if masked == parsed else orjson.dumps(masked).decode()
+        if masked == parsed:
+            return text
+        try:
+            return orjson.dumps(masked).decode()
+        except TypeError:  # an integer past 64 bits, which orjson cannot write: the stdlib can
+            return json.dumps(masked, ensure_ascii=False, separators=(",", ":"))
 
     def path(self, path: str) -> str:
         """``[session_token=abc].x`` -> ``[session_token=***].x``: key values of sensitive columns."""

@@ -65,9 +65,15 @@ class GuardRule:
 
     def over(self, counts: WindowCounts) -> bool:
         """Over the threshold with 95% confidence, on enough comparisons."""
+        return self.over_counts(counts.comparisons, counts.mismatches)
+
+    def over_counts(self, comparisons: int, mismatches: int) -> bool:
+        """``over`` of plain counts (the guard calls this for every compared pair). Without a
+        mismatch the Wilson lower bound is exactly 0, never over a threshold of 0 or more."""
         return (
-            counts.comparisons >= self.min_comparisons
-            and wilson_lower_bound(counts.mismatches, counts.comparisons) > self.threshold
+            mismatches > 0
+            and comparisons >= self.min_comparisons
+            and wilson_lower_bound(mismatches, comparisons) > self.threshold
         )
 
     def for_flag(self, flag: Flag | None) -> GuardRule:
@@ -296,11 +302,11 @@ class Guard:
             if streak is None:
                 streak = self._streaks[module] = _Streak(index)
             streak.add(index, mismatch, rule)
-        counts = WindowCounts(total, bad)
-        if not rule.over(counts):
+        if not rule.over_counts(total, bad):
             if self._latched:
                 self._latched.pop(module, None)
             return None
+        counts = WindowCounts(total, bad)
         if not self._streak_ok(module, rule, now):
             return None
         if not act or flag is None or flag.state is not FlagState.ORM:

@@ -30,6 +30,7 @@ from grafana_foundation_sdk.models.heatmap import HeatmapColorMode
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
 from flags.policy import DEFAULT_MISMATCH_THRESHOLD
+from prometheus.generate import read_links
 
 OUTPUT = Path(__file__).resolve().parent / "dashboards" / "shadowdiff-migration.json"
 UID = "shadowdiff-migration"
@@ -182,11 +183,26 @@ def migration_progress() -> table.Panel:
     )
 
 
+def console_link(title: str, path: str) -> dashboard.DashboardLink:
+    """A link into shadowdiff's console (base URL from prometheus/links.yml, as the alerts' links): the
+    samples behind a number, which no metric holds. A browser lands there after the console's login."""
+    return (
+        dashboard.DashboardLink(title)
+        .type(model.DashboardLinkType.LINK)
+        .url(read_links()["shadowdiff_url"] + path)
+        .target_blank(True)
+    )
+
+
 def top_mismatches() -> bargauge.Panel:
     return (
         bargauge.Panel()
         .title("Top mismatches by query")
-        .description("The ten query fields with the most differing pairs over the dashboard's time range.")
+        .description(
+            "The ten query fields with the most differing pairs over the dashboard's time range. Click a bar "
+            "for the module's mismatch samples in shadowdiff's console: both results and the values that "
+            "differ."
+        )
         .datasource(DATASOURCE)
         .with_target(
             instant(
@@ -200,6 +216,13 @@ def top_mismatches() -> bargauge.Panel:
         .reduce_options(last_value())
         .unit("short")
         .min(0)
+        .data_links(
+            [
+                console_link(
+                    "Mismatch samples of ${__field.labels.module}", "/ui/modules/${__field.labels.module}"
+                )
+            ]
+        )
         .span(8)
         .height(8)
     )
@@ -209,9 +232,15 @@ def feature_flags() -> stat.Panel:
     return (
         stat.Panel()
         .title("Feature flag status")
-        .description("Which path serves each module: the ORM in states orm and migrated.")
+        .description(
+            "Which path serves each module: SQL in legacy and shadow, the ORM in migrated, and in orm the "
+            "share of requests the ORM serves (serve_rate: a percentage while the module is ramped)."
+        )
         .datasource(DATASOURCE)
         .with_target(instant(f"feature_flag_enabled{{{FLAG_SELECTED}}}", "{{flag}}"))
+        # feature_flag_enabled is a share (SPEC 5: serve_rate in orm), not a 0/1 switch: a ramped module
+        # shows its percentage (no text, so the value shows) in orange, not a bare 0.100.
+        .unit("percentunit")
         .mappings(
             [
                 model.ValueMap(
@@ -219,7 +248,12 @@ def feature_flags() -> stat.Panel:
                         "0": model.ValueMappingResult(text="SQL serves", color="blue", index=0),
                         "1": model.ValueMappingResult(text="ORM serves", color="green", index=1),
                     }
-                )
+                ),
+                model.RangeMap(
+                    options=model.DashboardRangeMapOptions(
+                        from_val=0.00001, to=0.99999, result=model.ValueMappingResult(color="orange", index=2)
+                    )
+                ),
             ]
         )
         .color_mode(common.BigValueColorMode.BACKGROUND)
@@ -415,6 +449,7 @@ def build() -> dict[str, Any]:
             .url("https://github.com/shadowdiff/shadowdiff/blob/main/docs/runbooks.md")
             .target_blank(True)
         )
+        .link(console_link("shadowdiff console", "/ui/"))
     )
     panels = (
         mismatch_rate(),

@@ -43,6 +43,30 @@ templates = Environment(
 )
 templates.filters["pretty"] = lambda value: json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 templates.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.3g}%"
+# auto_rollback in the words the CLI's --auto-rollback takes (on/notify/off), not Python's True/False.
+templates.filters["rollback_mode"] = lambda v: {
+    True: "on",
+    False: "off",
+    "notify": "notify (records only)",
+}.get(v, str(v))
+
+# The service's note when a move into orm armed the guard names the API field to send; the console has
+# no such control, so it says what happened and where it can be chosen (as the CLI words its option).
+NOTE_AUTO_ROLLBACK_ON = (
+    "Auto rollback turned on: in orm the guard (and a critical alert) rolls {module} back to shadow when "
+    "its mismatch rate crosses the threshold. To promote with it off or in notify mode, use "
+    "shadowdiff flags promote {module} --auto-rollback notify|off."
+)
+
+
+def change_notes(module: str, data: dict[str, Any]) -> list[str]:
+    """The notes of a change's answer for the page: the one about auto rollback in the console's terms."""
+    return [
+        NOTE_AUTO_ROLLBACK_ON.format(module=module) if note.startswith("auto_rollback turned on") else note
+        for note in data.get("notes") or []
+        if isinstance(note, str)
+    ]
+
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 static = StaticFiles(directory=HERE / "static")
@@ -442,6 +466,8 @@ async def changes_submit(request: Request, module: str) -> Response:
     outcome = {"status": status, "action": action, **(data if isinstance(data, dict) else {})}
     if status >= 400 and isinstance(data, dict):
         outcome["message"] = refusal(data)
+    elif isinstance(data, dict):
+        outcome["notes"] = change_notes(module, data)
     return await _changes(visitor, module, outcome, status=200 if status < 400 else status)
 
 

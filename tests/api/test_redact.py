@@ -58,3 +58,19 @@ def test_differences_are_masked_by_field_path_and_nested_keys(
 def test_an_empty_list_turns_redaction_off() -> None:
     diff = {"field": "password", "path": "password", "legacy": "a", "orm": "b"}
     assert Redactor(()).difference(diff) == diff
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ('{"password": "x", "n": 1}', '{"password":"***","n":1}'),
+        ('{"password": "x", "n": 18446744073709551617}', '{"password":"***","n":18446744073709551617}'),
+        ('[{"token": "t", "n": -9223372036854775809}]', '[{"token":"***","n":-9223372036854775809}]'),
+        ('{"city": "Oslo", "n": 18446744073709551617}', '{"city": "Oslo", "n": 18446744073709551617}'),
+        ('{"password": ', '{"password": '),  # not JSON: text, kept as is
+    ],
+)
+def test_json_text_is_masked_and_keeps_its_numbers_exact(text: str, masked: str) -> None:
+    """A sensitive key inside JSON text is masked; an integer past 64 bits is written back as itself,
+    not as the float orjson would read (display only: the verdict reads it exactly anyway)."""
+    assert REDACTOR.value(text) == masked

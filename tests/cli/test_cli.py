@@ -259,6 +259,30 @@ def test_mismatches_filters_by_module_query_and_field(service: LiveService) -> N
     assert table.returncode == 0 and "[id=1].total" in table.stdout
 
 
+def test_mismatches_table_shows_the_differing_values_as_sent(service: LiveService) -> None:
+    """Values as JSON: a float's every digit, text apart from numbers and null, a trailing space,
+    and a key one side lacks named as missing (the table printed 12.0001 as 12 and "A " as A)."""
+    module = unique("values")
+    legacy = [{"id": 1, "n": "12", "code": "A", "note": "null", "gone": 1}]
+    post_pair(service, module, legacy, [{"id": 1, "n": 12.0001, "code": "A ", "note": None}])
+    for _ in range(50):  # the writer stores samples in the background
+        table = run(service, "mismatches", "--module", module, role="read")
+        if "[id=1]" in table.stdout:
+            break
+    assert table.returncode == 0, table.stderr
+    cells = {
+        parts[5].strip(): (parts[7].strip(), parts[8].strip())
+        for parts in (line.split("│") for line in table.stdout.splitlines())
+        if len(parts) > 8 and parts[5].strip().startswith("[id=1]")
+    }
+    assert cells == {
+        "[id=1].n": ('"12"', "12.0001"),
+        "[id=1].code": ('"A"', '"A "'),
+        "[id=1].note": ('"null"', "null"),
+        "[id=1].gone": ("1", "(missing)"),
+    }, table.stdout
+
+
 def test_specs_put_and_get(service: LiveService, tmp_path: Path) -> None:
     module = unique("specs")
     spec_file = tmp_path / "spec.yaml"
@@ -449,6 +473,12 @@ def test_promote_keeps_the_auto_rollback_it_is_given(
     assert done.returncode == 0, done.stderr
     assert "turned on" not in done.stdout
     assert flag(service, module)["auto_rollback"] == stored
+    # shown in the words the option takes, not as the wire's true/false printed True/False
+    shown = run(service, "flags", "get", module, role="read")
+    assert re.search(rf"│ auto_rollback +│ {given} +│", shown.stdout), shown.stdout
+    status = run(service, "status", role="read")
+    (row,) = [line for line in status.stdout.splitlines() if f" {module} " in line]
+    assert f"│ {given} " in row and "True" not in row and "False" not in row, row
 
 
 def test_flags_get_shows_override_objects_by_their_set_keys(service: LiveService) -> None:

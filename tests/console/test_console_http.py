@@ -196,3 +196,29 @@ def test_a_refused_move_advises_what_to_do_in_the_consoles_terms(service: LiveSe
             unknown.status_code == 404
             and "appears on the board when its first pair is posted" in unknown.text
         )
+
+
+def test_a_forced_move_into_orm_says_auto_rollback_turned_on_and_the_history_marks_it_forced(
+    service: LiveService,
+) -> None:
+    """The page said only "Done: move → orm": not that the move armed the guard (the answer's note,
+    which the CLI shows), nor in the history that it was forced; auto rollback read True/False."""
+    module = unique("arm")
+    mismatch(service, module, [], [])  # registers the module in shadow, far from ready
+    with signed_in(service, "operator") as client:
+        path = f"/ui/modules/{module}/changes"
+        page = client.get(path).text
+        assert 'id="current-auto-rollback">off<' in page
+        version = re.search(r'name="version" value="(\d+)"', page)
+        assert version is not None
+        data = {"csrf": csrf_of(page), "action": "move", "state": "orm", "reason": "trial", "force": "on"}
+        moved = client.post(path, data={**data, "version": version.group(1)})
+    assert moved.status_code == 200, moved.text
+    assert "Done: move → orm (version 2), forced." in moved.text
+    armed = f"Auto rollback turned on: in orm the guard (and a critical alert) rolls {module} back"
+    assert armed in moved.text
+    assert f"shadowdiff flags promote {module} --auto-rollback notify|off" in moved.text
+    assert "&#34;auto_rollback&#34;" not in moved.text and '"auto_rollback"' not in moved.text
+    assert 'id="current-auto-rollback">on<' in moved.text
+    newest = moved.text.split('id="history"', 1)[1].split("</li>", 1)[0]
+    assert '<b>update</b> <b class="forced">forced</b>' in newest, newest

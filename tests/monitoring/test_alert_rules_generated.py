@@ -30,6 +30,19 @@ def test_no_placeholder_is_left_and_links_use_the_configured_urls() -> None:
     assert {"worst_query", "worst_field"} <= set(annotations)
 
 
+def test_every_mismatch_alert_links_a_browser_to_the_modules_console_page() -> None:
+    """samples_url is the API, which answers a browser without a bearer token 401: the person paged
+    follows console_url, the console's module page (fields by mismatches, the samples side by side),
+    which lands there after the login."""
+    links = generate.read_links()
+    for rule in alerting_rules():
+        annotations = rule["annotations"]
+        if "samples_url" in annotations and "/v1/mismatches" in annotations["samples_url"]:
+            assert (
+                annotations.get("console_url") == links["shadowdiff_url"] + "/ui/modules/{{ $labels.module }}"
+            ), rule["alert"]
+
+
 def test_other_base_urls_render_into_the_links(tmp_path: Path) -> None:
     config = tmp_path / "links.yml"
     config.write_text("shadowdiff_url: https://sd.example.org/\ngrafana_url: https://grafana.example.org\n")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from grafana import generate
+from prometheus.generate import read_links
 from tests.monitoring.dashboard import (
     annotation_queries,
     load,
@@ -148,3 +150,42 @@ def test_every_query_uses_only_known_variables() -> None:
         for q in panel_queries(BOARD) + annotation_queries(BOARD)
     }
     assert {k: v for k, v in leftovers.items() if v} == {}
+
+
+def _shown(panel: dict[str, Any], value: float) -> tuple[str | None, str | None]:
+    """(text, color) of the first value mapping that takes ``value``, the way Grafana applies them:
+    a value map by the value's text, a range map inclusive at both ends; (None, None) when none does."""
+    for mapping in panel["fieldConfig"]["defaults"].get("mappings", []):
+        options = mapping["options"]
+        if mapping["type"] == "value":
+            result = options.get(f"{value:g}")
+        elif mapping["type"] == "range":
+            inside = options.get("from", float("-inf")) <= value <= options.get("to", float("inf"))
+            result = options["result"] if inside else None
+        else:
+            result = None
+        if result is not None:
+            return result.get("text"), result.get("color")
+    return None, None
+
+
+@pytest.mark.parametrize(
+    ("share", "text"), [(0, "SQL serves"), (1, "ORM serves"), (0.1, None), (0.5, None), (0.999, None)]
+)
+def test_feature_flag_status_shows_a_ramped_share_as_a_percentage(share: float, text: str | None) -> None:
+    """feature_flag_enabled is serve_rate in orm: a module ramped to 10% showed a bare, unmapped 0.100
+    (no unit, the default color). A share between 0 and 1 is a percentage of its own color; no text, so
+    the value shows."""
+    panel = PANELS["Feature flag status"]
+    assert panel["fieldConfig"]["defaults"].get("unit") == "percentunit"
+    shown_text, color = _shown(panel, share)
+    assert shown_text == text and color is not None
+
+
+def test_top_mismatches_links_each_bar_to_its_modules_samples_in_the_console() -> None:
+    """The dashboard counted mismatching fields but led nowhere near their values: no metric holds them,
+    the samples do. Each bar links to its module's console page, at the base URL the alerts use."""
+    base = read_links()["shadowdiff_url"]
+    links = PANELS["Top mismatches by query"]["fieldConfig"]["defaults"].get("links", [])
+    assert [link["url"] for link in links] == [base + "/ui/modules/${__field.labels.module}"]
+    assert base + "/ui/" in [link["url"] for link in BOARD["links"]]
