@@ -14,9 +14,13 @@ from typing import Any, Final
 from comparators.rules import DURATION, NO
 
 _ISO_DURATION = re.compile(
-    r"(-)?P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"
-    r"(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)(?:[.,]([0-9]+))?S)?)?"
+    r"(-)?P(?:(-?[0-9]+)Y)?(?:(-?[0-9]+)M)?(?:(-?[0-9]+)W)?(?:(-?[0-9]+)D)?"
+    r"(?:T(?:(-?[0-9]+)H)?(?:(-?[0-9]+)M)?(?:(-?)([0-9]+)(?:[.,]([0-9]+))?S)?)?"
 )
+"""Each part may carry its own minus, as negative durations are written: Java's ``Duration.toString``
+(``PT-6H-3M``, ``PT-0.5S``: the sign of the seconds covers their fraction; Jackson writes a Duration so
+when ``WRITE_DURATIONS_AS_TIMESTAMPS`` is off, as Spring Boot sets it) and PostgreSQL's ``iso_8601``
+interval style (``P-1Y-2M3DT-4H-5M-6S``, ``formatting of interval output`` in its documentation)."""
 _PG_INTERVAL = re.compile(
     r"(?:([+-]?[0-9]+) years? ?)?(?:([+-]?[0-9]+) mons? ?)?"
     r"(?:([+-]?[0-9]+) days?,? ?|([0-9]+) (?=[+-]?[0-9]))?"
@@ -52,12 +56,13 @@ def duration_of(text: str) -> int | None:
         iso = _ISO_DURATION.fullmatch(text)
         if iso is None or not any(iso.groups()[1:]):
             return None
-        neg, years, months, weeks, days, hours, minutes, secs, frac = iso.groups()
+        neg, years, months, weeks, days, hours, minutes, secs_sign, secs, frac = iso.groups()
+        seconds = int(secs or 0) * _NS + _fraction_ns(frac)
         total = (
             (int(years or 0) * 12 + int(months or 0)) * _MONTH_NS
             + (int(weeks or 0) * 7 + int(days or 0)) * _DAY_NS
-            + (int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(secs or 0)) * _NS
-            + _fraction_ns(frac)
+            + (int(hours or 0) * 3600 + int(minutes or 0) * 60) * _NS
+            + (-seconds if secs_sign else seconds)
         )
         return -total if neg else total
     pg = _PG_INTERVAL.fullmatch(text)

@@ -27,9 +27,12 @@ Instant = tuple[int, str]
 _INSTANT = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
     r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?"
-    r"(?:(Z|z| UTC)| ?([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?"
+    r"(?:(Z|z| UTC)| ?([+-])([0-9]{2})(?::?([0-9]{2})(?::([0-9]{2}))?)?)?)?"
 )
-"""Also Ruby's ``Time#to_s``: ``2024-11-03 09:15:00 +0100``, ``2024-11-03 09:15:00 UTC``."""
+"""Also Ruby's ``Time#to_s``: ``2024-11-03 09:15:00 +0100``, ``2024-11-03 09:15:00 UTC``; and an offset
+with seconds, ``+00:19:32``: PostgreSQL prints a zone's local mean time so before its first standard
+offset (``timestamptz`` output in ``Europe/Amsterdam`` before 1937; ``EncodeTimezone`` in its
+``datetime.c`` appends the seconds when they are not zero), as Python's ``isoformat`` does."""
 _TIME_OF_DAY = re.compile(
     r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(?:[.,]([0-9]++))?"
     r"(?:(Z|z)|([+-])([0-9]{2})(?::?([0-9]{2}))?)?"
@@ -77,7 +80,7 @@ def instant_of(text: str, naive_tz: tzinfo | None) -> Instant | None:
     match = _INSTANT.fullmatch(text)
     if match is None:
         return None
-    year_s, month_s, day_s, hour_s, minute_s, second_s, frac, zulu, sign, off_h, off_m = match.groups()
+    year_s, month_s, day_s, hour_s, minute_s, second_s, frac, zulu, sign, off_h, off_m, off_s = match.groups()
     year, month, day = int(year_s), int(month_s), int(day_s)
     if not _valid_date(year, month, day):
         return None
@@ -89,7 +92,7 @@ def instant_of(text: str, naive_tz: tzinfo | None) -> Instant | None:
         return None
     seconds = days * 86_400 + hour * 3600 + minute * 60 + second
     if sign is not None:
-        offset = int(off_h) * 3600 + int(off_m or 0) * 60
+        offset = int(off_h) * 3600 + int(off_m or 0) * 60 + int(off_s or 0)
         seconds -= offset if sign == "+" else -offset
     elif zulu is None and naive_tz is not None and naive_tz is not UTC:
         try:

@@ -332,6 +332,15 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
         {"time_of_day": ["t", "u"]},
     ),
     ({"a": "{\x1f, x\x1c}"}, {"a": ["\x1f", "x\x1c"]}, None, {"array_text": ["a"]}),  # not array_isspace
+    # negative ISO durations, a minus on each part: Java's Duration.toString, PostgreSQL's iso_8601 style
+    (
+        {"d": "PT-6H-3M", "e": "P-1DT-2H-0.5S"},
+        {"d": "-06:03:00", "e": "-1 days -02:00:00.5"},
+        None,
+        {"duration": ["d", "e"]},
+    ),
+    # an offset with seconds: PostgreSQL and isoformat() print a zone's local mean time so
+    ({"t": "1900-01-01 00:00:00+00:19:32"}, {"t": "1899-12-31T23:40:28.000Z"}, None, {"instant": ["t"]}),
 ]
 
 
@@ -513,6 +522,10 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"t": "2000-01-01T14:15:00.000Z"}, {"t": "1970-01-02T14:15:00.000Z"}, None, ["t"]),  # not a placeholder
     ({"t": "2000-01-01T14:15:00.000Z"}, {"t": "2000-01-02T14:15:00.000Z"}, None, ["t"]),
     ({"t": "14:15:00"}, {"t": "0000-01-02T14:15:00Z"}, None, ["t"]),
+    ({"d": "PT-6H-3M"}, {"d": "-06:03:01"}, None, ["d"]),
+    ({"d": "PT-6H-3M"}, {"d": "06:03:00"}, None, ["d"]),
+    ({"d": "-PT-6H"}, {"d": "-06:00:00"}, None, ["d"]),  # minus twice is plus
+    ({"t": "1900-01-01 00:00:00+00:19:32"}, {"t": "1899-12-31T23:40:29Z"}, None, ["t"]),
 ]
 
 

@@ -276,15 +276,26 @@ def _trimmed(fraction: str) -> str:
     return fraction.rstrip("0")
 
 
-def _timestamp_renders(zone: dt.timezone) -> list[Render]:
-    def pg(m: dt.datetime) -> str:  # PostgreSQL text in the session zone: "+02", "+05:30"
-        local = m.astimezone(zone)
-        offset = local.strftime("%z")
-        offset = offset[:3] + (":" + offset[3:] if offset[3:] != "00" else "")
-        frac = _trimmed(f"{local.microsecond:06d}")
-        return local.strftime("%Y-%m-%d %H:%M:%S") + (f".{frac}" if frac else "") + offset
+def _offset_seconds(zone: dt.timezone) -> int:
+    offset = zone.utcoffset(None)
+    return int(offset.total_seconds())
 
-    def go(m: dt.datetime) -> str:  # Go time.Time MarshalJSON: RFC 3339 with trailing zeros trimmed
+
+def _timestamp_renders(zone: dt.timezone) -> list[Render]:
+    def pg(m: dt.datetime) -> str:  # PostgreSQL text in the session zone: "+02", "+05:30", "+00:19:32"
+        local = m.astimezone(zone)
+        offset = _offset_seconds(zone)
+        hours, rest = divmod(abs(offset), 3600)
+        minutes, seconds = divmod(rest, 60)
+        text = f"{'-' if offset < 0 else '+'}{hours:02d}"
+        if minutes or seconds:
+            text += f":{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+        frac = _trimmed(f"{local.microsecond:06d}")
+        return local.strftime("%Y-%m-%d %H:%M:%S") + (f".{frac}" if frac else "") + text
+
+    def go(m: dt.datetime) -> str | None:  # Go time.Time MarshalJSON: RFC 3339 with trailing zeros trimmed
+        if _offset_seconds(zone) % 60:
+            return None  # (RFC 3339 has no offset seconds: Go cuts a local mean time offset short)
         local = m.astimezone(zone)
         frac = _trimmed(f"{local.microsecond:06d}")
         offset = "Z" if zone is UTC else local.isoformat()[-6:]
@@ -300,12 +311,16 @@ def _timestamp_renders(zone: dt.timezone) -> list[Render]:
         lambda m: {"$date": m.strftime("%Y-%m-%dT%H:%M:%S.") + f"{m.microsecond // 1000:03d}Z"},
         lambda m: m.timestamp(),  # Python time.time()-style float seconds; Jackson Instant decimal seconds
         lambda m: int(m.timestamp()) * 1000 + m.microsecond // 1000 if m.microsecond % 1000 == 0 else None,
-        lambda m: {  # PHP DateTime json_encode
-            "date": m.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S.%f"),
-            "timezone_type": 1,
-            "timezone": m.astimezone(zone).isoformat()[-6:] if zone is not UTC else "+00:00",
-        },
-        lambda m: {"Time": go(m), "Valid": True},  # Go sql.NullTime
+        lambda m: (
+            None
+            if _offset_seconds(zone) % 60
+            else {  # PHP DateTime json_encode (no offset seconds)
+                "date": m.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                "timezone_type": 1,
+                "timezone": m.astimezone(zone).isoformat()[-6:] if zone is not UTC else "+00:00",
+            }
+        ),
+        lambda m: {"Time": go(m), "Valid": True} if go(m) is not None else None,  # Go sql.NullTime
     ]
 
 
@@ -315,6 +330,7 @@ _ZONES = st.sampled_from(
         dt.timezone(dt.timedelta(hours=2)),
         dt.timezone(dt.timedelta(hours=-3)),
         dt.timezone(dt.timedelta(hours=5, minutes=30)),
+        dt.timezone(dt.timedelta(minutes=19, seconds=32)),  # Amsterdam's local mean time before 1937
     ]
 )
 _MOMENTS = st.datetimes(dt.datetime(1971, 1, 1), dt.datetime(2100, 1, 1), timezones=st.just(UTC))
@@ -419,6 +435,70 @@ def test_intervals(value: tuple[int, int, int], data: st.DataObject) -> None:
     _assert_equal(a, b)
     days, seconds, micros = value
     other = (days, seconds + 1, micros) if seconds < 86_399 else (days + 1, seconds, micros)
+    _assert_differs(a, data.draw(st.sampled_from(others))(other))
+
+
+def _negative_interval_renders() -> list[Render]:
+    """A negative interval without months: (days, seconds, microseconds), each part <= 0."""
+
+    def parts(v: tuple[int, int, int]) -> tuple[int, int, int, int, int]:
+        days, seconds, micros = v
+        h, rest = divmod(-seconds, 3600)
+        m, s = divmod(rest, 60)
+        return -days, h, m, s, -micros
+
+    def pg(v: tuple[int, int, int]) -> str:  # PostgreSQL: "-3 days -02:00:00.5"
+        days, h, m, s, micros = parts(v)
+        frac = _trimmed(f"{micros:06d}")
+        head = f"-{days} day{'s' if days != 1 else ''}" if days else ""
+        if not (h or m or s or micros):
+            return head or "00:00:00"
+        clock = f"-{h:02d}:{m:02d}:{s:02d}" + (f".{frac}" if frac else "")
+        return f"{head} {clock}".strip()
+
+    def java(v: tuple[int, int, int]) -> str:  # Java Duration.toString: every part negative
+        days, h, m, s, micros = parts(v)
+        hours = h + days * 24
+        frac = _trimmed(f"{micros:06d}")
+        body = (f"-{hours}H" if hours else "") + (f"-{m}M" if m else "")
+        if s or frac or not body:
+            body += (f"-{s}" if s or frac else "0") + (f".{frac}" if frac else "") + "S"
+        return "PT" + body
+
+    def iso_pg(v: tuple[int, int, int]) -> str:  # PostgreSQL intervalstyle iso_8601
+        days, h, m, s, micros = parts(v)
+        frac = _trimmed(f"{micros:06d}")
+        time = (f"-{h}H" if h else "") + (f"-{m}M" if m else "")
+        if s or frac:
+            time += f"-{s}" + (f".{frac}" if frac else "") + "S"
+        return "P" + (f"-{days}D" if days else "") + (f"T{time}" if time else "") if days or time else "PT0S"
+
+    def node_pg(v: tuple[int, int, int]) -> dict[str, Any]:  # postgres-interval: negative parts
+        days, h, m, s, micros = parts(v)
+        found = {"days": -days, "hours": -h, "minutes": -m, "seconds": -s, "milliseconds": -micros / 1000}
+        return {k: x for k, x in found.items() if x}
+
+    return [
+        pg,
+        java,
+        iso_pg,
+        node_pg,
+        lambda v: str(dt.timedelta(days=v[0], seconds=v[1], microseconds=v[2])),  # "-1 day, 23:59:59"
+        lambda v: dt.timedelta(days=v[0], seconds=v[1], microseconds=v[2]).total_seconds(),
+    ]
+
+
+@KINDS
+@given(_intervals(), st.data())
+def test_negative_intervals(value: tuple[int, int, int], data: st.DataObject) -> None:
+    negative = (-value[0], -value[1], -value[2])
+    renders = _negative_interval_renders()
+    a = data.draw(st.sampled_from(renders))(negative)
+    others = renders if type(a) is not float else renders[:-1]
+    b = data.draw(st.sampled_from(others))(negative)
+    _assert_equal(a, b)
+    days, seconds, micros = value
+    other = (-days, -seconds - 1, -micros) if seconds < 86_399 else (-days - 1, -seconds, -micros)
     _assert_differs(a, data.draw(st.sampled_from(others))(other))
 
 
