@@ -494,22 +494,35 @@ def flags_history(
     """The audit trail, newest first (one module, or all of them)."""
     path = f"/v1/flags/{module}/history" if module else "/v1/history"
     data = _call(ctx, "GET", path, limit=limit)
-    table = Table(title=f"history of {module or 'every module'}", title_justify="left")
-    _when_column(table)
-    for column in ("module", "action", "actor", "from", "to", "reason"):
-        table.add_column(column)
+    if _ctx(ctx).as_json:
+        _emit(ctx, data, None)
+        return
+    # A timeline, as the console draws it: a table at 80 columns cut the action, the actor and every
+    # word of the reason ('rollba…', 'alertma…'); here the reason gets a line of its own and wraps.
+    out.print(Text(f"history of {module or 'every module'}", style="bold"))
     for entry in data.get("history", []):
-        _row(
-            table,
+        move = ""
+        if "state" in (entry.get("to") or {}):
+            move = f"{_fmt((entry.get('from') or {}).get('state'))} -> {_fmt(entry['to']['state'])}"
+        who = _fmt(entry.get("actor"))
+        if entry.get("by"):  # the person acting, beside the token that made the change
+            who = f"{entry['by']} via {who}"
+        head = [
             _when(entry.get("at")),
-            _fmt(entry.get("module", module)),
-            _fmt(entry.get("action")),
-            _fmt(entry.get("actor")),
-            _fmt((entry.get("from") or {}).get("state")),
-            _fmt((entry.get("to") or {}).get("state")),
-            _fmt(entry.get("reason")),
-        )
-    _emit(ctx, data, table)
+            *([] if module else [_fmt(entry.get("module"))]),
+            _fmt(entry.get("action")) + (" (forced)" if entry.get("forced") else ""),
+            *([move] if move else []),
+            f"by {who}",
+        ]
+        out.print(Text("  ".join(head)))
+        out.print(Text("    " + _fmt(entry.get("reason"))))  # whole: the terminal wraps it
+        examples = ((entry.get("decision") or {}).get("samples") or {}).get("examples") or []
+        for example in examples:  # an automatic rollback's decision record: its samples, as a command
+            look = f"shadowdiff mismatches --module {entry.get('module', module)}"
+            look += f" --query {example.get('query_name')}"
+            fields = example.get("fields") or []
+            look += f" --field {fields[0]}" if len(fields) == 1 else ""
+            out.print(Text(f"    samples: {look}"))
 
 
 @app.command()

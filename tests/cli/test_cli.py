@@ -22,6 +22,7 @@ import pytest
 
 from tests.api.client import TOKENS, TOKENS_ENV, auth, unique
 from tests.live import LiveService, live_service
+from tests.rollback.payloads import load, retarget
 
 SCRIPT = shutil.which("shadowdiff", path=str(Path(sys.executable).parent))
 HTTP_WORDING = ("PUT", "GET", "POST", "DELETE", "/v1/", '"force"', "Authorization", "header", "endpoint")
@@ -174,6 +175,34 @@ def test_tables_in_an_80_column_terminal_keep_the_time_to_the_second_and_the_who
         line.split("│")[5].strip() for line in table.stdout.splitlines() if line.count("│") > 5
     )
     assert "[id=1].shipping_address_line" in path_cells, table.stdout
+
+
+def test_history_in_an_80_column_terminal_shows_each_change_whole_and_where_its_samples_are(
+    service: LiveService,
+) -> None:
+    """The table cut 'rollba…', 'alertma…' and every word of the reason at 80 columns, never showed
+    the person (by) nor a forced move, and left a rollback's samples to --json."""
+    module = unique("timeline")
+    put_flag(service, module, state="orm", auto_rollback=True, by="dana")
+    post_pair(service, module, [{"id": 1, "total": 5}], [{"id": 1, "total": 6}], query="getOrder")
+    for _ in range(50):  # the writer stores samples in the background
+        if run_json(service, "mismatches", "--module", module, role="read")["mismatches"]:
+            break
+    alert = retarget(load("firing"), {"auth": module})
+    hook = httpx.post(
+        f"{service.url}/v1/alerts/alertmanager", json=alert, headers=auth("operator"), timeout=10
+    )
+    assert hook.status_code == 200 and hook.json()["results"][0]["result"] == "rolled_back", hook.text
+    done = run(service, "flags", "history", module, role="read", columns=80)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  rollback  orm -> shadow  by alertmanager", lines[1])
+    assert lines[2].startswith("    alertmanager: alert ShadowMismatchRateCritical firing since ")
+    assert lines[3] == f"    samples: shadowdiff mismatches --module {module} --query getOrder --field total"
+    assert lines[4].endswith("  create (forced)  - -> orm  by dana via alice"), done.stdout
+    assert lines[5] == "    setup"
+    every = run(service, "flags", "history", "--limit", "200", role="read", columns=80)
+    assert f"  {module}  rollback  orm -> shadow  by alertmanager" in every.stdout
 
 
 def test_promote_to_a_named_state_sends_the_version_it_read(service: LiveService) -> None:
@@ -505,8 +534,7 @@ def test_promote_keeps_the_auto_rollback_it_is_given(
     shown = run(service, "flags", "get", module, role="read")
     assert re.search(rf"│ auto_rollback +│ {given} +│", shown.stdout), shown.stdout
     status = run(service, "status", role="read")
-    (row,) = [line for line in status.stdout.splitlines() if f" {module} " in line]
-    assert f"│ {given} " in row and "True" not in row and "False" not in row, row
+    assert status_row(status.stdout, module)[4] == given, status.stdout
 
 
 def test_flags_get_shows_override_objects_by_their_set_keys(service: LiveService) -> None:
