@@ -15,7 +15,7 @@ import re
 import struct
 from array import array
 from decimal import Decimal
-from operator import eq, ne, or_
+from operator import and_, eq, ne, or_
 from typing import Any, Final
 
 import orjson
@@ -135,7 +135,9 @@ def float32_equal(a: Number, b: Number) -> bool:
     prints both as ``0.7``. Six digits against a float32 that needs seven or more is the rounding only
     this print does, and the widened side must be exactly a float32 value (a double computed elsewhere
     almost never is), so an accidental match stays implausible: ``0.123457`` != ``0.1234567`` (a
-    DOUBLE, not a float32 value) and ``0.123456`` != ``0.12345670163631439`` (not its rounding)."""
+    DOUBLE, not a float32 value) and ``0.123456`` != ``0.12345670163631439`` (not its rounding). The
+    doubles that are float32 values by nature (integers and short binary fractions below 2**24) never
+    take the print (:func:`_may_be_printed`): ``12345.8`` != ``12345.75``."""
     if type(a) is int or type(b) is int:
         return False
     if type(a) is float and type(b) is float:
@@ -182,7 +184,7 @@ def _widened_against_short(wide: Number, short: Number) -> bool:
     if narrowed == wide and _is_shortest(wide, short):
         return True
     printed = six_digit_print(wide)
-    if printed is None:
+    if printed is None or not _may_be_printed(wide):
         return False
     if type(short) is float:
         return float(printed) == short
@@ -290,7 +292,18 @@ def _printed_column(short: tuple[float, ...], wide: tuple[float, ...]) -> bool:
     if all(reads_back):
         return True
     six_digits = map(ne, map(float, map(_FIVE_DIGITS, values)), printed)
+    six_digits = map(and_, six_digits, map(_may_be_printed, values))
     return all(map(or_, six_digits, reads_back))
+
+
+def _may_be_printed(value: float) -> bool:
+    """Whether a six-digit print of the float32 ``value`` may stand for it. Not below 2**24 when the
+    value has at most four binary fraction digits (an integer, a half, a quarter, ... a sixteenth):
+    a DOUBLE column or a computation holds such a value exactly too, and there its six-digit rounding
+    is a real difference (``12345.8`` != ``12345.75``, ``10022400.0`` != ``10022401.0``: a rounding or
+    off-by-one bug looks the same). A float32 read from a FLOAT column that held a decimal fills its
+    fraction digits; past 2**24 every float32 is an integer and a double from elsewhere is rarely one."""
+    return abs(value) >= 16777216.0 or not (value * 16.0).is_integer()
 
 
 def _float32_normal(value: float) -> bool:
