@@ -43,7 +43,14 @@ from comparators.instants import (
     times_of_day_equal,
 )
 from comparators.json_text import declared_json_of, json_of_text, json_text_is
-from comparators.numbers import float32_equal, float_of_text, number_of_text, number_rules, numbers_equal
+from comparators.numbers import (
+    float32_equal,
+    float_of_text,
+    number_of_text,
+    number_rules,
+    numbers_equal,
+    special_double_equal,
+)
 from comparators.rules import (
     BYTES,
     DURATION,
@@ -64,6 +71,7 @@ from comparators.wrappers import looks_wrapped, unwrap
 
 Scope = frozenset[tuple[str, ...]] | None
 _NUMBER_START = frozenset("-0123456789")
+_SPECIAL_ENDS = frozenset({"NaN", "ity"})
 
 
 def values_equal(legacy: Any, orm: Any, spec: Spec, scope: Scope = None) -> bool:
@@ -575,6 +583,8 @@ def _text_vs_value(text: str, other: Any, spec: Spec, scope: Scope, *, text_is_l
                 return NUMBER
             exact = number_of_text(text)
             return FLOAT32 if exact is not None and float32_equal(exact, other) else NO
+        if text[-3:] in _SPECIAL_ENDS:  # NaN, Infinity, -Infinity against an unwrapped $numberDouble
+            return NUMBER if special_double_equal(text, other) else NO
         return _text_vs_number(text, other, spec)
     if kind is bool:
         return boolean_rules(other, text)

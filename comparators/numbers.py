@@ -68,6 +68,25 @@ def float_of_text(text: str) -> float | None:
     return float(text)
 
 
+_SPECIAL_DOUBLES: Final = {"Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def special_double_equal(text: str, number: float) -> bool:
+    """Text naming a double that is no number against that double: ``Infinity``/``-Infinity`` against
+    the infinity of that sign, ``NaN`` against NaN (only NaN: it equals no number, and no number it).
+
+    The spellings, exactly (letter case included): PostgreSQL's output for ``float8``/``float4`` and
+    (since 14) ``numeric`` (``float8out``: "Infinity", "-Infinity", "NaN", which text-mode drivers pass
+    through), MongoDB Extended JSON's ``$numberDouble`` strings (the same three, read by
+    :func:`comparators.wrappers.unwrap` to the double), Java's ``Double.toString`` and JavaScript's
+    ``String(x)``. A JSON document holds no such double itself, so the other side is always an
+    unwrapped ``$numberDouble``. Not read: Python's ``inf``/``nan`` and C's ``inf`` spellings."""
+    if text == "NaN":
+        return number != number  # (NaN is the one value not equal to itself)
+    special = _SPECIAL_DOUBLES.get(text)
+    return special is not None and number == special
+
+
 def numbers_equal(a: Number, b: Number, tolerance: float) -> bool:
     """Integers and decimals compare exactly at any size (never through a float):
     9007199254740993 != 9007199254740992 and Decimal("12.50") == Decimal("12.5") == 12.5.

@@ -341,6 +341,23 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
     ),
     # an offset with seconds: PostgreSQL and isoformat() print a zone's local mean time so
     ({"t": "1900-01-01 00:00:00+00:19:32"}, {"t": "1899-12-31T23:40:28.000Z"}, None, {"instant": ["t"]}),
+    # IEEE specials: PostgreSQL's float8/numeric text against MongoDB Extended JSON's $numberDouble
+    (
+        {"x": "Infinity", "y": "-Infinity", "z": "NaN"},
+        {
+            "x": {"$numberDouble": "Infinity"},
+            "y": {"$numberDouble": "-Infinity"},
+            "z": {"$numberDouble": "NaN"},
+        },
+        None,
+        {"number": ["x", "y", "z"], "extended_json": ["x", "y", "z"]},
+    ),
+    (
+        {"z": {"$numberDecimal": "NaN"}},
+        {"z": {"$numberDouble": "NaN"}},
+        None,
+        {"number": ["z"], "extended_json": ["z"]},
+    ),
 ]
 
 
@@ -533,6 +550,14 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"d": "PT-6H-3M"}, {"d": "06:03:00"}, None, ["d"]),
     ({"d": "-PT-6H"}, {"d": "-06:00:00"}, None, ["d"]),  # minus twice is plus
     ({"t": "1900-01-01 00:00:00+00:19:32"}, {"t": "1899-12-31T23:40:29Z"}, None, ["t"]),
+    # --- IEEE specials: the sign, and NaN only against NaN ------------------------------------------
+    ({"x": "Infinity"}, {"x": {"$numberDouble": "-Infinity"}}, None, ["x"]),
+    ({"x": "-Infinity"}, {"x": {"$numberDouble": "Infinity"}}, None, ["x"]),
+    ({"x": "NaN"}, {"x": {"$numberDouble": "Infinity"}}, None, ["x"]),
+    ({"x": "NaN"}, {"x": {"$numberDouble": "0"}}, None, ["x"]),
+    ({"x": "Infinity"}, {"x": {"$numberDouble": "1.7976931348623157e308"}}, None, ["x"]),
+    ({"x": {"$numberDouble": "NaN"}}, {"x": 0.0}, None, ["x"]),
+    ({"x": {"$numberDouble": "NaN"}}, {"x": {"$numberDouble": "Infinity"}}, None, ["x"]),
 ]
 
 
