@@ -262,11 +262,16 @@ def _instant_pairs(draw: st.DrawFn) -> tuple[str, str]:
         )
     )
     other = moment + shift
-    legacy = (
-        moment.strftime("%Y-%m-%d %H:%M:%S")
-        + draw(st.sampled_from(["", f".{moment.microsecond:06d}"]))
-        + draw(st.sampled_from(["+00", "Z", "+00:00", "", "+02"]))
-    )
+    if draw(st.integers(0, 3)) == 0:  # no seconds (Java's LocalDateTime.toString): that minute exactly
+        if draw(st.booleans()):
+            moment = moment.replace(second=0, microsecond=0)
+            other = moment + shift
+        legacy = moment.strftime("%Y-%m-%d %H:%M")
+    else:
+        legacy = moment.strftime("%Y-%m-%d %H:%M:%S") + draw(
+            st.sampled_from(["", f".{moment.microsecond:06d}"])
+        )
+    legacy += draw(st.sampled_from(["+00", "Z", "+00:00", "", "+02"]))
     orm = (
         other.strftime("%Y-%m-%dT%H:%M:%S.")
         + f"{other.microsecond // 1000:03d}"
