@@ -20,7 +20,7 @@ from comparators.equal import (
     values_equal,
 )
 from comparators.fields import FieldPlan, child_scope, field_plan
-from comparators.instants import instant_of, looks_like_instant
+from comparators.instants import instant_of, jackson_array_text, looks_like_instant
 from comparators.json_text import json_of_text
 from comparators.match import RowMatching, key_values, match_rows
 from comparators.numbers import number_of_text
@@ -35,6 +35,7 @@ from comparators.report import (
     join,
     key_label,
 )
+from comparators.rules import INSTANT
 from comparators.spec import ORDERED_MARK, Spec
 from comparators.wrappers import looks_wrapped, unwrap
 
@@ -264,13 +265,17 @@ def _kind(a: Any, b: Any, spec: Spec) -> Kind:
 def _related(a: Any, b: Any, spec: Spec) -> bool:
     """Whether a rule relates the two values' kinds, so they differ in value, not in kind: a boolean
     and a spelling of a boolean (1 vs false), a number and an instant (epoch ms vs ISO), text and an
-    array (SET text, an array literal), two spellings of bytes."""
+    array (SET text, an array literal, a Jackson date), a Jackson date array and an epoch number, two
+    spellings of bytes."""
     if type(a) is bool:
         return truth_of(b) is not None
     if type(a) in (int, float) and type(b) is str:
         return looks_like_instant(b) and instant_of(b, spec.naive_tz) is not None
     if type(a) is str and type(b) is list:
         return True
+    if type(a) is list and type(b) in (int, float):  # a date Jackson wrote as an array, an epoch
+        read = jackson_array_text(a)
+        return read is not None and read[1] == INSTANT
     return _bytes_pair(a, b)
 
 

@@ -33,8 +33,9 @@ from comparators.instants import (
     epoch_rules,
     instant_of,
     instant_texts_rules,
+    jackson_array_text,
+    looks_like_clock,
     looks_like_instant,
-    looks_like_time_of_day,
     placeholder_times_equal,
     same_instant_text,
     same_utc_instant,
@@ -43,7 +44,14 @@ from comparators.instants import (
     times_of_day_equal,
 )
 from comparators.json_text import declared_json_of, json_of_text, json_text_is
-from comparators.numbers import float32_equal, float_of_text, number_of_text, number_rules, numbers_equal
+from comparators.numbers import (
+    float32_equal,
+    float_of_text,
+    number_of_text,
+    number_rules,
+    numbers_equal,
+    special_double_equal,
+)
 from comparators.rules import (
     BYTES,
     DURATION,
@@ -64,6 +72,7 @@ from comparators.wrappers import looks_wrapped, unwrap
 
 Scope = frozenset[tuple[str, ...]] | None
 _NUMBER_START = frozenset("-0123456789")
+_SPECIAL_ENDS = frozenset({"NaN", "ity"})
 
 
 def values_equal(legacy: Any, orm: Any, spec: Spec, scope: Scope = None) -> bool:
@@ -462,7 +471,7 @@ def text_rules(legacy: str, orm: str, spec: Spec) -> int:
     if size >= 10 and legacy[4] == "-" and legacy[7] == "-":
         if other_size >= 10 and orm[4] == "-" and orm[7] == "-":
             return _instant_texts(legacy, orm, spec)
-        if looks_like_time_of_day(orm):
+        if looks_like_clock(orm):
             if time_of_day_quick(orm, legacy):
                 return TIME_OF_DAY
             return TIME_OF_DAY if time_of_day_equal(orm, legacy, spec.naive_tz, spec.time_precision) else NO
@@ -470,7 +479,7 @@ def text_rules(legacy: str, orm: str, spec: Spec) -> int:
         if number is not None:  # an instant against int8 epoch text
             return _text_vs_number(legacy, number, spec)
     elif other_size >= 10 and orm[4] == "-" and orm[7] == "-":
-        if looks_like_time_of_day(legacy):
+        if looks_like_clock(legacy):
             if time_of_day_quick(legacy, orm):
                 return TIME_OF_DAY
             return TIME_OF_DAY if time_of_day_equal(legacy, orm, spec.naive_tz, spec.time_precision) else NO
@@ -485,7 +494,7 @@ def text_rules(legacy: str, orm: str, spec: Spec) -> int:
             if other is None:
                 return _text_vs_number(orm, number, spec)  # int8 epoch text against an instant
             return NUMBER if numbers_equal(number, other, spec.float_tolerance) else NO
-    if looks_like_time_of_day(legacy) and looks_like_time_of_day(orm):
+    if looks_like_clock(legacy) and looks_like_clock(orm):
         same_time = times_of_day_equal(legacy, orm, spec.time_precision)
         if same_time is not None:
             return TIME_OF_DAY if same_time else NO
@@ -547,6 +556,10 @@ def mixed_rules(legacy: Any, orm: Any, spec: Spec, scope: Scope) -> int:
         return boolean_rules(orm, legacy)
     if legacy is None or orm is None:
         return NO
+    if legacy_kind is list and (orm_kind is int or orm_kind is float):
+        return _jackson_epoch_rules(legacy, orm, spec)
+    if orm_kind is list and (legacy_kind is int or legacy_kind is float):
+        return _jackson_epoch_rules(orm, legacy, spec)
     if legacy_kind in (int, float) and orm_kind in (int, float):
         return number_rules(legacy, orm, spec.float_tolerance)
     if legacy_kind is bytes or orm_kind is bytes:  # an unwrapped $binary
@@ -575,6 +588,8 @@ def _text_vs_value(text: str, other: Any, spec: Spec, scope: Scope, *, text_is_l
                 return NUMBER
             exact = number_of_text(text)
             return FLOAT32 if exact is not None and float32_equal(exact, other) else NO
+        if text[-3:] in _SPECIAL_ENDS:  # NaN, Infinity, -Infinity against an unwrapped $numberDouble
+            return NUMBER if special_double_equal(text, other) else NO
         return _text_vs_number(text, other, spec)
     if kind is bool:
         return boolean_rules(other, text)
@@ -597,6 +612,10 @@ def _text_vs_value(text: str, other: Any, spec: Spec, scope: Scope, *, text_is_l
             return found
         return duration_rules(text, other)
     if kind is list:
+        if 2 <= len(other) <= 7 and (text[4:5] == "-" or text[2:3] == ":"):
+            found = _jackson_rules(text, other, spec, text_is_legacy)
+            if found >= 0:
+                return found
         first = text[:1]
         if first != "{" and first != "":
             parsed = json_of_text(text)
@@ -609,6 +628,38 @@ def _text_vs_value(text: str, other: Any, spec: Spec, scope: Scope, *, text_is_l
     if kind is bytes:
         return bytes_rules(text, other)
     return NO
+
+
+def _jackson_rules(text: str, values: list[Any], spec: Spec, text_is_legacy: bool) -> int:
+    """A date, date-time or time of day text against a ``java.time`` value Jackson wrote as an array
+    of numbers (:func:`~comparators.instants.jackson_array_text`): the array's ISO text against the
+    text by the instant and time-of-day rules, and only those (a date array against an instant text,
+    a clock array against a clock or an instant on a placeholder date). NO when the array is no such
+    layout or the text no such value; the caller then tries the other readings of text and array."""
+    read = jackson_array_text(values)
+    if read is None:
+        return NO
+    iso, rule = read
+    if rule == INSTANT:
+        if not looks_like_instant(text):
+            return NO
+    elif not (looks_like_clock(text) or looks_like_instant(text)):
+        return NO
+    found = value_rules(text, iso, spec) if text_is_legacy else value_rules(iso, text, spec)
+    return NO if found < 0 else found | rule
+
+
+def _jackson_epoch_rules(values: list[Any], number: Any, spec: Spec) -> int:
+    """A date or date-time Jackson wrote as an array of numbers against a JSON number: the epoch rule
+    on the array's ISO text (``[2025, 3, 1]`` against ``1740787200000``, as Jackson writes a
+    ``java.util.Date``); never a time of day, which has no epoch."""
+    if not 3 <= len(values) <= 7:
+        return NO
+    read = jackson_array_text(values)
+    if read is None or read[1] != INSTANT:
+        return NO
+    found = epoch_rules(number, read[0], spec.naive_tz, spec.time_precision)
+    return NO if found < 0 else found | INSTANT
 
 
 def _oriented(text_side: Any, other: Any, spec: Spec, scope: Scope, text_is_legacy: bool) -> int:

@@ -34,9 +34,18 @@ with seconds, ``+00:19:32``: PostgreSQL prints a zone's local mean time so befor
 offset (``timestamptz`` output in ``Europe/Amsterdam`` before 1937; ``EncodeTimezone`` in its
 ``datetime.c`` appends the seconds when they are not zero), as Python's ``isoformat`` does."""
 _TIME_OF_DAY = re.compile(
-    r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(?:[.,]([0-9]++))?"
+    r"([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:[.,]([0-9]++))?)?"
     r"(?:(Z|z)|([+-])([0-9]{2})(?::?([0-9]{2}))?)?"
 )
+"""Seconds are optional: Java's ``LocalTime.toString`` (and ``OffsetTime.toString``, with ``Z`` or
+``+02:00``) leaves them out when the second and the nanosecond are both zero (its Javadoc: "The
+output will be one of the following ISO-8601 formats: HH:mm, HH:mm:ss, HH:mm:ss.SSS, ..."), so
+``14:15`` is 14:15:00 exactly: see :data:`EXACT_ZERO`."""
+EXACT_ZERO: Final = "000000000"
+"""The fraction of a clock written without seconds (``14:15``, ``2025-06-30T22:45``): Java's
+``LocalTime``/``LocalDateTime.toString`` drop the seconds only when they and every fraction digit are
+zero, so the value is exact to the nanosecond, and no coarser-precision reading makes it equal to
+``14:15:00.5``."""
 _DAYS_IN_MONTH: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _PLACEHOLDER_DAYS: Final = (0, 946_684_800, -62_167_219_200)
 """1970-01-01 (several ORMs), 2000-01-01 (Rails) and 0000-01-01 (Go), in seconds since the epoch.
@@ -75,6 +84,8 @@ def instant_of(text: str, naive_tz: tzinfo | None) -> Instant | None:
     Accepted: ``YYYY-MM-DD``, then optionally ``T``/``t``/space, ``HH:MM[:SS[.fraction]]`` (any number of
     fraction digits, ``.`` or ``,``), then ``Z`` or ``+HH``, ``+HHMM``, ``+HH:MM``. A date alone is
     midnight UTC of that day; a time without an offset is read in ``naive_tz`` (None or UTC: as UTC).
+    A clock without seconds (``2025-06-30T22:45``, Java's ``LocalDateTime.toString`` at a whole
+    minute) is that minute exactly (:data:`EXACT_ZERO`), not a coarser precision.
     So ``2025-06-30T22:45:10.500Z`` and ``2025-07-01 00:45:10.5+02`` name the same instant.
     """
     match = _INSTANT.fullmatch(text)
@@ -90,6 +101,8 @@ def instant_of(text: str, naive_tz: tzinfo | None) -> Instant | None:
     hour, minute, second = int(hour_s), int(minute_s), int(second_s or 0)
     if hour > 23 or minute > 59 or second > 59:
         return None
+    if second_s is None:
+        frac = EXACT_ZERO
     seconds = days * 86_400 + hour * 3600 + minute * 60 + second
     if sign is not None:
         offset = int(off_h) * 3600 + int(off_m or 0) * 60 + int(off_s or 0)
@@ -220,11 +233,13 @@ def _fraction_digits(text: str) -> int:
     or -1 when :func:`instant_of` would not read it, or reads more than six (which a datetime cannot
     hold). fromisoformat also reads ``T22``, ``22:45.5``, none or seven fraction digits, any
     separator, week dates and offsets with seconds; it has checked the digits, so what is left to
-    check is where the marks stand and how long the offset is."""
+    check is where the marks stand and how long the offset is. A clock without seconds
+    (``2025-06-30T22:45``) counts six: it is that minute exactly (:data:`EXACT_ZERO`)."""
     if len(text) < 16 or text[4] != "-" or text[7] != "-" or text[10] not in "Tt " or text[13] != ":":
         return -1
-    digits = 0
+    digits = 6  # no seconds: the minute exactly (EXACT_ZERO), which six zero digits hold
     if len(text) > 16 and text[16] == ":":
+        digits = 0
         tail = text[19:]
         zone = tail.lstrip(".,0123456789")
         if len(zone) != len(tail):  # one mark (fromisoformat allows no other), then the digits
@@ -248,12 +263,15 @@ def looks_like_instant(text: str) -> bool:
 
 def time_of_day_of(text: str) -> Instant | None:
     """A clock time ``HH:MM:SS[.f][offset]`` as (seconds after midnight UTC, fraction digits): the
-    offset is applied, so ``01:00:00+02`` is -3600 (23:00 UTC the day before). None for anything else
-    (``24:00:00``, ``14:15``, a duration such as ``26:00:00``)."""
+    offset is applied, so ``01:00:00+02`` is -3600 (23:00 UTC the day before); ``HH:MM`` (Java's
+    ``LocalTime.toString`` at a whole minute) is that minute exactly (:data:`EXACT_ZERO`). None for
+    anything else (``24:00:00``, a duration such as ``26:00:00``)."""
     match = _TIME_OF_DAY.fullmatch(text)
     if match is None:
         return None
     hour_s, minute_s, second_s, frac, _zulu, sign, off_h, off_m = match.groups()
+    if second_s is None:
+        second_s, frac = "0", EXACT_ZERO
     seconds = int(hour_s) * 3600 + int(minute_s) * 60 + int(second_s)
     if sign is not None:
         offset = int(off_h) * 3600 + int(off_m or 0) * 60
@@ -261,9 +279,9 @@ def time_of_day_of(text: str) -> Instant | None:
     return seconds, frac or ""
 
 
-def looks_like_time_of_day(text: str) -> bool:
-    """Cheap pre-check: ``HH:MM:SS...``."""
-    return len(text) >= 8 and text[2] == ":" and text[5] == ":"
+def looks_like_clock(text: str) -> bool:
+    """Cheap pre-check: ``HH:MM...`` (a time of day with or without seconds, or a duration)."""
+    return len(text) >= 5 and text[2] == ":"
 
 
 def time_of_day_equal(clock: str, instant: str, naive_tz: tzinfo | None, precision: int | None) -> bool:
@@ -519,3 +537,72 @@ def _clock_ok(clock: str) -> bool:
         and digits[2:4] <= "59"
         and digits[4:] <= "59"
     )
+
+
+# --- Jackson's java.time arrays ----------------------------------------------------------------------
+
+_NANOS: Final = 999_999_999
+
+
+def jackson_array_text(values: list[Any]) -> tuple[str, int] | None:
+    """The ISO text of a ``java.time`` value Jackson wrote as an array of numbers, with the rule that
+    reads it (:data:`INSTANT` for a date or a date-time, :data:`TIME_OF_DAY` for a time of day); None
+    for any array that is not exactly one of these layouts.
+
+    Source: jackson-modules-java8 (``datetime/.../jsr310/ser``), with ``JavaTimeModule`` and
+    ``SerializationFeature.WRITE_DATES_AS_TIMESTAMPS`` on (Jackson's default; Spring Boot turns it
+    off): ``LocalDateSerializer`` writes ``[year, month, day]``; ``LocalDateTimeSerializer`` writes
+    ``[year, month, day, hour, minute]``, then the second only ``if (value.getSecond() > 0 ||
+    value.getNano() > 0)``, then the nanosecond only ``if (value.getNano() > 0)``;
+    ``LocalTimeSerializer`` writes ``[hour, minute]`` with the same two optional parts. So
+    ``[2025, 3, 1]``, ``[2025, 6, 30, 22, 45]``, ``[2025, 6, 30, 22, 45, 10, 123000000]``, ``[14, 15]``,
+    ``[14, 15, 10, 500000000]``.
+
+    Only those exact layouts, every part in its range, and nothing a layout leaves out written as a
+    zero: a six-part date-time has a second above 0, a seven-part one a nanosecond above 0; a
+    three-part array whose first number is an hour (0-23) is a time of day (no year so early is a
+    date anyone stores), any other three-part array a date. What an array omits is zero, exactly:
+    the text carries nine fraction digits, so ``[14, 15]`` is not ``14:15:00.5`` at any coarser
+    precision. Not read: the last part in milliseconds (``WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS``
+    turned off: the same layout, another unit, which nothing in the array tells), years outside
+    0-9999, and the zoned types (``Instant``, ``OffsetDateTime``, ``ZonedDateTime``), which Jackson
+    writes as decimal epoch seconds, a number the epoch rule reads.
+    """
+    size = len(values)
+    if size < 2 or size > 7:
+        return None
+    for part in values:
+        if type(part) is not int:
+            return None
+    if size == 3 and values[0] > 23:
+        year, month, day = values
+        if year > 9999 or not _valid_date(year, month, day):
+            return None
+        return f"{year:04d}-{month:02d}-{day:02d}", INSTANT
+    if size <= 4:
+        clock = _jackson_clock(values)
+        return None if clock is None else (clock, TIME_OF_DAY)
+    year, month, day = values[0], values[1], values[2]
+    if not 0 <= year <= 9999 or not _valid_date(year, month, day):
+        return None
+    clock = _jackson_clock(values[3:])
+    return None if clock is None else (f"{year:04d}-{month:02d}-{day:02d}T{clock}", INSTANT)
+
+
+def _jackson_clock(parts: list[Any]) -> str | None:
+    """``hour, minute[, second[, nanosecond]]`` as ``HH:MM:SS.nnnnnnnnn``, or None when a part is out
+    of range or written where Jackson leaves it out (a second of 0 without a nanosecond, a nanosecond
+    of 0)."""
+    hour, minute = parts[0], parts[1]
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    second = nanos = 0
+    if len(parts) >= 3:
+        second = parts[2]
+        if not 0 <= second <= 59 or (second == 0 and len(parts) == 3):
+            return None
+        if len(parts) == 4:
+            nanos = parts[3]
+            if not 1 <= nanos <= _NANOS:
+                return None
+    return f"{hour:02d}:{minute:02d}:{second:02d}.{nanos:09d}"

@@ -15,7 +15,7 @@ import re
 import struct
 from array import array
 from decimal import Decimal
-from operator import eq, ne, or_
+from operator import and_, eq, ne, or_
 from typing import Any, Final
 
 import orjson
@@ -66,6 +66,25 @@ def float_of_text(text: str) -> float | None:
     if _NUMBER.fullmatch(text) is None:
         return None
     return float(text)
+
+
+_SPECIAL_DOUBLES: Final = {"Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def special_double_equal(text: str, number: float) -> bool:
+    """Text naming a double that is no number against that double: ``Infinity``/``-Infinity`` against
+    the infinity of that sign, ``NaN`` against NaN (only NaN: it equals no number, and no number it).
+
+    The spellings, exactly (letter case included): PostgreSQL's output for ``float8``/``float4`` and
+    (since 14) ``numeric`` (``float8out``: "Infinity", "-Infinity", "NaN", which text-mode drivers pass
+    through), MongoDB Extended JSON's ``$numberDouble`` strings (the same three, read by
+    :func:`comparators.wrappers.unwrap` to the double), Java's ``Double.toString`` and JavaScript's
+    ``String(x)``. A JSON document holds no such double itself, so the other side is always an
+    unwrapped ``$numberDouble``. Not read: Python's ``inf``/``nan`` and C's ``inf`` spellings."""
+    if text == "NaN":
+        return number != number  # (NaN is the one value not equal to itself)
+    special = _SPECIAL_DOUBLES.get(text)
+    return special is not None and number == special
 
 
 def numbers_equal(a: Number, b: Number, tolerance: float) -> bool:
@@ -135,7 +154,9 @@ def float32_equal(a: Number, b: Number) -> bool:
     prints both as ``0.7``. Six digits against a float32 that needs seven or more is the rounding only
     this print does, and the widened side must be exactly a float32 value (a double computed elsewhere
     almost never is), so an accidental match stays implausible: ``0.123457`` != ``0.1234567`` (a
-    DOUBLE, not a float32 value) and ``0.123456`` != ``0.12345670163631439`` (not its rounding)."""
+    DOUBLE, not a float32 value) and ``0.123456`` != ``0.12345670163631439`` (not its rounding). The
+    doubles that are float32 values by nature (integers and short binary fractions below 2**24) never
+    take the print (:func:`_may_be_printed`): ``12345.8`` != ``12345.75``."""
     if type(a) is int or type(b) is int:
         return False
     if type(a) is float and type(b) is float:
@@ -182,7 +203,7 @@ def _widened_against_short(wide: Number, short: Number) -> bool:
     if narrowed == wide and _is_shortest(wide, short):
         return True
     printed = six_digit_print(wide)
-    if printed is None:
+    if printed is None or not _may_be_printed(wide):
         return False
     if type(short) is float:
         return float(printed) == short
@@ -290,7 +311,18 @@ def _printed_column(short: tuple[float, ...], wide: tuple[float, ...]) -> bool:
     if all(reads_back):
         return True
     six_digits = map(ne, map(float, map(_FIVE_DIGITS, values)), printed)
+    six_digits = map(and_, six_digits, map(_may_be_printed, values))
     return all(map(or_, six_digits, reads_back))
+
+
+def _may_be_printed(value: float) -> bool:
+    """Whether a six-digit print of the float32 ``value`` may stand for it. Not below 2**24 when the
+    value has at most four binary fraction digits (an integer, a half, a quarter, ... a sixteenth):
+    a DOUBLE column or a computation holds such a value exactly too, and there its six-digit rounding
+    is a real difference (``12345.8`` != ``12345.75``, ``10022400.0`` != ``10022401.0``: a rounding or
+    off-by-one bug looks the same). A float32 read from a FLOAT column that held a decimal fills its
+    fraction digits; past 2**24 every float32 is an integer and a double from elsewhere is rarely one."""
+    return abs(value) >= 16777216.0 or not (value * 16.0).is_integer()
 
 
 def _float32_normal(value: float) -> bool:

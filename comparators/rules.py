@@ -92,7 +92,8 @@ RULE_TABLE: Final = (
     RuleDoc(
         Rule.NUMBER,
         "numeric text (plain decimal, or exponent form as decimal types print it) and JSON numbers; "
-        "exact for integers and decimals, relative tolerance when a side is a JSON float",
+        "exact for integers and decimals, relative tolerance when a side is a JSON float; "
+        "Infinity/-Infinity/NaN text against that double (NaN only against NaN)",
         ("2.5E+3", 2500),
         ("01234", 1234),
     ),
@@ -114,7 +115,8 @@ RULE_TABLE: Final = (
     RuleDoc(
         Rule.INSTANT,
         "ISO-8601/RFC 3339 instants at the coarser precision (T or space, Z or offset; Ruby's "
-        "Time#to_s; a date is midnight UTC)",
+        "Time#to_s; a date is midnight UTC; a clock without seconds is that minute exactly); Jackson's "
+        "java.time arrays as that text: LocalDate [y,m,d], LocalDateTime [y,m,d,h,min[,s[,ns]]]",
         ("2025-06-30 22:45:10.5+00", "2025-06-30T22:45:10.500Z"),
         ("2025-06-30T22:45:10.5Z", "2025-06-30T22:45:10.4Z"),
     ),
@@ -126,8 +128,9 @@ RULE_TABLE: Final = (
     ),
     RuleDoc(
         Rule.TIME_OF_DAY,
-        "HH:MM:SS[.f][offset] against the same clock time on 1970-01-01, 2000-01-01 or 0000-01-01 (UTC), or "
-        "against another spelling of that time of day",
+        "HH:MM[:SS[.f]][offset] (HH:MM is that minute exactly) against the same clock time on 1970-01-01, "
+        "2000-01-01 or 0000-01-01 (UTC), or against another spelling of that time of day; Jackson's "
+        "LocalTime array [h,min[,s[,ns]]] as that text",
         ("14:15:00", "1970-01-01T14:15:00.000Z"),
         ("14:15:00", "1970-01-02T14:15:00.000Z"),
     ),

@@ -341,6 +341,84 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
     ),
     # an offset with seconds: PostgreSQL and isoformat() print a zone's local mean time so
     ({"t": "1900-01-01 00:00:00+00:19:32"}, {"t": "1899-12-31T23:40:28.000Z"}, None, {"instant": ["t"]}),
+    # Jackson's java.time arrays (JavaTimeModule, WRITE_DATES_AS_TIMESTAMPS): LocalDate, LocalDateTime with
+    # its zero second and nanosecond left out, LocalTime; against ISO text, an epoch, Extended JSON
+    (
+        {"d": [2025, 3, 1], "e": [2025, 3, 1], "f": [2025, 3, 1], "g": [2025, 3, 1]},
+        {
+            "d": "2025-03-01",
+            "e": "2025-03-01T00:00:00.000Z",
+            "f": "2025-03-01 00:00:00",
+            "g": "2025-03-01T02:00+02:00",
+        },
+        None,
+        {"instant": ["d", "e", "f", "g"]},
+    ),
+    (
+        {
+            "a": [2025, 6, 30, 22, 45, 10, 123000000],
+            "b": [2025, 6, 30, 22, 45],
+            "c": [2025, 6, 30, 22, 45, 10],
+        },
+        {"a": "2025-06-30T22:45:10.123Z", "b": "2025-06-30 22:45:00", "c": "2025-07-01T00:45:10+02:00"},
+        None,
+        {"instant": ["a", "b", "c"]},
+    ),
+    (
+        {"a": [2025, 6, 30, 22, 45, 0, 1000], "b": [1999, 12, 31, 23, 59, 59, 999999999]},
+        {"a": "2025-06-30 22:45:00.000001+00", "b": "1999-12-31T23:59:59.999999999Z"},
+        None,
+        {"instant": ["a", "b"]},
+    ),
+    (
+        {"t": [14, 15], "u": [14, 15, 10], "v": [14, 15, 10, 500000000], "w": [0, 0], "x": [14, 15]},
+        {"t": "14:15:00", "u": "1970-01-01T14:15:10.000Z", "v": "14:15:10.5", "w": "00:00:00", "x": "14:15"},
+        None,
+        {"time_of_day": ["t", "u", "v", "w", "x"]},
+    ),
+    (
+        {"d": [2025, 3, 1], "a": [2025, 6, 30, 22, 45, 10, 500000000]},
+        {"d": 1740787200000, "a": 1751323510.5},
+        None,
+        {"instant": ["d", "a"], "epoch": ["d", "a"]},
+    ),
+    (
+        {"d": [2025, 3, 1], "days": [[2025, 3, 1], [2025, 3, 2]]},
+        {"d": {"$date": "2025-03-01T00:00:00Z"}, "days": ["2025-03-01", "2025-03-02"]},
+        None,
+        {"instant": ["d", "days"], "extended_json": ["d"]},
+    ),
+    # a time of day at a whole minute as Java's LocalTime/OffsetTime.toString print it, and a date-time
+    (
+        {"t": "14:15", "u": "14:15", "v": "14:15+02:00", "w": "00:00Z", "x": "23:59"},
+        {
+            "t": "14:15:00",
+            "u": "1970-01-01T14:15:00.000Z",
+            "v": "0000-01-01T14:15:00+02:00",
+            "w": "00:00:00",
+            "x": "2000-01-01T23:59:00Z",
+        },
+        None,
+        {"time_of_day": ["t", "u", "v", "w", "x"]},
+    ),
+    ({"at": "2025-06-30T22:45"}, {"at": "2025-06-30T22:45:00.000Z"}, None, {"instant": ["at"]}),
+    # IEEE specials: PostgreSQL's float8/numeric text against MongoDB Extended JSON's $numberDouble
+    (
+        {"x": "Infinity", "y": "-Infinity", "z": "NaN"},
+        {
+            "x": {"$numberDouble": "Infinity"},
+            "y": {"$numberDouble": "-Infinity"},
+            "z": {"$numberDouble": "NaN"},
+        },
+        None,
+        {"number": ["x", "y", "z"], "extended_json": ["x", "y", "z"]},
+    ),
+    (
+        {"z": {"$numberDecimal": "NaN"}},
+        {"z": {"$numberDouble": "NaN"}},
+        None,
+        {"number": ["z"], "extended_json": ["z"]},
+    ),
 ]
 
 
@@ -429,6 +507,13 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"r": 0.123456}, {"r": 0.12345670163631439}, None, ["r"]),  # wrongly rounded
     ({"r": 0.1234567}, {"r": 0.12345670163631439 + 2**-27}, None, ["r"]),  # 7 digits of another float32
     ({"r": 16777200}, {"r": 16777216}, None, ["r"]),  # integers compare exactly, never through a float
+    # a float32 value a DOUBLE column holds exactly too (an integer, a short binary fraction, under 2**24):
+    # its six-digit rounding is what a rounding or off-by-one bug gives, so it stays a difference
+    ({"r": 12345.8}, {"r": 12345.75}, None, ["r"]),
+    ({"r": 10022400.0}, {"r": 10022401.0}, None, ["r"]),
+    ({"r": 123456.0}, {"r": 123456.5}, None, ["r"]),
+    ({"r": -1234.12}, {"r": -1234.125}, None, ["r"]),
+    ({"r": "12345.8"}, {"r": 12345.75}, None, ["r"]),  # as text (PHP mysqli)
     # --- instants and times of day --------------------------------------------------------------------
     ({"t": "14:15:00"}, {"t": "1970-01-02T14:15:00.000Z"}, None, ["t"]),  # not a placeholder date
     ({"t": "14:15:00"}, {"t": "1970-01-01T14:15:01.000Z"}, None, ["t"]),
@@ -526,6 +611,58 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"d": "PT-6H-3M"}, {"d": "06:03:00"}, None, ["d"]),
     ({"d": "-PT-6H"}, {"d": "-06:00:00"}, None, ["d"]),  # minus twice is plus
     ({"t": "1900-01-01 00:00:00+00:19:32"}, {"t": "1899-12-31T23:40:29Z"}, None, ["t"]),
+    # --- Jackson's java.time arrays: the smallest change of each part, and only the exact layouts -------
+    ({"d": [2025, 3, 1]}, {"d": "2025-03-02"}, None, [("d", Kind.CHANGED)]),  # a day
+    ({"d": [2025, 3, 1]}, {"d": "2025-03-01T00:00:01Z"}, None, ["d"]),
+    ({"d": [2025, 3, 1]}, {"d": 1740787200001}, None, [("d", Kind.CHANGED)]),  # a millisecond
+    ({"a": [2025, 6, 30, 22, 45, 10]}, {"a": "2025-06-30T22:45:11Z"}, None, ["a"]),  # a second
+    ({"a": [2025, 6, 30, 22, 46]}, {"a": "2025-06-30T22:45:00Z"}, None, ["a"]),  # a minute
+    ({"a": [2025, 6, 30, 23, 45]}, {"a": "2025-06-30T22:45:00Z"}, None, ["a"]),  # an hour
+    (
+        {"a": [2025, 6, 30, 22, 45, 10, 123000001]},
+        {"a": "2025-06-30T22:45:10.123000000Z"},
+        None,
+        ["a"],
+    ),  # 1 ns
+    ({"a": [2025, 6, 30, 22, 45, 10, 1000]}, {"a": "2025-06-30T22:45:10.000002Z"}, None, ["a"]),  # 1 us
+    ({"a": [2025, 6, 30, 22, 45, 10]}, {"a": "2025-06-30T22:45:10.5Z"}, None, ["a"]),  # left out is zero
+    ({"a": [2025, 6, 30, 22, 45]}, {"a": "2025-06-30T22:45:00.001Z"}, None, ["a"]),
+    ({"a": [2025, 6, 30, 22, 45, 10, 123]}, {"a": "2025-06-30T22:45:10.123Z"}, None, ["a"]),  # 123 ns, not ms
+    ({"a": [2025, 6, 30, 22, 45, 0]}, {"a": "2025-06-30T22:45:00Z"}, None, ["a"]),  # Jackson omits a 0 second
+    ({"a": [2025, 6, 30, 22, 45, 10, 0]}, {"a": "2025-06-30T22:45:10Z"}, None, ["a"]),  # and a 0 nanosecond
+    ({"a": [2025, 6, 31, 22, 45]}, {"a": "2025-07-01T22:45:00Z"}, None, ["a"]),  # no June 31st
+    ({"a": [2025, 6, 30, 24, 0]}, {"a": "2025-07-01T00:00:00Z"}, None, ["a"]),
+    ({"t": [14, 15]}, {"t": "14:15:00.5"}, None, ["t"]),
+    ({"t": [14, 15, 10, 500000000]}, {"t": "14:15:10.4"}, None, ["t"]),
+    ({"t": [14, 15, 0]}, {"t": "14:15:00"}, None, ["t"]),
+    ({"t": [14, 15]}, {"t": "2025-06-30T14:15:00Z"}, None, ["t"]),  # not a placeholder date
+    ({"t": [14, 15]}, {"t": 51300}, None, ["t"]),  # a time of day has no epoch
+    ({"t": [14, 15]}, {"t": "00:14:15"}, None, ["t"]),
+    ({"v": [1, 2, 3]}, {"v": "1-2-3"}, None, ["v"]),  # plain integers stay plain
+    ({"v": [2025, 3, 1]}, {"v": "2025,3,1"}, None, ["v"]),
+    ({"v": [2025, 3, 1]}, {"v": "1740787200"}, None, ["v"]),  # only against date or time text
+    ({"v": [2025, 3, 1]}, {"v": [2025, 3, 2]}, None, ["v"]),
+    ({"v": [2025, 3, 1.0]}, {"v": "2025-03-01"}, None, ["v"]),
+    ({"v": [True, 3, 1]}, {"v": "0001-03-01"}, None, ["v"]),
+    # --- a clock without seconds is that minute exactly ---------------------------------------------
+    ({"t": "14:15"}, {"t": "14:15:00.5"}, None, ["t"]),
+    ({"t": "14:15"}, {"t": "14:15:01"}, None, ["t"]),
+    ({"t": "14:15"}, {"t": "14:16:00"}, None, ["t"]),
+    ({"t": "14:15"}, {"t": "1970-01-01T14:15:00.001Z"}, None, ["t"]),
+    ({"t": "14:15"}, {"t": "1970-01-02T14:15:00Z"}, None, ["t"]),
+    ({"t": "14:15+02:00"}, {"t": "14:15:00"}, None, ["t"]),
+    ({"t": "24:00"}, {"t": "00:00:00"}, None, ["t"]),
+    ({"t": "14:60"}, {"t": "15:00:00"}, None, ["t"]),
+    ({"at": "2025-06-30T22:45"}, {"at": "2025-06-30T22:45:00.5Z"}, None, ["at"]),
+    ({"at": "2025-06-30T22:45"}, {"at": "2025-06-30T22:45:01Z"}, None, ["at"]),
+    # --- IEEE specials: the sign, and NaN only against NaN ------------------------------------------
+    ({"x": "Infinity"}, {"x": {"$numberDouble": "-Infinity"}}, None, ["x"]),
+    ({"x": "-Infinity"}, {"x": {"$numberDouble": "Infinity"}}, None, ["x"]),
+    ({"x": "NaN"}, {"x": {"$numberDouble": "Infinity"}}, None, ["x"]),
+    ({"x": "NaN"}, {"x": {"$numberDouble": "0"}}, None, ["x"]),
+    ({"x": "Infinity"}, {"x": {"$numberDouble": "1.7976931348623157e308"}}, None, ["x"]),
+    ({"x": {"$numberDouble": "NaN"}}, {"x": 0.0}, None, ["x"]),
+    ({"x": {"$numberDouble": "NaN"}}, {"x": {"$numberDouble": "Infinity"}}, None, ["x"]),
 ]
 
 

@@ -258,6 +258,7 @@ def _date_renders() -> list[Render]:
             }
         },
         lambda d: {"date": f"{d.isoformat()} 00:00:00.000000", "timezone_type": 3, "timezone": "UTC"},
+        lambda d: [d.year, d.month, d.day],  # Jackson LocalDate, WRITE_DATES_AS_TIMESTAMPS (its default)
     ]
 
 
@@ -321,7 +322,36 @@ def _timestamp_renders(zone: dt.timezone) -> list[Render]:
             }
         ),
         lambda m: {"Time": go(m), "Valid": True} if go(m) is not None else None,  # Go sql.NullTime
+        _jackson_local_date_time,  # Jackson LocalDateTime (UTC wall clock), WRITE_DATES_AS_TIMESTAMPS
+        lambda m: m.strftime("%Y-%m-%dT%H:%M") if m.second == 0 and m.microsecond == 0 else None,  # toString
     ]
+
+
+def _jackson_clock(t: dt.time | dt.datetime) -> list[int]:
+    """Jackson's LocalTimeSerializer / LocalDateTimeSerializer (jackson-modules-java8): hour, minute,
+    then the second only when it or the nanosecond is not 0, then the nanosecond only when not 0."""
+    parts = [t.hour, t.minute]
+    if t.second or t.microsecond:
+        parts.append(t.second)
+        if t.microsecond:
+            parts.append(t.microsecond * 1000)
+    return parts
+
+
+def _jackson_local_date_time(m: dt.datetime) -> list[int]:
+    utc = m.astimezone(UTC)
+    return [utc.year, utc.month, utc.day, *_jackson_clock(utc)]
+
+
+def _java_local_time(t: dt.time) -> str:
+    """Java's LocalTime.toString: HH:mm, then :ss unless second and nano are 0, then the fraction in
+    groups of three digits (.SSS, .SSSSSS, .SSSSSSSSS) as few as hold the nanosecond."""
+    text = t.strftime("%H:%M")
+    if t.second or t.microsecond:
+        text += t.strftime(":%S")
+        if t.microsecond:
+            text += f".{t.microsecond // 1000:03d}" if t.microsecond % 1000 == 0 else f".{t.microsecond:06d}"
+    return text
 
 
 _ZONES = st.sampled_from(
@@ -363,6 +393,8 @@ def _clock_renders() -> list[Render]:
         lambda t: f"1970-01-01T{t.strftime('%H:%M:%S')}.{t.microsecond // 1000:03d}Z",  # Prisma, tedious
         lambda t: f"2000-01-01T{t.isoformat()}Z",  # Rails (ActiveRecord time columns)
         lambda t: f"0000-01-01T{t.isoformat()}Z",  # Go lib/pq time: time.Parse("15:04:05") is year 0
+        _java_local_time,  # Java LocalTime.toString: "14:15" at a whole minute
+        _jackson_clock,  # Jackson LocalTime, WRITE_DATES_AS_TIMESTAMPS: [14, 15], [14, 15, 10, 500000000]
     ]
 
 
@@ -376,6 +408,33 @@ def test_times_of_day(clock: dt.time, data: st.DataObject) -> None:
     moment = dt.datetime.combine(dt.date(2000, 1, 1), clock) + dt.timedelta(seconds=1)
     if moment.date() == dt.date(2000, 1, 1):
         _assert_differs(a, data.draw(st.sampled_from(renders))(moment.time()))
+    # one microsecond later, in the spellings that then print six digits or more (Jackson's array: nine,
+    # always; a shorter print is compared at its coarser precision, SPEC section 2)
+    if clock.microsecond % 1000 and clock.microsecond < 999_999:
+        finer = [renders[i] for i in (0, 3, 4, 5, 6)]
+        later = clock.replace(microsecond=clock.microsecond + 1)
+        _assert_differs(data.draw(st.sampled_from(finer))(clock), data.draw(st.sampled_from(finer))(later))
+
+
+@KINDS
+@given(st.times(), st.sampled_from(["minute", "second"]), st.integers(1, 999_999), st.data())
+def test_clocks_that_leave_parts_out_are_exact(
+    clock: dt.time, whole: str, micros: int, data: st.DataObject
+) -> None:
+    """Java leaves the seconds (toString, Jackson's arrays) and the nanosecond (Jackson's arrays) out
+    only when they are zero, so what is left out is exactly zero: never the coarser precision of a
+    shorter print. A date-time and a time of day, against the same clock a few microseconds later."""
+    clock = clock.replace(second=0 if whole == "minute" else clock.second, microsecond=0)
+    later = clock.replace(microsecond=micros)
+    # (toString with seconds, "14:15:10", is also every driver's whole-second print: coarser precision)
+    exact = data.draw(
+        st.sampled_from([_java_local_time, _jackson_clock] if whole == "minute" else [_jackson_clock])
+    )(clock)
+    _assert_differs(exact, data.draw(st.sampled_from(_clock_renders()[:1] + _clock_renders()[3:]))(later))
+    day = dt.datetime.combine(dt.date(2025, 6, 30), clock, tzinfo=UTC)
+    spelled = data.draw(st.sampled_from([_jackson_local_date_time, lambda m: m.strftime("%Y-%m-%dT%H:%M")]))
+    if whole == "minute" or spelled is _jackson_local_date_time:
+        _assert_differs(spelled(day), day.replace(microsecond=micros).isoformat())
 
 
 # --- intervals -------------------------------------------------------------------------------------------
