@@ -419,6 +419,13 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
         None,
         {"number": ["z"], "extended_json": ["z"]},
     ),
+    # PostgreSQL money as cash_out prints it under lc_monetary C/en_US (asyncpg, psycopg, node-pg, lib/pq)
+    (
+        {"a": "$1,234.50", "b": "-$1,234.50", "c": "$0.00", "d": "$92,233,720,368,547,758.07", "e": "-$0.01"},
+        {"a": 1234.5, "b": "-1234.5", "c": 0, "d": "92233720368547758.07", "e": {"$numberDecimal": "-0.01"}},
+        None,
+        {"number": ["a", "b", "c", "d", "e"], "extended_json": ["e"]},
+    ),
 ]
 
 
@@ -663,6 +670,22 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"x": "Infinity"}, {"x": {"$numberDouble": "1.7976931348623157e308"}}, None, ["x"]),
     ({"x": {"$numberDouble": "NaN"}}, {"x": 0.0}, None, ["x"]),
     ({"x": {"$numberDouble": "NaN"}}, {"x": {"$numberDouble": "Infinity"}}, None, ["x"]),
+    # --- PostgreSQL money: a cent, the sign, and only the exact C/en_US print ----------------------------
+    ({"m": "$1,234.50"}, {"m": 1234.51}, None, [("m", Kind.CHANGED)]),
+    ({"m": "$1,234.50"}, {"m": "1234.49"}, None, [("m", Kind.CHANGED)]),
+    ({"m": "-$1,234.50"}, {"m": 1234.5}, None, [("m", Kind.CHANGED)]),
+    ({"m": "$1,234.50"}, {"m": 12345}, None, ["m"]),
+    ({"m": "$1,234.50"}, {"m": "$1,234.51"}, None, ["m"]),
+    ({"m": "$1234.50"}, {"m": 1234.5}, None, ["m"]),  # cash_out always groups
+    ({"m": "$1,23.50"}, {"m": 123.5}, None, ["m"]),
+    ({"m": "1,234.50"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "$ 1,234.50"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "($1,234.50)"}, {"m": -1234.5}, None, ["m"]),  # an accounting print: another locale's
+    ({"m": "$1.234,50"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "1.234,50 €"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "$1,234.5"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "$01.00"}, {"m": 1}, None, ["m"]),
+    ({"m": "-$0.00"}, {"m": 0}, None, ["m"]),  # cash_out prints no negative zero
 ]
 
 
