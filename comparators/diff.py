@@ -23,7 +23,7 @@ from comparators.fields import FieldPlan, child_scope, field_plan
 from comparators.instants import instant_of, jackson_array_text, looks_like_instant
 from comparators.json_text import json_of_text
 from comparators.match import RowMatching, key_values, match_rows
-from comparators.numbers import number_of_text
+from comparators.numbers import money_of_text, number_of_text
 from comparators.report import (
     MISSING,
     ORDER_FIELD,
@@ -306,8 +306,8 @@ def _json_kind(value: Any, spec: Spec) -> str:
     if kind is list:
         return "array"
     if kind is str and not spec.strict_types:
-        if number_of_text(value) is not None:
-            return "number"
+        if number_of_text(value) is not None or money_of_text(value) is not None:
+            return "number"  # (numeric text, and PostgreSQL money text)
         parsed = json_of_text(value)
         if parsed is not None:
             return "object" if type(parsed) is dict else "array"

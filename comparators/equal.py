@@ -47,6 +47,8 @@ from comparators.json_text import declared_json_of, json_of_text, json_text_is
 from comparators.numbers import (
     float32_equal,
     float_of_text,
+    looks_like_money,
+    money_rules,
     number_of_text,
     number_rules,
     numbers_equal,
@@ -494,6 +496,13 @@ def text_rules(legacy: str, orm: str, spec: Spec) -> int:
             if other is None:
                 return _text_vs_number(orm, number, spec)  # int8 epoch text against an instant
             return NUMBER if numbers_equal(number, other, spec.float_tolerance) else NO
+    if looks_like_money(legacy) or looks_like_money(orm):  # PostgreSQL money against numeric text
+        if looks_like_money(legacy):
+            found = money_rules(legacy, orm, spec.float_tolerance)
+        else:
+            found = money_rules(orm, legacy, spec.float_tolerance)
+        if found >= 0:
+            return found
     if looks_like_clock(legacy) and looks_like_clock(orm):
         same_time = times_of_day_equal(legacy, orm, spec.time_precision)
         if same_time is not None:
@@ -669,7 +678,10 @@ def _oriented(text_side: Any, other: Any, spec: Spec, scope: Scope, text_is_lega
 
 
 def _text_vs_number(text: str, number: Any, spec: Spec) -> int:
-    """Text that is not a number against a JSON number: an epoch instant or a duration in seconds."""
+    """Text that is not a number against a JSON number: an epoch instant, a duration in seconds, or
+    PostgreSQL money text."""
+    if looks_like_money(text):
+        return money_rules(text, number, spec.float_tolerance)
     if looks_like_instant(text):
         return epoch_rules(number, text, spec.naive_tz, spec.time_precision)
     if looks_like_duration(text):

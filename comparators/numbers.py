@@ -87,6 +87,54 @@ def special_double_equal(text: str, number: float) -> bool:
     return special is not None and number == special
 
 
+_MONEY = re.compile(r"(-?)\$(0|[1-9][0-9]{0,2}(?:,[0-9]{3})*+)\.([0-9]{2})")
+
+
+def money_of_text(text: str) -> Decimal | None:
+    """The amount of PostgreSQL ``money`` text as it prints under ``lc_monetary`` ``C``/``POSIX`` or
+    ``en_US`` (``$1,234.50``, ``-$1,234.50``, ``$0.00``), read exactly; None for any other text.
+
+    Source: ``cash_out`` (``src/backend/utils/adt/cash.c``) takes the symbols from the session's
+    ``lc_monetary``, and where the locale defines none (``C``, ``POSIX``) falls back to ``$``, ``,``
+    grouping every 3 digits, ``.`` and 2 fraction digits, with ``-`` before the currency symbol for a
+    negative amount; glibc's ``en_US`` defines the same symbols and order. Checked here against
+    PostgreSQL 15 (``lc_monetary = C``): ``$1,234.50``, ``-$1,234.50``, ``$0.00``, ``-$0.01``,
+    ``$92,233,720,368,547,758.07``; asyncpg and psycopg 3 return that text as is, node-postgres
+    leaves the type as text. Only that exact print: the symbol first, groups of three, two fraction
+    digits, no space, no leading zeros; another locale's print (``1.234,50 €``, ``R$ 1.234,50``, an
+    accounting ``($1,234.50)``) stays text, so a print is never read under a locale it was not made in.
+    """
+    match = _MONEY.fullmatch(text)
+    if match is None:
+        return None
+    sign, units, cents = match.groups()
+    if sign and units == "0" and cents == "00":
+        return None  # (cash_out never prints a negative zero)
+    return Decimal(f"{sign}{units.replace(',', '')}.{cents}")
+
+
+def looks_like_money(text: str) -> bool:
+    """Cheap pre-check: ``$...`` or ``-$...``."""
+    return text[:1] == "$" or text[:2] == "-$"
+
+
+def money_rules(text: str, other: Any, tolerance: float) -> int:
+    """Money text against a number, numeric text or other money text: the amounts by the number rule
+    (exact against integers and decimals, within ``tolerance`` against a JSON float)."""
+    amount = money_of_text(text)
+    if amount is None:
+        return NO
+    if type(other) is str:
+        value: Any = number_of_text(other)
+        if value is None:
+            value = money_of_text(other)
+    elif type(other) in (int, float, Decimal):
+        value = other
+    else:
+        return NO
+    return NUMBER if value is not None and numbers_equal(amount, value, tolerance) else NO
+
+
 def numbers_equal(a: Number, b: Number, tolerance: float) -> bool:
     """Integers and decimals compare exactly at any size (never through a float):
     9007199254740993 != 9007199254740992 and Decimal("12.50") == Decimal("12.5") == 12.5.

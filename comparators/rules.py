@@ -92,7 +92,8 @@ RULE_TABLE: Final = (
     RuleDoc(
         Rule.NUMBER,
         "numeric text (plain decimal, or exponent form as decimal types print it) and JSON numbers; "
-        "exact for integers and decimals, relative tolerance when a side is a JSON float; "
+        "exact for integers and decimals, relative tolerance when a side is a JSON float; PostgreSQL money "
+        "as lc_monetary C/en_US prints it ($1,234.50, -$1,234.50); "
         "Infinity/-Infinity/NaN text against that double (NaN only against NaN)",
         ("2.5E+3", 2500),
         ("01234", 1234),

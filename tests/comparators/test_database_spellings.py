@@ -388,6 +388,42 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
         None,
         {"instant": ["d", "days"], "extended_json": ["d"]},
     ),
+    # recorded: one ObjectMapper with JavaTimeModule (jackson-databind 2.17.2, jackson-datatype-jsr310 2.17.1,
+    # Java 17), WRITE_DATES_AS_TIMESTAMPS on (its default) against off; Instant/OffsetDateTime are numbers
+    (
+        {
+            "date": [2025, 3, 1],
+            "dt_min": [2025, 6, 30, 22, 45],
+            "dt_sec": [2025, 6, 30, 22, 45, 10],
+            "dt_nano": [2025, 6, 30, 22, 45, 10, 123000000],
+            "dt_zero_sec_nano": [2025, 6, 30, 22, 45, 0, 1000],
+            "t_min": [14, 15],
+            "t_sec": [14, 15, 10],
+            "t_nano": [14, 15, 10, 500000000],
+            "instant": 1751323510.123,
+            "odt": 1751316310.123,
+        },
+        {
+            "date": "2025-03-01",
+            "dt_min": "2025-06-30T22:45:00",
+            "dt_sec": "2025-06-30T22:45:10",
+            "dt_nano": "2025-06-30T22:45:10.123",
+            "dt_zero_sec_nano": "2025-06-30T22:45:00.000001",
+            "t_min": "14:15:00",
+            "t_sec": "14:15:10",
+            "t_nano": "14:15:10.5",
+            "instant": "2025-06-30T22:45:10.123Z",
+            "odt": "2025-06-30T22:45:10.123+02:00",
+        },
+        None,
+        {
+            "instant": ["date", "dt_min", "dt_sec", "dt_nano", "dt_zero_sec_nano"],
+            "epoch": ["instant", "odt"],
+            "time_of_day": ["t_min", "t_sec", "t_nano"],
+        },
+    ),
+    # the same mapper with WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS off writes milliseconds in the same layout,
+    # which nothing in the array tells apart: not read (a difference), see the DIFFER rows
     # a time of day at a whole minute as Java's LocalTime/OffsetTime.toString print it, and a date-time
     (
         {"t": "14:15", "u": "14:15", "v": "14:15+02:00", "w": "00:00Z", "x": "23:59"},
@@ -418,6 +454,13 @@ MATCH: list[tuple[Any, Any, dict[str, Any] | None, dict[str, list[str]]]] = [
         {"z": {"$numberDouble": "NaN"}},
         None,
         {"number": ["z"], "extended_json": ["z"]},
+    ),
+    # PostgreSQL money as cash_out prints it under lc_monetary C/en_US (asyncpg, psycopg, node-pg, lib/pq)
+    (
+        {"a": "$1,234.50", "b": "-$1,234.50", "c": "$0.00", "d": "$92,233,720,368,547,758.07", "e": "-$0.01"},
+        {"a": 1234.5, "b": "-1234.5", "c": 0, "d": "92233720368547758.07", "e": {"$numberDecimal": "-0.01"}},
+        None,
+        {"number": ["a", "b", "c", "d", "e"], "extended_json": ["e"]},
     ),
 ]
 
@@ -628,6 +671,7 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"a": [2025, 6, 30, 22, 45, 10]}, {"a": "2025-06-30T22:45:10.5Z"}, None, ["a"]),  # left out is zero
     ({"a": [2025, 6, 30, 22, 45]}, {"a": "2025-06-30T22:45:00.001Z"}, None, ["a"]),
     ({"a": [2025, 6, 30, 22, 45, 10, 123]}, {"a": "2025-06-30T22:45:10.123Z"}, None, ["a"]),  # 123 ns, not ms
+    ({"a": [2025, 6, 30, 22, 45, 0, 0]}, {"a": "2025-06-30T22:45:00.000001Z"}, None, ["a"]),  # ms mode, 1 us
     ({"a": [2025, 6, 30, 22, 45, 0]}, {"a": "2025-06-30T22:45:00Z"}, None, ["a"]),  # Jackson omits a 0 second
     ({"a": [2025, 6, 30, 22, 45, 10, 0]}, {"a": "2025-06-30T22:45:10Z"}, None, ["a"]),  # and a 0 nanosecond
     ({"a": [2025, 6, 31, 22, 45]}, {"a": "2025-07-01T22:45:00Z"}, None, ["a"]),  # no June 31st
@@ -663,6 +707,22 @@ DIFFER: list[tuple[Any, Any, dict[str, Any] | None, list[Any]]] = [
     ({"x": "Infinity"}, {"x": {"$numberDouble": "1.7976931348623157e308"}}, None, ["x"]),
     ({"x": {"$numberDouble": "NaN"}}, {"x": 0.0}, None, ["x"]),
     ({"x": {"$numberDouble": "NaN"}}, {"x": {"$numberDouble": "Infinity"}}, None, ["x"]),
+    # --- PostgreSQL money: a cent, the sign, and only the exact C/en_US print ----------------------------
+    ({"m": "$1,234.50"}, {"m": 1234.51}, None, [("m", Kind.CHANGED)]),
+    ({"m": "$1,234.50"}, {"m": "1234.49"}, None, [("m", Kind.CHANGED)]),
+    ({"m": "-$1,234.50"}, {"m": 1234.5}, None, [("m", Kind.CHANGED)]),
+    ({"m": "$1,234.50"}, {"m": 12345}, None, ["m"]),
+    ({"m": "$1,234.50"}, {"m": "$1,234.51"}, None, ["m"]),
+    ({"m": "$1234.50"}, {"m": 1234.5}, None, ["m"]),  # cash_out always groups
+    ({"m": "$1,23.50"}, {"m": 123.5}, None, ["m"]),
+    ({"m": "1,234.50"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "$ 1,234.50"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "($1,234.50)"}, {"m": -1234.5}, None, ["m"]),  # an accounting print: another locale's
+    ({"m": "$1.234,50"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "1.234,50 €"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "$1,234.5"}, {"m": 1234.5}, None, ["m"]),
+    ({"m": "$01.00"}, {"m": 1}, None, ["m"]),
+    ({"m": "-$0.00"}, {"m": 0}, None, ["m"]),  # cash_out prints no negative zero
 ]
 
 

@@ -143,6 +143,44 @@ def test_decimals(case: tuple[Decimal, int], data: st.DataObject) -> None:
     _assert_differs(data.draw(st.sampled_from(exact))(value), data.draw(st.sampled_from(exact))(other))
 
 
+# --- PostgreSQL money -------------------------------------------------------------------------------------
+
+
+def _money_renders() -> list[Render]:
+    def pg(cents: int) -> str:  # cash_out under lc_monetary C (and en_US): asyncpg, psycopg, node-pg, lib/pq
+        units, rest = divmod(abs(cents), 100)
+        return f"{'-' if cents < 0 else ''}${units:,}.{rest:02d}"
+
+    def amount(cents: int) -> Decimal:
+        return Decimal(cents).scaleb(-2)
+
+    return [
+        pg,
+        lambda c: format(amount(c).normalize(), "f"),  # Prisma Decimal @db.Money, toString: "1234.5"
+        lambda c: format(amount(c), "f"),  # money::numeric, as text: "1234.50"
+        lambda c: float(amount(c)),  # a JSON number (json_agg of money::numeric, Jackson BigDecimal)
+        lambda c: {"$numberDecimal": format(amount(c), "f")},  # MongoDB Decimal128
+    ]
+
+
+_CENTS = st.one_of(
+    st.integers(-(10**8), 10**8), st.integers(-(2**63), 2**63 - 1), st.sampled_from([0, 1, -1])
+)
+
+
+@KINDS
+@given(_spelled(_CENTS, _money_renders()), st.sampled_from([1, -1]), st.data())
+def test_money(case: tuple[int, Any, Any], step: int, data: st.DataObject) -> None:
+    value, a, b = case
+    _assert_equal(a, b)
+    exact = [r for i, r in enumerate(_money_renders()) if i != 3]  # (a JSON float compares within 1e-9)
+    pg = _money_renders()[0](value)
+    if -(2**63) <= value + step < 2**63:
+        _assert_differs(pg, data.draw(st.sampled_from(exact))(value + step))  # one cent
+    if value:
+        _assert_differs(pg, data.draw(st.sampled_from(exact))(-value))  # the sign
+
+
 # --- booleans --------------------------------------------------------------------------------------------
 
 
