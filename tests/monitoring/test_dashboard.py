@@ -189,3 +189,10 @@ def test_top_mismatches_links_each_bar_to_its_modules_samples_in_the_console() -
     links = PANELS["Top mismatches by query"]["fieldConfig"]["defaults"].get("links", [])
     assert [link["url"] for link in links] == [base + "/ui/modules/${__field.labels.module}"]
     assert base + "/ui/" in [link["url"] for link in BOARD["links"]]
+
+
+def test_top_mismatches_lists_only_fields_that_mismatched_in_the_range() -> None:
+    """topk(10, ...) alone filled the bars with fields whose increase over the range was 0 (mismatched
+    before it), shown as top mismatches of a range that had none of them."""
+    (expr,) = [t["expr"] for t in PANELS["Top mismatches by query"]["targets"]]
+    assert re.fullmatch(r"topk\(10, sum by \(module, queryName, field\) \(increase\(.*\)\) > 0\)", expr), expr
