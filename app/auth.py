@@ -59,7 +59,12 @@ class Authenticator:
                 raise Forbidden("no tokens are configured, so only loopback callers are served")
             return self._everyone
         if not authorization:
-            raise Unauthenticated("missing bearer token: send 'Authorization: Bearer <token>'")
+            # A person following a link (an alert's samples_url) has no header to send: the console's
+            # session cookie is accepted here too, once signed in.
+            raise Unauthenticated(
+                "missing bearer token: send 'Authorization: Bearer <token>'; in a browser, sign in to the "
+                "console at /ui/ first (its session is accepted here)"
+            )
         scheme, _, presented = authorization.partition(" ")
         if scheme.lower() != "bearer" or not presented.strip():
             raise Unauthenticated("the Authorization header must be 'Bearer <token>'")

@@ -224,6 +224,10 @@ CASES = {
         "GET", "/v1/history?modules=a&by=x", 422, "parameter modules:", role="read"
     ),
     "missing token": Case("GET", "/v1/flags", 401, "missing bearer token", role=None),
+    # a person who followed an alert's samples_url in a browser: where to get a session instead
+    "missing token in a browser": Case(
+        "GET", "/v1/mismatches", 401, "in a browser, sign in to the console at /ui/ first", role=None
+    ),
     "wrong token": Case(
         "GET",
         "/v1/flags",
