@@ -222,3 +222,23 @@ def test_a_forced_move_into_orm_says_auto_rollback_turned_on_and_the_history_mar
     assert 'id="current-auto-rollback">on<' in moved.text
     newest = moved.text.split('id="history"', 1)[1].split("</li>", 1)[0]
     assert '<b>update</b> <b class="forced">forced</b>' in newest, newest
+
+
+def test_the_move_form_says_how_much_a_move_to_orm_serves_and_the_ramp_is_offered_in_shadow(
+    service: LiveService,
+) -> None:
+    """A module never ramped has serve_rate 1: the console moved it to orm, every request on the ORM,
+    without a word (the CLI's README warns), and labelled the ramp 'state orm' though it works in shadow."""
+    module = unique("share")
+    mismatch(service, module, [], [])  # registers the module in shadow, serve_rate 1
+    with signed_in(service, "operator") as client:
+        path = f"/ui/modules/{module}/changes"
+        page = client.get(path).text
+        assert "A move to orm serves 100% of requests from the ORM at once: every request." in page
+        assert "in shadow the share a move to orm starts at" in page
+        data = {"csrf": csrf_of(page), "action": "ramp", "serve_rate": "0.1", "reason": "start small"}
+        version = re.search(r'name="version" value="(\d+)"', page)
+        assert version is not None
+        ramped = client.post(path, data={**data, "version": version.group(1)})
+    assert ramped.status_code == 200, ramped.text
+    assert "A move to orm serves 10% of requests from the ORM at once." in ramped.text
