@@ -310,7 +310,8 @@ def status(ctx: typer.Context) -> None:
         _row(
             table,
             flag["module"],
-            flag["state"],
+            # a retired module changes no more and is posted nothing: not one more module in legacy
+            "retired" if flag.get("retired") else flag["state"],
             _rate(flag.get("effective_sample_rate", flag.get("sample_rate"))),
             _served(flag),
             _auto_rollback(flag.get("auto_rollback")),

@@ -124,6 +124,19 @@ def test_status_in_an_80_column_terminal_keeps_every_module_and_state_whole(serv
     assert all(len(line) <= 80 for line in done.stdout.splitlines()), done.stdout
 
 
+def test_status_shows_a_retired_module_as_retired(service: LiveService) -> None:
+    """It read 'legacy', like a module still to be migrated."""
+    module = unique("retired")
+    put_flag(service, module, state="legacy")
+    body = {"reason": "done with it"}
+    gone = httpx.request(
+        "DELETE", f"{service.url}/v1/flags/{module}", json=body, headers=auth("operator"), timeout=10
+    )
+    assert gone.status_code == 200, gone.text
+    done = run(service, "status", role="read")
+    assert status_row(done.stdout, module)[1] == "retired", done.stdout
+
+
 def test_flags_readiness_shows_each_query_and_why_it_is_not_ready(service: LiveService) -> None:
     module = unique("ready")
     post_pair(service, module, [{"id": 1}], [{"id": 1}], query="getOrder")

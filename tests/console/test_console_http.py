@@ -242,3 +242,20 @@ def test_the_move_form_says_how_much_a_move_to_orm_serves_and_the_ramp_is_offere
         ramped = client.post(path, data={**data, "version": version.group(1)})
     assert ramped.status_code == 200, ramped.text
     assert "A move to orm serves 10% of requests from the ORM at once." in ramped.text
+
+
+def test_the_board_marks_a_retired_module(service: LiveService) -> None:
+    module = unique("gone")
+    mismatch(service, module, [], [])
+    moved = httpx.put(
+        f"{service.url}/v1/flags/{module}", json={"state": "legacy", "reason": "r"}, headers=auth("operator")
+    )
+    assert moved.status_code == 200, moved.text
+    gone = httpx.request(
+        "DELETE", f"{service.url}/v1/flags/{module}", json={"reason": "r"}, headers=auth("operator")
+    )
+    assert gone.status_code == 200, gone.text
+    with signed_in(service, "read") as client:
+        board = client.get("/ui/").text
+    row = board.split(f'<tr data-module="{module}">', 1)[1].split("</tr>", 1)[0]
+    assert ">retired</span>" in row, row
