@@ -393,7 +393,7 @@ def annotation_queries() -> list[Builder[model.AnnotationQuery]]:
 ROLLBACK_ANNOTATION_EXTRAS = {
     "step": "15s",
     "titleFormat": "Rollback of {{module}}",
-    "textFormat": "by {{actor}}",
+    "textFormat": "by {{actor}}; why: __SHADOWDIFF_URL__/ui/modules/{{module}}/changes",
     "tagKeys": "module,actor",
     "useValueForTime": False,
 }
@@ -402,7 +402,9 @@ ROLLBACK_ANNOTATION_EXTRAS = {
 FLAG_CHANGE_ANNOTATION_EXTRAS = {
     "step": "15s",
     "titleFormat": "{{module}} → {{to}}",
-    "textFormat": "by {{actor}}; who and why: /v1/flags/{{module}}/history",
+    # who and why: the console's history of the module (a person, a reason, a decision record); the
+    # base URL is prometheus/links.yml's, filled in by build()
+    "textFormat": "by {{actor}}; who and why: __SHADOWDIFF_URL__/ui/modules/{{module}}/changes",
     "tagKeys": "module,to,actor",
     "useValueForTime": False,
 }
@@ -474,10 +476,15 @@ def build() -> dict[str, Any]:
             panel_model.id_val = index  # stable ids keep Grafana links to a panel (viewPanel=N) working
     data: dict[str, Any] = json.loads(JSONEncoder(sort_keys=True).encode(built))
     for annotation in data["annotations"]["list"]:
-        if annotation["name"] == "Rollbacks":
-            annotation.update(ROLLBACK_ANNOTATION_EXTRAS)
-        elif annotation["name"] == "Flag changes":
-            annotation.update(FLAG_CHANGE_ANNOTATION_EXTRAS)
+        extras = {"Rollbacks": ROLLBACK_ANNOTATION_EXTRAS, "Flag changes": FLAG_CHANGE_ANNOTATION_EXTRAS}
+        if annotation["name"] in extras:
+            base = read_links()["shadowdiff_url"]
+            annotation.update(
+                {
+                    k: v.replace("__SHADOWDIFF_URL__", base) if isinstance(v, str) else v
+                    for k, v in extras[annotation["name"]].items()
+                }
+            )
     return data
 
 

@@ -196,3 +196,13 @@ def test_top_mismatches_lists_only_fields_that_mismatched_in_the_range() -> None
     before it), shown as top mismatches of a range that had none of them."""
     (expr,) = [t["expr"] for t in PANELS["Top mismatches by query"]["targets"]]
     assert re.fullmatch(r"topk\(10, sum by \(module, queryName, field\) \(increase\(.*\)\) > 0\)", expr), expr
+
+
+def test_rollback_and_flag_change_annotations_link_to_the_modules_history_in_the_console() -> None:
+    """The flag-change text named /v1/flags/{module}/history, an API path (a token needed, no host);
+    the rollback text said only who. Both link the console's history of the module: who, why, the
+    decision record."""
+    base = read_links()["shadowdiff_url"]
+    texts = {a["name"]: a.get("textFormat", "") for a in BOARD["annotations"]["list"]}
+    for name in ("Rollbacks", "Flag changes"):
+        assert f"{base}/ui/modules/{{{{module}}}}/changes" in texts[name], texts[name]
