@@ -26,6 +26,8 @@ def test_alertmanager_config_is_valid() -> None:
         (["severity=critical", "module=auth", "alertname=ShadowMismatchRateCritical"], PAGE_AND_ROLL_BACK),
         (["severity=critical", "module=teams", "alertname=ShadowOrmErrorRateSpike"], PAGE_AND_ROLL_BACK),
         (["severity=warning", "module=auth", "alertname=ShadowMismatchRateWarning"], "chat"),
+        # an automatic rollback tells the team; it never reaches the webhook (nothing left to roll back)
+        (["severity=warning", "module=auth", "actor=guard", "alertname=ShadowModuleRolledBack"], "chat"),
         (["severity=critical", "module=shadowdiff", "alertname=ShadowdiffTargetDown"], "pager"),
         (["severity=warning", "module=shadowdiff", "alertname=ShadowdiffFlagsStale"], "chat"),
         (["severity=info", "module=auth", "alertname=Unplanned"], "chat"),
@@ -80,6 +82,7 @@ def test_chat_message_names_the_worst_field_and_links_the_samples(tmp_path: Path
             "runbook_url": "https://runbooks.example/runbooks.md#shadowmismatchratewarning",
             "worst_field": "currency in getPayment",
             "console_url": "http://sd.example/ui/modules/payments",
+            "history_url": "http://sd.example/ui/modules/payments/changes",
             "samples_url": "http://sd.example/v1/mismatches?module=payments",
             "dashboard_url": "http://grafana.example/d/shadowdiff-migration/?var-module=payments",
         },
@@ -87,6 +90,7 @@ def test_chat_message_names_the_worst_field_and_links_the_samples(tmp_path: Path
     assert text.splitlines() == [
         "payments: 4.58% of compared pairs mismatch (worst: currency in getPayment)",
         "runbook: https://runbooks.example/runbooks.md#shadowmismatchratewarning",
+        "history: http://sd.example/ui/modules/payments/changes",
         "samples: http://sd.example/ui/modules/payments",
         "dashboard: http://grafana.example/d/shadowdiff-migration/?var-module=payments",
     ], text
