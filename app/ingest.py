@@ -39,6 +39,7 @@ import random
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import orjson
@@ -521,9 +522,10 @@ class Ingestor:
         """A compared pair's answer also says what the rules absorbed, which spec options matched
         nothing, and which spec applied (SPEC 2); each rule used is counted once for the query."""
         if normalized:
-            self.metrics.count_normalizations(q, normalized)
+            rules = tuple(map(_rule_of, normalized))
+            self.metrics.count_normalizations(q, rules)
             if self.rollups is not None:
-                self.rollups.count_rules(q.module, q.query_name, tuple(rule for rule, _ in normalized))
+                self.rollups.count_rules(q.module, q.query_name, rules)
         answer["normalized"] = {rule: list(fields) for rule, fields in normalized}
         answer["warnings"] = [{"option": option, "message": message} for option, message in warnings]
         answer["spec"] = resolved.wire
@@ -623,6 +625,9 @@ class Ingestor:
             "state": flag.state.value,
             "version": flag.version,
         }
+
+
+_rule_of = itemgetter(0)  # of a (rule, fields) entry of ``normalized``
 
 
 def _without_values(diff: dict[str, Any]) -> dict[str, Any]:

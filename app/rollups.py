@@ -20,11 +20,26 @@ from datetime import UTC, datetime, timedelta
 
 from app.store.base import RollupRow, Store, StoreUnavailable
 from flags.model import Flag
-from flags.readiness import Figures, Readiness, clamp_ms, judge, latency_bucket
+from flags.readiness import (
+    HIGHEST_BUCKET,
+    LOWEST_BUCKET,
+    Figures,
+    Readiness,
+    clamp_ms,
+    judge,
+    latency_bucket,
+)
 
 log = logging.getLogger("shadowdiff.rollups")
 
 PRUNE_EVERY_SECONDS = 600.0
+# The keyed-count keys of every latency bucket, made once: the ingest path adds to them per pair.
+_SQL_BUCKETS: dict[int, tuple[str, str]] = {
+    b: ("sql", str(b)) for b in range(LOWEST_BUCKET, HIGHEST_BUCKET + 1)
+}
+_ORM_BUCKETS: dict[int, tuple[str, str]] = {
+    b: ("prisma", str(b)) for b in range(LOWEST_BUCKET, HIGHEST_BUCKET + 1)
+}
 
 
 class Rollups:
@@ -41,6 +56,7 @@ class Rollups:
         self._retention = timedelta(hours=retention_hours)
         self._clock = clock
         self._rows: dict[tuple[int, str, str], RollupRow] = {}
+        self._rule_sets: dict[tuple[int, str, str], dict[tuple[str, ...], int]] = {}
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._last_prune = 0.0
@@ -60,11 +76,10 @@ class Rollups:
     ) -> None:
         """Add one accepted pair. O(1) plus one entry per mismatched field."""
         now = self._clock()
-        minute = int(now // 60)
-        key = (minute, module, query_name)
+        key = (int(now // 60), module, query_name)
         row = self._rows.get(key)
         if row is None:
-            row = self._rows[key] = RollupRow(datetime.fromtimestamp(minute * 60, UTC), module, query_name)
+            row = self._rows[key] = RollupRow(datetime.fromtimestamp(key[0] * 60, UTC), module, query_name)
         if outcome == "match":
             row.match += 1
         elif outcome == "mismatch":
@@ -81,34 +96,51 @@ class Rollups:
         row.prisma_queries += 1
         row.sql_errors += sql_error
         row.prisma_errors += orm_error
+        keyed = row.keyed
         if sql_ms is not None:
             sql_ms = clamp_ms(sql_ms)
             row.sql_latency_sum += sql_ms
-            k = ("sql", str(latency_bucket(sql_ms)))
-            row.keyed[k] = row.keyed.get(k, 0) + 1
+            k = _SQL_BUCKETS[latency_bucket(sql_ms)]
+            keyed[k] = keyed.get(k, 0) + 1
         if orm_ms is not None:
             orm_ms = clamp_ms(orm_ms)
             row.prisma_latency_sum += orm_ms
-            k = ("prisma", str(latency_bucket(orm_ms)))
-            row.keyed[k] = row.keyed.get(k, 0) + 1
+            k = _ORM_BUCKETS[latency_bucket(orm_ms)]
+            keyed[k] = keyed.get(k, 0) + 1
 
     def count_rules(self, module: str, query_name: str, rules: tuple[str, ...]) -> None:
-        """The representation rules that made a compared pair's fields equal (one count per rule)."""
-        minute = int(self._clock() // 60)
-        row = self._rows.get((minute, module, query_name))
-        if row is None:
-            row = self._rows[(minute, module, query_name)] = RollupRow(
-                datetime.fromtimestamp(minute * 60, UTC), module, query_name
-            )
-        for rule in rules:
-            row.keyed[("rule", rule)] = row.keyed.get(("rule", rule), 0) + 1
+        """The representation rules that made a compared pair's fields equal (one count per rule).
+
+        Counted per set of rules, one dict entry a pair (a query's pairs mostly need the same set),
+        and spread into per-rule counts when the rows are written."""
+        key = (int(self._clock() // 60), module, query_name)
+        sets = self._rule_sets.get(key)
+        if sets is None:
+            sets = self._rule_sets[key] = {}
+        sets[rules] = sets.get(rules, 0) + 1
+
+    def _pending_rows(self) -> list[RollupRow]:
+        """Take the rows counted so far, the rule sets spread into their keyed counts."""
+        rows, rule_sets = self._rows, self._rule_sets
+        self._rows, self._rule_sets = {}, {}
+        for key, sets in rule_sets.items():
+            row = rows.get(key)
+            if row is None:
+                minute, module, query_name = key
+                row = rows[key] = RollupRow(datetime.fromtimestamp(minute * 60, UTC), module, query_name)
+            keyed = row.keyed
+            for rules, count in sets.items():
+                for rule in rules:
+                    k = ("rule", rule)
+                    keyed[k] = keyed.get(k, 0) + count
+        return list(rows.values())
 
     # -- writing ----------------------------------------------------------------------------------
 
     async def flush(self) -> None:
         """Write what this replica counted since the last flush (one transaction)."""
         async with self._lock:
-            rows, self._rows = list(self._rows.values()), {}
+            rows = self._pending_rows()
             if not rows:
                 return
             try:
