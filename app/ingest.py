@@ -553,7 +553,8 @@ class Ingestor:
         keyed = [self.samples.redactor.difference(d) for d in capped]  # masks as keyed hashes
         stored = keyed if self.store_values else [_without_values(d) for d in keyed]
         fields = compared.fields[: self.max_differences]  # stored like the differences: capped
-        context = self.redactor.value(pair.context) if self.store_values and pair.context else None
+        # stored with the sample: masked like its rows, as keyed hashes (equal inputs look equal)
+        context = self.samples.redactor.value(pair.context) if self.store_values and pair.context else None
         detail = self.samples.detail(
             legacy=pair.legacy.result,
             orm=pair.orm.result,
