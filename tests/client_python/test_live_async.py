@@ -252,3 +252,32 @@ def test_killing_the_service_mid_run_never_reaches_the_caller(module_tmp: Path, 
     stats = shadow.stats()
     assert stats["posted"] >= 20 and stats["dropped"] > 0 and stats["failed_posts"] > 0, stats
     assert stats["posted"] + stats["dropped"] == calls, stats  # every pair accounted for, once
+
+
+@pytest.mark.parametrize("shadow_path", ["running", "instant"])
+def test_pairs_an_ended_loop_took_with_it_are_counted_dropped(service: LiveService, shadow_path: str) -> None:
+    """An app that lets ``asyncio.run`` end without ``await shadow.aclose()`` loses the pairs whose
+    shadow paths had not finished; the caller still got its result, and ``stats()`` says what was
+    lost instead of showing nothing posted and nothing dropped."""
+    shadow = Shadow(service.url, token=INGEST_TOKEN)
+    wait_for_config(shadow)
+    calls = 5
+
+    async def legacy() -> list[dict[str, int]]:
+        return [{"id": 1}]
+
+    async def orm() -> list[dict[str, int]]:
+        if shadow_path == "running":
+            await asyncio.sleep(30)  # still running when the loop ends
+        return [{"id": 1}]
+
+    async def main() -> list[Any]:
+        module = unique("loop")
+        return [await shadow.arun(module, "getUser", legacy=legacy, orm=orm) for _ in range(calls)]
+
+    assert asyncio.run(main()) == [[{"id": 1}]] * calls  # the caller is served as ever
+    shadow.close()
+    stats = shadow.stats()
+    assert stats["posted"] + stats["dropped"] == calls, stats
+    if shadow_path == "running":
+        assert stats["dropped"] == calls, stats

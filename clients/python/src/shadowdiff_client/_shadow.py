@@ -169,6 +169,9 @@ class Shadow:
         self._pending: OrderedDict[int, _Call] = OrderedDict()  # sync shadow paths, deadline order
         self._tasks: set[asyncio.Task[None]] = set()
         self._tasks_pending = 0  # scheduled or running shadow tasks (each loop's own, summed)
+        # The same per loop: a loop that ends (asyncio.run returning) before its shadow tasks have
+        # queued their pairs takes them with it; they are counted dropped once it is seen closed.
+        self._loop_tasks: dict[asyncio.AbstractEventLoop, int] = {}
         self._ids = iter(range(1, 1 << 62))
         self._posted = 0
         self._dropped = 0
@@ -337,9 +340,11 @@ class Shadow:
 
     def stats(self) -> dict[str, Any]:
         """``posted`` (pairs the service accepted), ``dropped`` (pairs given up: queue full, shadow
-        capacity full, retries exhausted, refused by the service), ``failed_posts`` (POST attempts that
-        failed), ``shadow_errors`` (shadow paths that raised or timed out), ``config_age_s`` (seconds
-        since the service last confirmed the config; ``None`` before its first answer)."""
+        capacity full, retries exhausted, refused by the service, an event loop that ended before
+        its shadow paths did), ``failed_posts`` (POST attempts that failed), ``shadow_errors``
+        (shadow paths that raised or timed out), ``config_age_s`` (seconds since the service last
+        confirmed the config; ``None`` before its first answer)."""
+        self._count_ended_loops()
         with self._lock:
             age = None if self._config_at is None else round(time.monotonic() - self._config_at, 3)
             return {
@@ -356,6 +361,7 @@ class Shadow:
         if self._closing.is_set():
             return
         self._closed = True
+        self._count_ended_loops()
         self._close_deadline = time.monotonic() + timeout
         self._closing.set()
         self._wake.set()
@@ -373,6 +379,7 @@ class Shadow:
     async def aclose(self, timeout: float = 5.0) -> None:
         """``close`` for async apps: waits (bounded) for this loop's shadow tasks first."""
         deadline = time.monotonic() + timeout
+        self._count_ended_loops()  # (their tasks will never finish: not waited for)
         while self._tasks_pending > 0 and time.monotonic() < deadline:
             tasks = [t for t in self._tasks if not t.done()]
             if tasks:  # else: scheduled by call_soon, created at the loop's next turn
@@ -514,7 +521,14 @@ class Shadow:
                 self._drop_reasons["shadow_capacity"] += 1
             return
         self._tasks_pending += 1
-        asyncio.get_running_loop().call_soon(self._start_task, job)
+        loop = asyncio.get_running_loop()
+        counts = self._loop_tasks
+        known = counts.get(loop)
+        if known is None:
+            self._count_ended_loops()  # a new loop: an earlier one may have ended with tasks in it
+            known = 0
+        counts[loop] = known + 1
+        loop.call_soon(self._start_task, job)
 
     def _start_task(self, job: tuple[Any, ...]) -> None:
         module, query_name, request_id, served_path, value, latency, error, context, shadow = job
@@ -525,19 +539,56 @@ class Shadow:
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
+
+    def _task_settled(self, loop: asyncio.AbstractEventLoop) -> None:
+        """A shadow task queued its pair or counted it: it no longer holds one. Called from the task
+        itself, not a done callback, which a loop that closes right after never runs."""
         self._tasks_pending -= 1
+        left = self._loop_tasks.get(loop, 1) - 1
+        if left > 0:
+            self._loop_tasks[loop] = left
+        else:
+            self._loop_tasks.pop(loop, None)
+
+    def _count_ended_loops(self) -> None:
+        """Shadow tasks of a loop that closed before they queued their pair: counted dropped (the
+        app ended its loop without ``await shadow.aclose()``), never waited for again."""
+        for loop, left in list(self._loop_tasks.items()):
+            if left > 0 and loop.is_closed():
+                del self._loop_tasks[loop]
+                with self._lock:
+                    self._dropped += left
+                    self._drop_reasons["loop_ended"] += left
+                self._tasks_pending -= left
+                log.warning(
+                    "%d shadow path(s) were still running when their event loop ended; their pairs "
+                    "are dropped. Await shadow.aclose() before the loop ends to post them.",
+                    left,
+                )
 
     async def _shadow_task(self, call: _Call, shadow: Callable[[], Awaitable[Any]]) -> None:
         start = time.perf_counter()
+        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(self.shadow_timeout):  # no extra task, unlike wait_for
                 value = await shadow()
             outcome = _Result(value, _ms(start))
         except TimeoutError:
             outcome = self._timed_out()
+        except asyncio.CancelledError:  # the loop is ending (asyncio.run cancels what is left)
+            with self._lock:
+                self._dropped += 1
+                self._drop_reasons["cancelled"] += 1
+            self._task_settled(loop)
+            raise
         except Exception as exc:
             outcome = _Result(None, _ms(start), exc)
-        self._finish(call, outcome, encode=False)
+        # (A coroutine closed with its loop, never cancelled, stays counted in _loop_tasks: the
+        # loop's end counts it dropped.)
+        try:
+            self._finish(call, outcome, encode=False)
+        finally:
+            self._task_settled(loop)
 
     def _finish(self, call: _Call, shadowed: _Result, encode: bool = True) -> None:
         """Queue the pair. Sync paths (worker threads) encode it here, so the poster only joins,
