@@ -28,7 +28,10 @@ SCALAR_BYTES: Final = 25
 
 @final
 class Shape:
-    """What one walk found. ``limit``: the nesting allowed, the walked value's own level counting 1."""
+    """What one walk found. ``limit``: the nesting allowed, the walked value's own level counting 1.
+
+    ``_object`` and ``_array`` repeat their dispatch on a member's type: one shared method for it, a
+    native call per value, made the walk 20% slower (0.92 ms against 0.77 ms a 100-pair batch)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
